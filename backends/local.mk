@@ -1,0 +1,1 @@
+# Rules for backends/ (included from Makefile.am).

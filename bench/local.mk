@@ -1,0 +1,1 @@
+# Rules for bench/ (included from Makefile.am).

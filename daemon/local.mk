@@ -1,0 +1,1 @@
+# Rules for daemon/ (included from Makefile.am).

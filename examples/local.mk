@@ -1,0 +1,1 @@
+# Rules for examples/ (included from Makefile.am).

@@ -1,0 +1,1 @@
+# Rules for firmware/ (included from Makefile.am).

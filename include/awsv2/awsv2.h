@@ -1,0 +1,8 @@
+/* libawsv2: AWS query APIs (EC2, SQS) signed with Signature Version 2
+ * through a pluggable signer. Include this one header. */
+#ifndef AWSV2_AWSV2_H
+#define AWSV2_AWSV2_H
+
+#include "awsv2/status.h"
+
+#endif

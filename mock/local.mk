@@ -1,0 +1,1 @@
+# Rules for mock/ (included from Makefile.am).

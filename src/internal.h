@@ -1,0 +1,37 @@
+/* Helpers shared by the library's own files. Never installed; the symbols
+ * are hidden from libawsv2.so by visibility. */
+#ifndef AWSV2_INTERNAL_H
+#define AWSV2_INTERNAL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#include "awsv2/status.h"
+
+#if defined(__GNUC__)
+#define AWSV2__PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define AWSV2__PRINTF(f, a)
+#endif
+
+/* Fills err (if not NULL) with status and a formatted message; returns
+ * status so that `return awsv2__fail(err, ...)` reads naturally. */
+awsv2_status awsv2__fail(awsv2_error *err, awsv2_status status, const char *fmt, ...)
+    AWSV2__PRINTF(3, 4);
+
+/* Like awsv2__fail, and also sets err->code. */
+awsv2_status awsv2__fail_code(awsv2_error *err, awsv2_status status, const char *code,
+                              const char *fmt, ...) AWSV2__PRINTF(4, 5);
+
+/* Zeroes memory in a way the compiler cannot remove (OPENSSL_cleanse). */
+void awsv2__wipe(void *p, size_t n);
+
+/* Wipes then frees a NUL-terminated string holding a secret; NULL is fine. */
+void awsv2__free_secret(char *s);
+
+/* strdup that returns NULL only on out-of-memory (NULL in gives NULL). */
+char *awsv2__strdup(const char *s);
+
+#define AWSV2__ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+#endif

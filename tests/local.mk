@@ -1,0 +1,1 @@
+# Rules for tests/ (included from Makefile.am).

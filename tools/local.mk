@@ -1,0 +1,1 @@
+# Rules for tools/ (included from Makefile.am).
