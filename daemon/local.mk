@@ -1,1 +1,2 @@
-# Rules for daemon/ (included from Makefile.am).
+# Rules for awsv2-hsmd and the http(s): backend (included from Makefile.am).
+libawsv2_internal_la_SOURCES += backends/http.c

@@ -7,8 +7,15 @@ libawsv2_internal_la_CPPFLAGS = $(AM_CPPFLAGS) -DAWSV2_BUILDING \
 libawsv2_internal_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden
 libawsv2_internal_la_LIBADD = $(OPENSSL_LIBS) $(CURL_LIBS) $(XML_LIBS) $(SERIALPORT_LIBS) $(JSONC_LIBS)
 libawsv2_internal_la_SOURCES = \
-	src/internal.h \
-	src/status.c
+	src/internal.h src/status.c \
+	src/buf.h src/buf.c \
+	src/hash.c src/timestamp.c src/percent.c \
+	src/params_impl.h src/params.c \
+	src/endpoint.h src/endpoint.c \
+	src/canonical.h src/canonical.c \
+	src/request.c \
+	src/signer_impl.h src/signer.c src/spec_options.c \
+	src/ini.h src/ini.c src/credentials.c src/region.c
 
 lib_LTLIBRARIES += libawsv2.la
 libawsv2_la_SOURCES =
@@ -17,4 +24,7 @@ libawsv2_la_LDFLAGS = -version-info $(AWSV2_LT_VERSION) -export-symbols-regex '^
 
 pkginclude_HEADERS += \
 	include/awsv2/awsv2.h \
-	include/awsv2/status.h
+	include/awsv2/status.h \
+	include/awsv2/request.h \
+	include/awsv2/signer.h \
+	include/awsv2/credentials.h

@@ -50,6 +50,8 @@ int awsv2_exit_code(awsv2_status status)
     case AWSV2_E_CHECKSUM:
     case AWSV2_E_RESPONSE:
         return 1;
+    case AWSV2_E_CREDENTIALS:
+    case AWSV2_E_UNAVAILABLE:
     case AWSV2_E_SIGNER:
     case AWSV2_E_DEVICE:
     case AWSV2_E_PROTOCOL:

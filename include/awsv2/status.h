@@ -68,8 +68,9 @@ typedef struct awsv2_error {
 AWSV2_API void awsv2_error_clear(awsv2_error *err);
 
 /* The exit status DESIGN.md assigns a failure: 1 the service answered with
- * an error (or a checksum mismatch), 3 signer error, 4 network or TLS error,
- * 2 anything the user got wrong (usage, spec, config). 0 for AWSV2_OK. */
+ * an error (or a bad response or checksum), 3 the signer cannot sign (no
+ * secret, device absent, refused, timed out), 4 network or TLS error, 2
+ * anything the user got wrong (usage, spec syntax, config). 0 for AWSV2_OK. */
 AWSV2_API int awsv2_exit_code(awsv2_status status);
 
 #ifdef __cplusplus

@@ -1,0 +1,63 @@
+/* awsv2-bench: the project's benchmarks. Not installed. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <limits.h>
+#include <libgen.h>
+#include <stdlib.h>
+
+#include "bench.h"
+
+double bench_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void bench_report(const char *name, double value, const char *unit)
+{
+    printf("%s %.0f %s\n", name, value, unit);
+    fflush(stdout);
+}
+
+const char *bench_program(const char *relpath)
+{
+    static char path[PATH_MAX];
+    const char *top = getenv("top_builddir");
+    if (top && *top) {
+        snprintf(path, sizeof path, "%s/%s", top, relpath);
+        return path;
+    }
+    char self[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n <= 0)
+        return relpath;
+    self[n] = '\0';
+    snprintf(path, sizeof path, "%s/../%s", dirname(self), relpath);
+    return path;
+}
+
+static const struct {
+    const char *name;
+    int (*run)(int, char **);
+    const char *what;
+} commands[] = {
+    {"sign", bench_sign, "SigV2 signing with the openssl backend vs a bare HMAC"},
+    {"serial", bench_serial, "signing through the emulated Due over its link models"},
+    {"hsmd", bench_hsmd, "signing through awsv2-hsmd vs the due backend directly"},
+};
+
+int main(int argc, char **argv)
+{
+    if (argc >= 2) {
+        for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+            if (strcmp(argv[1], commands[i].name) == 0)
+                return commands[i].run(argc - 1, argv + 1);
+    }
+    fprintf(stderr, "usage: awsv2-bench COMMAND\ncommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(stderr, "  %-8s %s\n", commands[i].name, commands[i].what);
+    return 2;
+}

@@ -1,0 +1,89 @@
+/* A client of one AWS query API endpoint: HTTP(S) over libcurl, every
+ * request signed with Signature Version 2 through an awsv2_signer, retried
+ * as AWS's "standard" retry mode does. */
+#ifndef AWSV2_CLIENT_H
+#define AWSV2_CLIENT_H
+
+#include <stddef.h>
+
+#include "awsv2/request.h"
+#include "awsv2/signer.h"
+#include "awsv2/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Called with every string to sign before it is signed (each attempt of a
+ * retried call has its own), e.g. to print it for --debug. A string to
+ * sign holds no secret. */
+typedef void (*awsv2_debug_fn)(void *ctx, const char *string_to_sign, size_t len);
+
+/* What awsv2_client_new needs. Zero every field you do not set (e.g.
+ * `awsv2_client_options o = {0};`): a zero means the default given. */
+typedef struct awsv2_client_options {
+    /* The service endpoint, "http[s]://host[:port][/path]" (required). */
+    const char *endpoint_url;
+    /* Signs every request (required). Borrowed: it must outlive the client. */
+    awsv2_signer *signer;
+    /* AWSAccessKeyId of every request (required; copied). */
+    const char *access_key_id;
+    /* Sent as SecurityToken when not NULL (copied). */
+    const char *session_token;
+    /* SignatureMethod; default HmacSHA256. */
+    awsv2_hash hash;
+    /* Default GET. Calls that need POST (SQS) use it whatever this says. */
+    awsv2_method method;
+    /* Per attempt: connecting (default 5000 ms) and the whole exchange
+     * (default 30000 ms). A timeout is a network error, and retried. */
+    long connect_timeout_ms;
+    long timeout_ms;
+    /* Attempts per call, first one included (default: AWS_MAX_ATTEMPTS if
+     * set, else 3). 1 disables retries. */
+    int max_attempts;
+    /* Backoff before attempt n+1: uniformly random in
+     * [0, min(retry_cap_ms, retry_base_ms * 2^(n-1))] ("full jitter");
+     * defaults 100 ms and 20000 ms. */
+    long retry_base_ms;
+    long retry_cap_ms;
+    /* Largest response body accepted, enforced while receiving (default
+     * 16 MiB). A larger one fails with AWSV2_E_RESPONSE. */
+    size_t max_response_bytes;
+    /* CA bundle file for TLS; NULL: AWS_CA_BUNDLE if set, else the system's.
+     * TLS peers and host names are always verified. */
+    const char *ca_bundle;
+    /* Optional: sees every string to sign. */
+    awsv2_debug_fn debug;
+    void *debug_ctx;
+} awsv2_client_options;
+
+/* A client bound to one endpoint. It keeps one HTTP connection alive across
+ * calls. Thread-safe: calls from several threads are serialised on the one
+ * connection, so give each thread its own client for parallel requests. */
+typedef struct awsv2_client awsv2_client;
+
+/* Makes a client; free it with awsv2_client_free. AWSV2_E_INVALID for a
+ * missing or bad option, AWSV2_E_CONFIG for a bad AWS_MAX_ATTEMPTS. */
+AWSV2_API awsv2_status awsv2_client_new(awsv2_client **out, const awsv2_client_options *options,
+                                        awsv2_error *err);
+/* Closes the connection and frees. NULL is fine. */
+AWSV2_API void awsv2_client_free(awsv2_client *client);
+
+/* The endpoint URL the client was made with. Borrowed. */
+AWSV2_API const char *awsv2_client_endpoint(const awsv2_client *client);
+
+/* One call of any query API action: params (Action, Version and the
+ * action's own; borrowed, not changed) are sent to url (NULL: the client's
+ * endpoint; SQS queue actions pass the queue URL) with the client's method,
+ * signed, and retried as described above. On success *body receives the
+ * response document (malloc'd, NUL-terminated, *len bytes; free() it). An
+ * error answer fails with AWSV2_E_SERVICE, err->code/message/request_id/
+ * http_status filled in and err->message reading "Code: Message". */
+AWSV2_API awsv2_status awsv2_client_call(awsv2_client *client, const char *url,
+                                         const awsv2_params *params, char **body, size_t *len,
+                                         awsv2_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

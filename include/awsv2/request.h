@@ -1,0 +1,127 @@
+/* Signature Version 2 requests: parameters, canonical query, string to sign,
+ * and the signed GET URL or POST body. */
+#ifndef AWSV2_REQUEST_H
+#define AWSV2_REQUEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "awsv2/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum awsv2_hash { AWSV2_HMAC_SHA256 = 0, AWSV2_HMAC_SHA1 = 1 } awsv2_hash;
+typedef enum awsv2_method { AWSV2_GET = 0, AWSV2_POST = 1 } awsv2_method;
+
+/* Largest MAC any signer returns (HMAC-SHA256). */
+#define AWSV2_MAC_MAX 32
+
+/* "HmacSHA256" or "HmacSHA1": the SignatureMethod value of a hash. Static. */
+AWSV2_API const char *awsv2_hash_name(awsv2_hash hash);
+/* Parses a SignatureMethod value (exact, case-sensitive). */
+AWSV2_API awsv2_status awsv2_hash_parse(const char *name, awsv2_hash *out, awsv2_error *err);
+/* The MAC length of a hash in bytes: 32 or 20. */
+AWSV2_API size_t awsv2_hash_size(awsv2_hash hash);
+
+/* ISO 8601 UTC, "2026-11-21T12:00:00Z": 20 characters and a NUL. */
+#define AWSV2_TIMESTAMP_SIZE 21
+AWSV2_API void awsv2_timestamp_format(time_t t, char out[AWSV2_TIMESTAMP_SIZE]);
+/* Parses "YYYY-MM-DDTHH:MM:SS" with optional fractional seconds and an
+ * optional "Z" (UTC). Rejects anything else, including impossible dates. */
+AWSV2_API awsv2_status awsv2_timestamp_parse(const char *text, time_t *out, awsv2_error *err);
+
+/* ---- Parameter sets ------------------------------------------------------
+ * An ordered set of name=value pairs with unique names; values are any bytes
+ * but NUL (UTF-8 expected). Storage is reused across awsv2_params_clear, so a
+ * set rebuilt for every request stops allocating once warm.
+ * Not thread-safe: one thread at a time per set. */
+typedef struct awsv2_params awsv2_params;
+
+/* Creates an empty set; free it with awsv2_params_free. */
+AWSV2_API awsv2_status awsv2_params_new(awsv2_params **out, awsv2_error *err);
+AWSV2_API void awsv2_params_free(awsv2_params *params);
+/* Removes every parameter, keeping the memory. */
+AWSV2_API void awsv2_params_clear(awsv2_params *params);
+/* Sets name to value (both copied), replacing an existing value of that name.
+ * The empty name is invalid. */
+AWSV2_API awsv2_status awsv2_params_set(awsv2_params *params, const char *name,
+                                        const char *value, awsv2_error *err);
+/* Like awsv2_params_set with a printf-formatted value. */
+AWSV2_API awsv2_status awsv2_params_setf(awsv2_params *params, const char *name,
+                                         awsv2_error *err, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+/* Removes name if present (not an error when absent). */
+AWSV2_API void awsv2_params_remove(awsv2_params *params, const char *name);
+/* The value of name, or NULL. Borrowed: valid until the set changes. */
+AWSV2_API const char *awsv2_params_get(const awsv2_params *params, const char *name);
+AWSV2_API size_t awsv2_params_count(const awsv2_params *params);
+/* The i-th pair in insertion order (i < count). Borrowed, as above. */
+AWSV2_API void awsv2_params_at(const awsv2_params *params, size_t i, const char **name,
+                               const char **value);
+
+/* Percent-encodes n bytes per RFC 3986 as SigV2 wants it (A-Z a-z 0-9 - _ . ~
+ * kept, every other byte %XX upper-case) into out, which must hold 3 * n + 1
+ * bytes; NUL-terminates and returns the encoded length. */
+AWSV2_API size_t awsv2_percent_encode(const char *in, size_t n, char *out);
+
+/* ---- Requests -------------------------------------------------------------
+ * One query API request to one endpoint. Holds its parameters and reusable
+ * buffers for the canonical query, string to sign and URL, so a request can
+ * be re-signed (a retry with a new Timestamp) without new allocations.
+ * Not thread-safe: one thread at a time per request. */
+typedef struct awsv2_request awsv2_request;
+struct awsv2_signer;
+
+/* endpoint_url: "http[s]://host[:port][/path]", no query or fragment. The
+ * host is lower-cased and a default port dropped for the string to sign. */
+AWSV2_API awsv2_status awsv2_request_new(awsv2_request **out, awsv2_method method,
+                                         const char *endpoint_url, awsv2_error *err);
+AWSV2_API void awsv2_request_free(awsv2_request *req);
+/* The request's parameter set (borrowed; lives as long as the request). */
+AWSV2_API awsv2_params *awsv2_request_params(awsv2_request *req);
+AWSV2_API awsv2_method awsv2_request_method(const awsv2_request *req);
+/* "host" or "host:port" as it goes into the string to sign. Borrowed. */
+AWSV2_API const char *awsv2_request_host(const awsv2_request *req);
+
+/* Sets AWSAccessKeyId, SignatureVersion=2, SignatureMethod and, when
+ * session_token is not NULL, SecurityToken. */
+AWSV2_API awsv2_status awsv2_request_set_auth(awsv2_request *req, const char *access_key_id,
+                                              const char *session_token, awsv2_hash hash,
+                                              awsv2_error *err);
+/* Sets Timestamp to t (removing Expires), or Expires to t (removing
+ * Timestamp). */
+AWSV2_API awsv2_status awsv2_request_set_timestamp(awsv2_request *req, time_t t, awsv2_error *err);
+AWSV2_API awsv2_status awsv2_request_set_expires(awsv2_request *req, time_t t, awsv2_error *err);
+
+/* The string to sign of the current parameters (every parameter but
+ * Signature). Borrowed: valid until the request changes. */
+AWSV2_API awsv2_status awsv2_request_string_to_sign(awsv2_request *req, const char **out,
+                                                    size_t *len, awsv2_error *err);
+
+/* Signs the request with signer, using the hash named by its SignatureMethod
+ * parameter (which must be present, as must AWSAccessKeyId). On failure the
+ * request holds no signature. */
+AWSV2_API awsv2_status awsv2_request_sign(awsv2_request *req, struct awsv2_signer *signer,
+                                          awsv2_error *err);
+/* Signs with a MAC computed elsewhere (mac_len bytes for the request's hash). */
+AWSV2_API awsv2_status awsv2_request_set_mac(awsv2_request *req, const uint8_t *mac,
+                                             size_t mac_len, awsv2_error *err);
+
+/* Borrowed results of a signed request, valid until the request changes:
+ * the base64 signature; the query (canonical query & Signature=..., which is
+ * the form body of a POST); the URL (endpoint?query for GET, the endpoint for
+ * POST). Each returns NULL when the request is not signed. */
+AWSV2_API const char *awsv2_request_signature(const awsv2_request *req);
+AWSV2_API const char *awsv2_request_query(const awsv2_request *req);
+AWSV2_API const char *awsv2_request_url(const awsv2_request *req);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,1 @@
+# Rules for the AWS client (src/client/, examples/ programs use it) and its tests.

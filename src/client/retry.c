@@ -1,0 +1,67 @@
+/* Retry decisions and backoff (see retry.h). */
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/rand.h>
+
+#include "internal.h"
+#include "retry.h"
+
+bool awsv2__retry_http_status(long s)
+{
+    return s == 500 || s == 502 || s == 503 || s == 504;
+}
+
+/* The throttling and transient codes of the AWS SDKs' standard mode. */
+static const char *const retry_codes[] = {
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "RequestThrottledException",
+    "TooManyRequestsException",
+    "ProvisionedThroughputExceededException",
+    "TransactionInProgressException",
+    "RequestLimitExceeded",
+    "BandwidthLimitExceeded",
+    "LimitExceededException",
+    "RequestThrottled",
+    "SlowDown",
+    "PriorRequestNotComplete",
+    "EC2ThrottledException",
+    "RequestTimeout",
+    "RequestTimeoutException",
+};
+
+bool awsv2__retry_code(const char *code)
+{
+    for (size_t i = 0; i < AWSV2__ARRAY_LEN(retry_codes); i++)
+        if (strcmp(code, retry_codes[i]) == 0)
+            return true;
+    return false;
+}
+
+long awsv2__retry_delay_ms(long base_ms, long cap_ms, int attempt)
+{
+    long ceiling = base_ms;
+    for (int i = 1; i < attempt && ceiling < cap_ms; i++)
+        ceiling *= 2;
+    if (ceiling > cap_ms)
+        ceiling = cap_ms;
+    if (ceiling <= 0)
+        return 0;
+    uint32_t r;
+    /* Jitter needs no cryptographic quality, but RAND_bytes is at hand,
+     * thread-safe and seeded; if it ever fails, wait the full ceiling. */
+    if (RAND_bytes((unsigned char *)&r, sizeof r) != 1)
+        return ceiling;
+    return (long)(r % ((uint32_t)ceiling + 1));
+}
+
+void awsv2__sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}

@@ -1,0 +1,194 @@
+/* The HTTP transport of a client on libcurl (see transport.h). */
+#include "config.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+
+#include "internal.h"
+#include "transport.h"
+
+struct awsv2__transport {
+    CURL *curl;
+    struct curl_slist *form_headers;
+    size_t max_response_bytes;
+    long timeout_ms;
+    char errbuf[CURL_ERROR_SIZE];
+    /* Per exchange: where the body goes and why the write callback stopped. */
+    awsv2__buf *resp;
+    bool too_large;
+    bool nomem;
+};
+
+static pthread_once_t global_once = PTHREAD_ONCE_INIT;
+static CURLcode global_status = CURLE_FAILED_INIT;
+
+/* curl_global_init is not thread-safe in every libcurl we support. */
+static void global_init(void)
+{
+    global_status = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+/* Enforces the size limit while receiving, so a huge reply is cut off
+ * after max_response_bytes rather than buffered whole. */
+static size_t on_body(char *data, size_t size, size_t n, void *ud)
+{
+    awsv2__transport *t = ud;
+    size_t len = size * n;
+    if (len > t->max_response_bytes - t->resp->len) {
+        t->too_large = true;
+        return 0;
+    }
+    if (awsv2__buf_append(t->resp, data, len)) {
+        t->nomem = true;
+        return 0;
+    }
+    return len;
+}
+
+#define SETOPT(opt, val)                                                   \
+    do {                                                                   \
+        if (curl_easy_setopt(t->curl, opt, val) != CURLE_OK)               \
+            return awsv2__fail(err, AWSV2_E_UNAVAILABLE,                   \
+                               "libcurl does not support " #opt);          \
+    } while (0)
+
+static awsv2_status configure(awsv2__transport *t, const struct awsv2__transport_options *o,
+                              awsv2_error *err)
+{
+    SETOPT(CURLOPT_NOSIGNAL, 1L); /* no SIGALRM timeouts: threads may share the process */
+#if LIBCURL_VERSION_NUM >= 0x075500
+    SETOPT(CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+    SETOPT(CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+    SETOPT(CURLOPT_FOLLOWLOCATION, 0L); /* a redirect would carry the signature elsewhere */
+    SETOPT(CURLOPT_SSL_VERIFYPEER, 1L);
+    SETOPT(CURLOPT_SSL_VERIFYHOST, 2L);
+    if (o->ca_bundle)
+        SETOPT(CURLOPT_CAINFO, o->ca_bundle);
+    SETOPT(CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms);
+    SETOPT(CURLOPT_TIMEOUT_MS, o->timeout_ms);
+    SETOPT(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_response_bytes);
+    SETOPT(CURLOPT_USERAGENT, "libawsv2/" PACKAGE_VERSION);
+    SETOPT(CURLOPT_ERRORBUFFER, t->errbuf);
+    SETOPT(CURLOPT_WRITEFUNCTION, on_body);
+    SETOPT(CURLOPT_WRITEDATA, t);
+    return AWSV2_OK;
+}
+
+awsv2_status awsv2__transport_new(awsv2__transport **out,
+                                  const struct awsv2__transport_options *options,
+                                  awsv2_error *err)
+{
+    *out = NULL;
+    pthread_once(&global_once, global_init);
+    if (global_status != CURLE_OK)
+        return awsv2__fail(err, AWSV2_E_UNAVAILABLE, "libcurl failed to initialise: %s",
+                           curl_easy_strerror(global_status));
+    awsv2__transport *t = calloc(1, sizeof *t);
+    if (!t)
+        return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
+    t->max_response_bytes = options->max_response_bytes;
+    t->timeout_ms = options->timeout_ms;
+    t->curl = curl_easy_init();
+    /* "Expect:" stops libcurl waiting for 100-continue before large bodies. */
+    struct curl_slist *h = curl_slist_append(
+        NULL, "Content-Type: application/x-www-form-urlencoded; charset=utf-8");
+    if (h)
+        t->form_headers = curl_slist_append(h, "Expect:");
+    if (!t->curl || !t->form_headers) {
+        if (!t->form_headers)
+            curl_slist_free_all(h);
+        awsv2__transport_free(t);
+        return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
+    }
+    awsv2_status st = configure(t, options, err);
+    if (st) {
+        awsv2__transport_free(t);
+        return st;
+    }
+    *out = t;
+    return AWSV2_OK;
+}
+
+void awsv2__transport_free(awsv2__transport *t)
+{
+    if (!t)
+        return;
+    if (t->curl)
+        curl_easy_cleanup(t->curl);
+    curl_slist_free_all(t->form_headers);
+    free(t);
+}
+
+static bool is_tls_error(CURLcode rc)
+{
+    switch (rc) {
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_ENGINE_NOTFOUND:
+    case CURLE_SSL_ENGINE_SETFAILED:
+    case CURLE_SSL_ENGINE_INITFAILED:
+    case CURLE_SSL_SHUTDOWN_FAILED:
+    case CURLE_SSL_CRL_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+    case CURLE_SSL_CLIENTCERT:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Turns a failed exchange into a status and a message naming the host. */
+static awsv2_status curl_failure(awsv2__transport *t, CURLcode rc, const char *host,
+                                 awsv2_error *err)
+{
+    const char *why = t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc);
+    if (t->nomem)
+        return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory receiving from %s", host);
+    if (t->too_large || rc == CURLE_FILESIZE_EXCEEDED)
+        return awsv2__fail(err, AWSV2_E_RESPONSE,
+                           "the response from %s is larger than the limit of %zu bytes", host,
+                           t->max_response_bytes);
+    if (rc == CURLE_OPERATION_TIMEDOUT)
+        return awsv2__fail(err, AWSV2_E_NETWORK, "%s: timed out (limit %ld ms): %s", host,
+                           t->timeout_ms, why);
+    if (is_tls_error(rc))
+        return awsv2__fail(err, AWSV2_E_TLS, "%s: TLS failed: %s", host, why);
+    return awsv2__fail(err, AWSV2_E_NETWORK, "%s: %s", host, why);
+}
+
+awsv2_status awsv2__transport_perform(awsv2__transport *t, const char *url, const char *form,
+                                      const char *host, long *http_status, awsv2__buf *resp,
+                                      awsv2_error *err)
+{
+    t->resp = resp;
+    t->too_large = t->nomem = false;
+    t->errbuf[0] = '\0';
+    awsv2__buf_reset(resp);
+    if (form) {
+        curl_easy_setopt(t->curl, CURLOPT_POSTFIELDS, form);
+        curl_easy_setopt(t->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(form));
+        curl_easy_setopt(t->curl, CURLOPT_HTTPHEADER, t->form_headers);
+    } else {
+        curl_easy_setopt(t->curl, CURLOPT_HTTPGET, 1L);
+        curl_easy_setopt(t->curl, CURLOPT_HTTPHEADER, (struct curl_slist *)NULL);
+    }
+    if (curl_easy_setopt(t->curl, CURLOPT_URL, url) != CURLE_OK)
+        return awsv2__fail(err, AWSV2_E_INVALID, "libcurl rejected the URL for %s", host);
+    CURLcode rc = curl_easy_perform(t->curl);
+    t->resp = NULL;
+    if (rc != CURLE_OK)
+        return curl_failure(t, rc, host, err);
+    curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, http_status);
+    return AWSV2_OK;
+}

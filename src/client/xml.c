@@ -1,0 +1,173 @@
+/* Safe XML reading and walking (see xml.h). */
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/xmlversion.h>
+
+#include "internal.h"
+#include "xml.h"
+
+/* No DTD loading, no entity substitution (no XML_PARSE_NOENT), no
+ * network, no relaxed limits (no XML_PARSE_HUGE), and no noise on stderr. */
+#define PARSE_OPTIONS_BASE (XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
+#if LIBXML_VERSION >= 21300
+#define PARSE_OPTIONS (PARSE_OPTIONS_BASE | XML_PARSE_NO_XXE)
+#else
+#define PARSE_OPTIONS PARSE_OPTIONS_BASE
+#endif
+
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+
+/* libxml2 must be initialised once before threads use it. */
+static void init_libxml(void)
+{
+    xmlInitParser();
+}
+
+static awsv2_status parse_failure(xmlParserCtxt *ctxt, awsv2_error *err)
+{
+    const xmlError *e = ctxt ? xmlCtxtGetLastError(ctxt) : NULL;
+    if (!e || !e->message)
+        return awsv2__fail(err, AWSV2_E_RESPONSE, "the response is not well-formed XML");
+    int n = (int)strcspn(e->message, "\n");
+    return awsv2__fail(err, AWSV2_E_RESPONSE, "the response is not well-formed XML: line %d: %.*s",
+                       e->line, n, e->message);
+}
+
+awsv2_status awsv2__xml_read(const char *buf, size_t len, size_t max_bytes, xmlDoc **out,
+                             awsv2_error *err)
+{
+    *out = NULL;
+    if (len > max_bytes || len > INT_MAX)
+        return awsv2__fail(err, AWSV2_E_RESPONSE, "the response is larger than %zu bytes",
+                           max_bytes);
+    /* The encoding is forced to UTF-8 below, so this byte search cannot be
+     * dodged by declaring another encoding. */
+    if (memmem(buf, len, "<!DOCTYPE", 9))
+        return awsv2__fail(err, AWSV2_E_RESPONSE,
+                           "the response has a DOCTYPE, which AWS never sends; refused");
+    pthread_once(&init_once, init_libxml);
+    xmlParserCtxt *ctxt = xmlNewParserCtxt();
+    if (!ctxt)
+        return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
+    xmlDoc *doc = xmlCtxtReadMemory(ctxt, buf, (int)len, NULL, "UTF-8", PARSE_OPTIONS);
+    awsv2_status st = AWSV2_OK;
+    if (!doc)
+        st = parse_failure(ctxt, err);
+    else if (doc->intSubset || doc->extSubset || !xmlDocGetRootElement(doc))
+        st = awsv2__fail(err, AWSV2_E_RESPONSE, "the response is not a plain XML document");
+    xmlFreeParserCtxt(ctxt);
+    if (st) {
+        xmlFreeDoc(doc);
+        return st;
+    }
+    *out = doc;
+    return AWSV2_OK;
+}
+
+static bool is_named(const xmlNode *n, const char *name)
+{
+    return n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
+}
+
+xmlNode *awsv2__xml_child(const xmlNode *parent, const char *name)
+{
+    if (!parent)
+        return NULL;
+    for (xmlNode *n = parent->children; n; n = n->next)
+        if (is_named(n, name))
+            return n;
+    return NULL;
+}
+
+xmlNode *awsv2__xml_next(const xmlNode *node)
+{
+    for (xmlNode *n = node->next; n; n = n->next)
+        if (is_named(n, (const char *)node->name))
+            return n;
+    return NULL;
+}
+
+xmlNode *awsv2__xml_find(const xmlNode *root, const char *name)
+{
+    if (!root)
+        return NULL;
+    if (is_named(root, name))
+        return (xmlNode *)root;
+    for (xmlNode *n = root->children; n; n = n->next) {
+        xmlNode *found = awsv2__xml_find(n, name);
+        if (found)
+            return found;
+    }
+    return NULL;
+}
+
+size_t awsv2__xml_count(const xmlNode *parent, const char *name)
+{
+    size_t n = 0;
+    for (xmlNode *c = awsv2__xml_child(parent, name); c; c = awsv2__xml_next(c))
+        n++;
+    return n;
+}
+
+bool awsv2__xml_dup(const xmlNode *parent, const char *name, char **out)
+{
+    *out = NULL;
+    xmlNode *n = awsv2__xml_child(parent, name);
+    if (!n)
+        return true;
+    xmlChar *text = xmlNodeGetContent(n);
+    if (!text)
+        return false;
+    *out = strdup((const char *)text);
+    xmlFree(text);
+    return *out != NULL;
+}
+
+bool awsv2__xml_copy(const xmlNode *parent, const char *name, char *buf, size_t cap)
+{
+    xmlNode *n = awsv2__xml_child(parent, name);
+    xmlChar *text = n ? xmlNodeGetContent(n) : NULL;
+    if (!text)
+        return false;
+    int len = snprintf(buf, cap, "%s", (const char *)text);
+    xmlFree(text);
+    return len >= 0 && (size_t)len < cap;
+}
+
+/* EC2 says RequestID, SQS RequestId; either may sit beside or above Error. */
+static void request_id(const xmlNode *root, awsv2_error *err)
+{
+    if (!awsv2__xml_copy(root, "RequestID", err->request_id, sizeof err->request_id))
+        awsv2__xml_copy(root, "RequestId", err->request_id, sizeof err->request_id);
+}
+
+awsv2_status awsv2__xml_service_error(const char *body, size_t len, long http_status,
+                                      awsv2_error *err)
+{
+    awsv2_error local;
+    if (!err)
+        err = &local;
+    xmlDoc *doc = NULL;
+    xmlNode *e = NULL;
+    if (awsv2__xml_read(body, len, len, &doc, NULL) == AWSV2_OK)
+        e = awsv2__xml_find(xmlDocGetRootElement(doc), "Error");
+    char code[AWSV2_ERROR_CODE_MAX] = "";
+    char message[AWSV2_ERROR_MESSAGE_MAX] = "";
+    if (e && awsv2__xml_copy(e, "Code", code, sizeof code)) {
+        if (!awsv2__xml_copy(e, "Message", message, sizeof message) && !message[0])
+            snprintf(message, sizeof message, "(no message; HTTP %ld)", http_status);
+        awsv2__fail_code(err, AWSV2_E_SERVICE, code, "%s: %s", code, message);
+        request_id(xmlDocGetRootElement(doc), err);
+    } else {
+        awsv2__fail(err, AWSV2_E_SERVICE, "HTTP %ld: the service answered with an error %s",
+                    http_status, doc ? "document without a code" : "that is not XML");
+    }
+    err->http_status = http_status;
+    xmlFreeDoc(doc);
+    return AWSV2_E_SERVICE;
+}

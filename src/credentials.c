@@ -1,0 +1,151 @@
+/* Credentials: explicit, from the environment, or from a shared
+ * credentials file profile. The secret is wiped when freed. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "awsv2/credentials.h"
+#include "ini.h"
+#include "internal.h"
+#include "signer_impl.h"
+
+struct awsv2_credentials {
+    char *key_id;
+    char *secret;
+    char *token;
+};
+
+void awsv2_credentials_free(awsv2_credentials *c)
+{
+    if (!c)
+        return;
+    free(c->key_id);
+    awsv2__free_secret(c->secret);
+    awsv2__free_secret(c->token);
+    free(c);
+}
+
+awsv2_status awsv2_credentials_new(awsv2_credentials **out, const char *key_id,
+                                   const char *secret, const char *token, awsv2_error *err)
+{
+    *out = NULL;
+    if ((!key_id || !*key_id) && secret)
+        return awsv2__fail(err, AWSV2_E_CREDENTIALS, "a secret key without an access key id");
+    awsv2_credentials *c = calloc(1, sizeof *c);
+    if (!c)
+        return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
+    c->key_id = key_id && *key_id ? strdup(key_id) : NULL;
+    c->secret = secret && *secret ? strdup(secret) : NULL;
+    c->token = token && *token ? strdup(token) : NULL;
+    if ((key_id && *key_id && !c->key_id) || (secret && *secret && !c->secret) ||
+        (token && *token && !c->token)) {
+        awsv2_credentials_free(c);
+        return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
+    }
+    *out = c;
+    return AWSV2_OK;
+}
+
+const char *awsv2_credentials_access_key_id(const awsv2_credentials *c) { return c->key_id; }
+const char *awsv2_credentials_session_token(const awsv2_credentials *c) { return c->token; }
+bool awsv2_credentials_has_secret(const awsv2_credentials *c) { return c->secret != NULL; }
+const char *awsv2__credentials_secret(const awsv2_credentials *c) { return c->secret; }
+
+struct profile_reader {
+    const char *profile;
+    int seen;          /* the profile's section exists */
+    char *values[3];   /* key id, secret, token */
+};
+
+static const char *const profile_keys[3] = {
+    "aws_access_key_id", "aws_secret_access_key", "aws_session_token",
+};
+
+static int take_profile_value(void *ctx, const char *section, const char *key,
+                              const char *value, int line)
+{
+    (void)line;
+    struct profile_reader *r = ctx;
+    if (strcmp(section, r->profile) != 0)
+        return 0;
+    r->seen = 1;
+    for (int i = 0; i < 3; i++)
+        if (strcmp(key, profile_keys[i]) == 0) {
+            awsv2__free_secret(r->values[i]);
+            r->values[i] = strdup(value); /* NULL on OOM reads as "absent" */
+        }
+    return 0;
+}
+
+static void reader_free(struct profile_reader *r)
+{
+    for (int i = 0; i < 3; i++)
+        awsv2__free_secret(r->values[i]);
+}
+
+/* Reads profile from path; *found tells whether the file exists. */
+static awsv2_status read_profile(const char *path, struct profile_reader *r, bool *found,
+                                 awsv2_error *err)
+{
+    awsv2_status st = awsv2__ini_parse(path, take_profile_value, r, found, err);
+    if (!st && r->seen && r->values[1] && !r->values[0])
+        st = awsv2__fail(err, AWSV2_E_CONFIG,
+                         "%s: profile [%s] has aws_secret_access_key but no aws_access_key_id",
+                         path, r->profile);
+    return st;
+}
+
+awsv2_status awsv2_credentials_load_file(awsv2_credentials **out, const char *path,
+                                         const char *profile, awsv2_error *err)
+{
+    struct profile_reader r = {.profile = profile ? profile : "default"};
+    bool found;
+    *out = NULL;
+    awsv2_status st = read_profile(path, &r, &found, err);
+    if (!st && !found)
+        st = awsv2__fail(err, AWSV2_E_CREDENTIALS, "%s: no such file", path);
+    if (!st && !r.seen)
+        st = awsv2__fail(err, AWSV2_E_CREDENTIALS, "%s: no profile [%s]", path, r.profile);
+    if (!st && !r.values[0])
+        st = awsv2__fail(err, AWSV2_E_CREDENTIALS, "%s: profile [%s] has no aws_access_key_id",
+                         path, r.profile);
+    if (!st)
+        st = awsv2_credentials_new(out, r.values[0], r.values[1], r.values[2], err);
+    reader_free(&r);
+    return st;
+}
+
+static awsv2_status from_env(awsv2_credentials **out, awsv2_error *err)
+{
+    const char *id = getenv("AWS_ACCESS_KEY_ID"), *secret = getenv("AWS_SECRET_ACCESS_KEY");
+    if (secret && *secret && !(id && *id))
+        return awsv2__fail(err, AWSV2_E_CREDENTIALS,
+                           "AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not");
+    return awsv2_credentials_new(out, id, secret, getenv("AWS_SESSION_TOKEN"), err);
+}
+
+awsv2_status awsv2_credentials_load(awsv2_credentials **out, const char *profile,
+                                    unsigned flags, awsv2_error *err)
+{
+    *out = NULL;
+    const char *env_id = getenv("AWS_ACCESS_KEY_ID");
+    if (env_id && *env_id)
+        return from_env(out, err); /* the environment wins as a whole, as in the CLI */
+    if (!profile)
+        profile = getenv("AWS_PROFILE");
+    struct profile_reader r = {.profile = profile && *profile ? profile : "default"};
+    char path[4096];
+    bool found = false;
+    awsv2_status st = awsv2__aws_file_path("AWS_SHARED_CREDENTIALS_FILE", "credentials", path,
+                                           sizeof path, err);
+    if (!st)
+        st = read_profile(path, &r, &found, err);
+    if (!st && !r.values[1] && !(flags & AWSV2_CREDENTIALS_SECRET_OPTIONAL))
+        st = awsv2__fail(err, AWSV2_E_CREDENTIALS,
+                         "no AWS secret access key: set AWS_ACCESS_KEY_ID and "
+                         "AWS_SECRET_ACCESS_KEY, or profile [%s] in %s",
+                         r.profile, path);
+    if (!st)
+        st = awsv2_credentials_new(out, r.values[0], r.values[1], r.values[2], err);
+    reader_free(&r);
+    return st;
+}

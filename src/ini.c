@@ -1,0 +1,121 @@
+/* Reading AWS's INI files (see ini.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "ini.h"
+#include "internal.h"
+
+static char *trim(char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    char *e = s + strlen(s);
+    while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+        *--e = '\0';
+    return s;
+}
+
+static awsv2_status read_all(const char *path, awsv2__buf *out, bool *found, awsv2_error *err)
+{
+    FILE *f = fopen(path, "r");
+    *found = f != NULL;
+    if (!f)
+        return errno == ENOENT ? AWSV2_OK
+                               : awsv2__fail(err, AWSV2_E_IO, "%s: %s", path, strerror(errno));
+    char chunk[4096];
+    size_t n;
+    awsv2_status st = AWSV2_OK;
+    while (!st && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        if (awsv2__buf_append(out, chunk, n))
+            st = awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
+    if (!st && ferror(f))
+        st = awsv2__fail(err, AWSV2_E_IO, "%s: read error", path);
+    awsv2__wipe(chunk, sizeof chunk);
+    fclose(f);
+    return awsv2__buf_reserve(out, 0) ? AWSV2_E_NOMEM : st;
+}
+
+struct parser {
+    const char *path;
+    char section[256];
+    int have_section;
+    int nested; /* inside an indented block after "key =" */
+};
+
+/* One line; returns nonzero (with err set) when the line is malformed. */
+static awsv2_status parse_line(struct parser *p, char *raw, int lineno, awsv2__ini_fn fn,
+                               void *ctx, int *stop, awsv2_error *err)
+{
+    int indented = raw[0] == ' ' || raw[0] == '\t';
+    char *line = trim(raw);
+    if (!*line || *line == '#' || *line == ';')
+        return AWSV2_OK;
+    if (indented && p->nested)
+        return AWSV2_OK;
+    p->nested = 0;
+    if (*line == '[') {
+        char *close = strchr(line, ']');
+        if (!close || close[1] != '\0' || close == line + 1 ||
+            (size_t)(close - line) >= sizeof p->section)
+            return awsv2__fail(err, AWSV2_E_CONFIG, "%s:%d: malformed section header", p->path,
+                               lineno);
+        *close = '\0';
+        snprintf(p->section, sizeof p->section, "%s", trim(line + 1));
+        p->have_section = 1;
+        return AWSV2_OK;
+    }
+    char *eq = strchr(line, '=');
+    if (!eq || eq == line)
+        return awsv2__fail(err, AWSV2_E_CONFIG, "%s:%d: expected 'key = value' or '[section]'",
+                           p->path, lineno);
+    if (!p->have_section)
+        return awsv2__fail(err, AWSV2_E_CONFIG, "%s:%d: setting before any [section]",
+                           p->path, lineno);
+    *eq = '\0';
+    char *key = trim(line), *value = trim(eq + 1);
+    p->nested = *value == '\0';
+    *stop = fn(ctx, p->section, key, value, lineno);
+    return AWSV2_OK;
+}
+
+awsv2_status awsv2__ini_parse(const char *path, awsv2__ini_fn fn, void *ctx, bool *found,
+                              awsv2_error *err)
+{
+    awsv2__buf text = {0};
+    awsv2_status st = read_all(path, &text, found, err);
+    struct parser p = {.path = path};
+    int stop = 0, lineno = 0;
+    char *save = NULL;
+    if (!st && *found && text.data && memchr(text.data, '\0', text.len))
+        st = awsv2__fail(err, AWSV2_E_CONFIG, "%s: contains a NUL byte", path);
+    for (char *line = (!st && text.data) ? text.data : NULL; line && !st && !stop;
+         line = save) {
+        lineno++;
+        char *nl = strchr(line, '\n');
+        save = nl ? nl + 1 : NULL;
+        if (nl)
+            *nl = '\0';
+        st = parse_line(&p, line, lineno, fn, ctx, &stop, err);
+    }
+    awsv2__buf_free(&text);
+    return st;
+}
+
+awsv2_status awsv2__aws_file_path(const char *env_var, const char *name, char *out, size_t cap,
+                                  awsv2_error *err)
+{
+    const char *env = getenv(env_var);
+    int n;
+    if (env && *env) {
+        n = snprintf(out, cap, "%s", env);
+    } else {
+        const char *home = getenv("HOME");
+        n = snprintf(out, cap, "%s/.aws/%s", home ? home : "", name);
+    }
+    if (n < 0 || (size_t)n >= cap)
+        return awsv2__fail(err, AWSV2_E_CONFIG, "the path of the AWS %s file is too long", name);
+    return AWSV2_OK;
+}

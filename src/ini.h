@@ -1,0 +1,27 @@
+/* The INI dialect of AWS's credentials and config files. */
+#ifndef AWSV2_INI_H
+#define AWSV2_INI_H
+
+#include <stdbool.h>
+
+#include "awsv2/status.h"
+
+/* Called for every "key = value" of the file, in order, with its section
+ * name ("default", "profile dev") and line number. Return nonzero to stop. */
+typedef int (*awsv2__ini_fn)(void *ctx, const char *section, const char *key,
+                             const char *value, int line);
+
+/* Parses path. A missing file sets *found = false and is no error. A
+ * malformed line is AWSV2_E_CONFIG naming the file and the line; an
+ * unreadable file AWSV2_E_IO. The file's contents are wiped from memory
+ * afterwards (credentials files hold secrets). Comments start with '#' or
+ * ';'; an indented line after "key =" with no value is a nested setting and
+ * is skipped, as the AWS CLI does. */
+awsv2_status awsv2__ini_parse(const char *path, awsv2__ini_fn fn, void *ctx, bool *found,
+                              awsv2_error *err);
+
+/* The file an AWS_* variable names, else ~/.aws/<name>, into out. */
+awsv2_status awsv2__aws_file_path(const char *env_var, const char *name, char *out, size_t cap,
+                                  awsv2_error *err);
+
+#endif

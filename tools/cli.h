@@ -1,0 +1,90 @@
+/* What every program of libawsv2 shares: the common options of DESIGN.md
+ * (--help --version --signer --region --endpoint --access-key-id --debug),
+ * opening the signer they name, and reporting failures with the right exit
+ * status. Linked into the programs from libawsv2_cli.la; not installed. */
+#ifndef AWSV2_TOOLS_CLI_H
+#define AWSV2_TOOLS_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+
+#include "awsv2/credentials.h"
+#include "awsv2/signer.h"
+
+/* Exit statuses of DESIGN.md. */
+enum {
+    CLI_EXIT_OK = 0,
+    CLI_EXIT_SERVICE = 1,
+    CLI_EXIT_USAGE = 2,
+    CLI_EXIT_SIGNER = 3,
+    CLI_EXIT_NETWORK = 4,
+};
+
+/* getopt_long values of the common options; a program's own options use
+ * single characters or values below CLI_OPT_BASE. */
+enum {
+    CLI_OPT_BASE = 0x1000,
+    CLI_OPT_HELP,
+    CLI_OPT_VERSION,
+    CLI_OPT_SIGNER,
+    CLI_OPT_REGION,
+    CLI_OPT_ENDPOINT,
+    CLI_OPT_ACCESS_KEY_ID,
+    CLI_OPT_DEBUG,
+};
+
+/* Append to a program's struct option array (before its {0} terminator). */
+#define CLI_COMMON_LONG_OPTIONS                                              \
+    {"help", no_argument, NULL, CLI_OPT_HELP},                               \
+    {"version", no_argument, NULL, CLI_OPT_VERSION},                         \
+    {"signer", required_argument, NULL, CLI_OPT_SIGNER},                     \
+    {"region", required_argument, NULL, CLI_OPT_REGION},                     \
+    {"endpoint", required_argument, NULL, CLI_OPT_ENDPOINT},                 \
+    {"access-key-id", required_argument, NULL, CLI_OPT_ACCESS_KEY_ID},       \
+    {"debug", no_argument, NULL, CLI_OPT_DEBUG}
+
+/* The common options' help text, to print after a program's own. */
+extern const char cli_common_help[];
+
+struct cli_common {
+    const char *prog;          /* program name for messages */
+    const char *usage;         /* one-line usage, printed on usage errors */
+    const char *help;          /* the program's own --help text */
+    const char *signer;        /* --signer, or NULL */
+    const char *region;        /* --region, or NULL */
+    const char *endpoint;      /* --endpoint, or NULL */
+    const char *access_key_id; /* --access-key-id, or NULL */
+    bool debug;                /* --debug: string to sign to stderr */
+};
+
+/* Handles one common option returned by getopt_long. Returns -1 if opt is
+ * not a common option, else an exit status to exit with now (0 after --help
+ * or --version) or CLI_CONTINUE to go on parsing. '?' (getopt's error) is a
+ * usage error. */
+#define CLI_CONTINUE (-2)
+int cli_common_option(struct cli_common *c, int opt, const char *arg);
+
+/* Prints "prog: message" and the usage line to stderr; returns
+ * CLI_EXIT_USAGE. */
+int cli_usage_error(const struct cli_common *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Prints "prog: err->message" to stderr and returns awsv2_exit_code. */
+int cli_fail(const struct cli_common *c, const awsv2_error *err);
+
+/* What a program needs to sign: the signer named by --signer (or
+ * AWSV2_SIGNER), the credentials (a secret only when the signer is
+ * "openssl"), and the access key id to put into requests (--access-key-id,
+ * else the credentials', else the signer's single key). */
+struct cli_signing {
+    awsv2_signer *signer;
+    awsv2_credentials *creds;
+    char access_key_id[128];
+};
+
+/* Opens all of it; on failure prints the error and returns its exit status
+ * (with everything released). Returns CLI_EXIT_OK on success. */
+int cli_signing_open(const struct cli_common *c, struct cli_signing *out);
+void cli_signing_close(struct cli_signing *s);
+
+#endif

@@ -1,0 +1,1 @@
+# Rules for awsv2-keys (included from Makefile.am).
