@@ -6,9 +6,7 @@
 #include "buf.h"
 
 /* Appends the canonical query of params (every parameter but Signature,
- * sorted by name bytes, name=value percent-encoded, joined by '&') to out.
- * order is scratch space for count indices, grown as needed. */
-awsv2_status awsv2__canonical_query(const awsv2_params *params, awsv2__buf *out,
-                                    size_t **order, size_t *order_cap);
+ * sorted by name bytes, name=value percent-encoded, joined by '&') to out. */
+awsv2_status awsv2__canonical_query(const awsv2_params *params, awsv2__buf *out);
 
 #endif

@@ -81,9 +81,13 @@ awsv2_status awsv2__endpoint_parse(const char *url, awsv2__endpoint *out, awsv2_
     else
         return awsv2__fail(err, AWSV2_E_INVALID,
                            "endpoint '%s' is not an http:// or https:// URL", url);
-    if (strpbrk(rest, "?#@ "))
+    if (strpbrk(rest, "?#@"))
         return awsv2__fail(err, AWSV2_E_INVALID,
                            "endpoint '%s' must not have user info, a query or a fragment", url);
+    for (const char *c = rest; *c; c++)
+        if ((unsigned char)*c <= 0x20 || (unsigned char)*c >= 0x7f)
+            return awsv2__fail(err, AWSV2_E_INVALID,
+                               "endpoint '%s' has a byte that is not printable ASCII", url);
     const char *slash = strchr(rest, '/');
     size_t auth_len = slash ? (size_t)(slash - rest) : strlen(rest);
     awsv2_error sub;

@@ -1,8 +1,9 @@
-/* Parameter sets: unique names, insertion order, one arena for the text.
+/* Parameter sets: unique names in byte order, one arena for the text.
  * Names and values live back to back in the arena as NUL-terminated
  * strings; entries hold offsets, so growing the arena moves nothing that
  * callers keep beyond the documented "until the set changes". */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,14 +33,45 @@ void awsv2_params_clear(awsv2_params *p)
     awsv2__buf_reset(&p->arena);
 }
 
-static long find(const awsv2_params *p, const char *name, size_t name_len)
+static uint64_t name_key(const char *name, size_t len)
 {
-    for (size_t i = 0; i < p->count; i++) {
-        const struct awsv2__param *e = &p->entries[i];
-        if (e->name_len == name_len && memcmp(p->arena.data + e->name, name, name_len) == 0)
-            return (long)i;
+    unsigned char b[8] = {0};
+    memcpy(b, name, len < 8 ? len : 8);
+    return (uint64_t)b[0] << 56 | (uint64_t)b[1] << 48 | (uint64_t)b[2] << 40 |
+           (uint64_t)b[3] << 32 | (uint64_t)b[4] << 24 | (uint64_t)b[5] << 16 |
+           (uint64_t)b[6] << 8 | b[7];
+}
+
+/* Byte order of entry e's name against (key, name, len). */
+static int compare(const awsv2_params *p, const struct awsv2__param *e, uint64_t key,
+                   const char *name, size_t len)
+{
+    if (e->key != key)
+        return e->key < key ? -1 : 1;
+    size_t n = e->name_len < len ? e->name_len : len;
+    int c = n > 8 ? memcmp(p->arena.data + e->name + 8, name + 8, n - 8) : 0;
+    return c ? c : (e->name_len > len) - (e->name_len < len);
+}
+
+/* The index of name, or where it would be inserted (*found = 0). */
+static size_t search(const awsv2_params *p, const char *name, size_t len, int *found)
+{
+    uint64_t key = name_key(name, len);
+    size_t lo = 0, hi = p->count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = compare(p, &p->entries[mid], key, name, len);
+        if (c == 0) {
+            *found = 1;
+            return mid;
+        }
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
-    return -1;
+    *found = 0;
+    return lo;
 }
 
 static awsv2_status grow_entries(awsv2_params *p)
@@ -55,13 +87,14 @@ static awsv2_status grow_entries(awsv2_params *p)
     return AWSV2_OK;
 }
 
-/* Appends s and its NUL to the arena; *off receives its offset. */
-static awsv2_status arena_add(awsv2_params *p, const char *s, size_t n, size_t *off)
+/* Copies s and its NUL to the arena, which has room; returns its offset. */
+static uint32_t arena_put(awsv2_params *p, const char *s, size_t n)
 {
-    *off = p->arena.len;
-    if (awsv2__buf_append(&p->arena, s, n) || awsv2__buf_append(&p->arena, "", 1))
-        return AWSV2_E_NOMEM;
-    return AWSV2_OK;
+    uint32_t off = (uint32_t)p->arena.len;
+    memcpy(p->arena.data + off, s, n);
+    p->arena.data[off + n] = '\0';
+    p->arena.len += n + 1;
+    return off;
 }
 
 awsv2_status awsv2_params_set(awsv2_params *p, const char *name, const char *value,
@@ -70,20 +103,22 @@ awsv2_status awsv2_params_set(awsv2_params *p, const char *name, const char *val
     if (!name || !*name || !value)
         return awsv2__fail(err, AWSV2_E_INVALID, "parameter name and value are required");
     size_t name_len = strlen(name), value_len = strlen(value);
-    long i = find(p, name, name_len);
-    struct awsv2__param e;
-    if (i < 0 && grow_entries(p))
+    /* Offsets are 32-bit: a query over 2 GiB is no query. */
+    if (name_len + value_len + p->arena.len > UINT32_MAX / 2)
+        return awsv2__fail(err, AWSV2_E_INVALID, "parameter %.64s is too large", name);
+    int found;
+    size_t i = search(p, name, name_len, &found);
+    if ((!found && grow_entries(p)) || awsv2__buf_reserve(&p->arena, name_len + value_len + 2))
         return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
-    if (i >= 0) {
-        e = p->entries[i];
-    } else if (arena_add(p, name, name_len, &e.name)) {
-        return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
+    struct awsv2__param e = {.key = name_key(name, name_len), .name_len = (uint32_t)name_len};
+    e.name = found ? p->entries[i].name : arena_put(p, name, name_len);
+    e.value = arena_put(p, value, value_len);
+    e.value_len = (uint32_t)value_len;
+    if (!found) {
+        memmove(&p->entries[i + 1], &p->entries[i], (p->count - i) * sizeof e);
+        p->count++;
     }
-    if (arena_add(p, value, value_len, &e.value))
-        return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
-    e.name_len = name_len;
-    e.value_len = value_len;
-    p->entries[i >= 0 ? (size_t)i : p->count++] = e;
+    p->entries[i] = e;
     return AWSV2_OK;
 }
 
@@ -112,17 +147,19 @@ awsv2_status awsv2_params_setf(awsv2_params *p, const char *name, awsv2_error *e
 
 void awsv2_params_remove(awsv2_params *p, const char *name)
 {
-    long i = find(p, name, strlen(name));
-    if (i < 0)
+    int found;
+    size_t i = search(p, name, strlen(name), &found);
+    if (!found)
         return;
-    memmove(&p->entries[i], &p->entries[i + 1], (p->count - (size_t)i - 1) * sizeof p->entries[0]);
+    memmove(&p->entries[i], &p->entries[i + 1], (p->count - i - 1) * sizeof p->entries[0]);
     p->count--;
 }
 
 const char *awsv2_params_get(const awsv2_params *p, const char *name)
 {
-    long i = find(p, name, strlen(name));
-    return i < 0 ? NULL : p->arena.data + p->entries[i].value;
+    int found;
+    size_t i = search(p, name, strlen(name), &found);
+    return found ? p->arena.data + p->entries[i].value : NULL;
 }
 
 size_t awsv2_params_count(const awsv2_params *p)

@@ -9,6 +9,7 @@
 #include "canonical.h"
 #include "endpoint.h"
 #include "internal.h"
+#include "signer_impl.h"
 
 struct awsv2_request {
     awsv2_method method;
@@ -16,12 +17,10 @@ struct awsv2_request {
     awsv2_params *params;
     awsv2__buf sts;       /* METHOD\nhost\npath\ncanonical-query */
     size_t canon_at;      /* where the canonical query starts in sts */
-    awsv2__buf query;     /* canonical query & Signature=... */
-    awsv2__buf url;
+    awsv2__buf url;       /* "base?query": the GET URL, or a POST's URL and body */
+    size_t query_at;      /* where the query starts in url */
     char signature[64];   /* base64 of at most 32 bytes: 44 characters */
     int signed_ok;
-    size_t *order;        /* scratch for sorting */
-    size_t order_cap;
 };
 
 awsv2_status awsv2_request_new(awsv2_request **out, awsv2_method method,
@@ -49,9 +48,7 @@ void awsv2_request_free(awsv2_request *r)
     awsv2__endpoint_free(&r->ep);
     awsv2_params_free(r->params);
     awsv2__buf_free(&r->sts);
-    awsv2__buf_free(&r->query);
     awsv2__buf_free(&r->url);
-    free(r->order);
     free(r);
 }
 
@@ -116,7 +113,7 @@ awsv2_status awsv2_request_string_to_sign(awsv2_request *r, const char **out, si
         append3(&r->sts, r->ep.host, "\n") || append3(&r->sts, r->ep.path, "\n"))
         return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
     r->canon_at = r->sts.len;
-    if (awsv2__canonical_query(r->params, &r->sts, &r->order, &r->order_cap))
+    if (awsv2__canonical_query(r->params, &r->sts))
         return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
     *out = r->sts.data;
     if (len)
@@ -124,25 +121,29 @@ awsv2_status awsv2_request_string_to_sign(awsv2_request *r, const char **out, si
     return AWSV2_OK;
 }
 
-/* query = canonical & Signature=<encoded>; url = base[?query]. */
+/* One buffer holds "base?canonical&Signature=<encoded>": the URL of a GET,
+ * and for a POST the URL up to the '?' and the form body after it. */
 static awsv2_status build_outputs(awsv2_request *r)
 {
     char enc[3 * sizeof r->signature];
     size_t enc_len = awsv2_percent_encode(r->signature, strlen(r->signature), enc);
     const char *canon = r->sts.data + r->canon_at;
-    size_t canon_len = r->sts.len - r->canon_at;
-    awsv2__buf_reset(&r->query);
+    size_t canon_len = r->sts.len - r->canon_at, base_len = strlen(r->ep.base);
     awsv2__buf_reset(&r->url);
-    if (awsv2__buf_append(&r->query, canon, canon_len) ||
-        awsv2__buf_append(&r->query, canon_len ? "&Signature=" : "Signature=",
-                          canon_len ? 11 : 10) ||
-        awsv2__buf_append(&r->query, enc, enc_len) ||
-        awsv2__buf_append(&r->url, r->ep.base, strlen(r->ep.base)))
+    if (awsv2__buf_reserve(&r->url, base_len + canon_len + enc_len + 12))
         return AWSV2_E_NOMEM;
-    if (r->method == AWSV2_GET &&
-        (awsv2__buf_append(&r->url, "?", 1) ||
-         awsv2__buf_append(&r->url, r->query.data, r->query.len)))
-        return AWSV2_E_NOMEM;
+    char *o = r->url.data;
+    memcpy(o, r->ep.base, base_len);
+    o += base_len;
+    *o++ = '?';
+    r->query_at = (size_t)(o - r->url.data);
+    memcpy(o, canon, canon_len);
+    o += canon_len;
+    if (canon_len)
+        *o++ = '&';
+    memcpy(o, "Signature=", 10);
+    memcpy(o + 10, enc, enc_len + 1);
+    r->url.len = (size_t)(o + 10 + enc_len - r->url.data);
     return AWSV2_OK;
 }
 
@@ -190,10 +191,9 @@ awsv2_status awsv2_request_sign(awsv2_request *r, awsv2_signer *signer, awsv2_er
     uint8_t mac[AWSV2_MAC_MAX];
     awsv2_status st = prepare(r, &hash, &sts, &len, err);
     if (!st)
-        st = awsv2_signer_sign(signer, hash, sts, len, mac, &mac_len, err);
+        st = awsv2__signer_sign_valid(signer, hash, sts, len, mac, &mac_len, err);
     if (!st)
         st = finish(r, mac, mac_len, err);
-    awsv2__wipe(mac, sizeof mac);
     return st;
 }
 
@@ -204,10 +204,12 @@ const char *awsv2_request_signature(const awsv2_request *r)
 
 const char *awsv2_request_query(const awsv2_request *r)
 {
-    return r->signed_ok ? r->query.data : NULL;
+    return r->signed_ok ? r->url.data + r->query_at : NULL;
 }
 
 const char *awsv2_request_url(const awsv2_request *r)
 {
-    return r->signed_ok ? r->url.data : NULL;
+    if (!r->signed_ok)
+        return NULL;
+    return r->method == AWSV2_GET ? r->url.data : r->ep.base;
 }

@@ -1,6 +1,7 @@
 /* The signer registry and the calls every backend shares: spec dispatch,
  * input validation, batches, descriptions and key ids. */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,17 +54,33 @@ void awsv2_signer_close(awsv2_signer *s)
     free(s); /* the backend's struct, whose first member s is */
 }
 
+/* 1 when no byte of s[0..n) is outside 0x20..0x7e. Eight bytes at a time:
+ * every signature pays for this scan. */
+static int printable(const char *s, size_t n)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    uint64_t bad = 0, w;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&w, s + i, 8);
+        /* a byte < 0x20, or a byte >= 0x7f (0x7f + 1 and 0x80.. set the top bit) */
+        bad |= ((w - 0x20 * ones) & ~w) | ((w + ones) | w);
+    }
+    for (; i < n; i++)
+        bad |= (uint64_t)((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e) << 7;
+    return (bad & highs) == 0;
+}
+
 int awsv2_string_to_sign_is_valid(const char *s, size_t len)
 {
-    size_t newlines = 0;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '\n')
-            newlines++;
-        else if (c < 0x20 || c > 0x7e)
+    const char *end = s + len;
+    for (int line = 0; line < 3; line++) {
+        const char *nl = memchr(s, '\n', (size_t)(end - s));
+        if (!nl || !printable(s, (size_t)(nl - s)))
             return 0;
+        s = nl + 1;
     }
-    return newlines == 3;
+    return printable(s, (size_t)(end - s));
 }
 
 static awsv2_status check_job(awsv2_sign_job *job, awsv2_error *err)
@@ -83,14 +100,20 @@ awsv2_status awsv2_signer_sign(awsv2_signer *s, awsv2_hash hash, const char *sts
 {
     awsv2_sign_job job = {.string_to_sign = sts, .len = len, .hash = hash};
     awsv2_status st = check_job(&job, err);
-    if (!st)
-        st = s->ops->sign(s, &job, err);
+    return st ? st : awsv2__signer_sign_valid(s, hash, sts, len, mac, mac_len, err);
+}
+
+awsv2_status awsv2__signer_sign_valid(awsv2_signer *s, awsv2_hash hash, const char *sts,
+                                      size_t len, uint8_t mac[AWSV2_MAC_MAX], size_t *mac_len,
+                                      awsv2_error *err)
+{
+    awsv2_sign_job job = {.string_to_sign = sts, .len = len, .hash = hash};
+    awsv2_status st = s->ops->sign(s, &job, err);
     if (!st) {
         memcpy(mac, job.mac, job.mac_len);
         *mac_len = job.mac_len;
     }
-    awsv2__wipe(job.mac, sizeof job.mac);
-    return st;
+    return st; /* a MAC is no secret: it is sent with the request */
 }
 
 awsv2_status awsv2_signer_sign_batch(awsv2_signer *s, awsv2_sign_job *jobs, size_t n,

@@ -34,7 +34,8 @@ AWSV2_API void awsv2_timestamp_format(time_t t, char out[AWSV2_TIMESTAMP_SIZE]);
 AWSV2_API awsv2_status awsv2_timestamp_parse(const char *text, time_t *out, awsv2_error *err);
 
 /* ---- Parameter sets ------------------------------------------------------
- * An ordered set of name=value pairs with unique names; values are any bytes
+ * A set of name=value pairs with unique names, kept in the byte order of the
+ * names (the canonical query's order); values are any bytes
  * but NUL (UTF-8 expected). Storage is reused across awsv2_params_clear, so a
  * set rebuilt for every request stops allocating once warm.
  * Not thread-safe: one thread at a time per set. */
@@ -61,7 +62,7 @@ AWSV2_API void awsv2_params_remove(awsv2_params *params, const char *name);
 /* The value of name, or NULL. Borrowed: valid until the set changes. */
 AWSV2_API const char *awsv2_params_get(const awsv2_params *params, const char *name);
 AWSV2_API size_t awsv2_params_count(const awsv2_params *params);
-/* The i-th pair in insertion order (i < count). Borrowed, as above. */
+/* The i-th pair in name order (i < count). Borrowed, as above. */
 AWSV2_API void awsv2_params_at(const awsv2_params *params, size_t i, const char **name,
                                const char **value);
 

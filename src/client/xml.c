@@ -28,6 +28,20 @@ static void init_libxml(void)
     xmlInitParser();
 }
 
+/* Whether needle occurs in the n bytes of hay (memmem is a GNU extension). */
+static bool contains(const char *hay, size_t n, const char *needle)
+{
+    size_t k = strlen(needle);
+    for (const char *p = hay; (size_t)(p - hay) + k <= n; p++) {
+        p = memchr(p, needle[0], n - (size_t)(p - hay) - k + 1);
+        if (!p)
+            return false;
+        if (memcmp(p, needle, k) == 0)
+            return true;
+    }
+    return false;
+}
+
 static awsv2_status parse_failure(xmlParserCtxt *ctxt, awsv2_error *err)
 {
     const xmlError *e = ctxt ? xmlCtxtGetLastError(ctxt) : NULL;
@@ -47,7 +61,7 @@ awsv2_status awsv2__xml_read(const char *buf, size_t len, size_t max_bytes, xmlD
                            max_bytes);
     /* The encoding is forced to UTF-8 below, so this byte search cannot be
      * dodged by declaring another encoding. */
-    if (memmem(buf, len, "<!DOCTYPE", 9))
+    if (contains(buf, len, "<!DOCTYPE"))
         return awsv2__fail(err, AWSV2_E_RESPONSE,
                            "the response has a DOCTYPE, which AWS never sends; refused");
     pthread_once(&init_once, init_libxml);

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs the Debian packages libawsv2 needs to build and test (Debian 12).
+# Runs apt-get only when something is missing; uses sudo when not root.
+set -euo pipefail
+
+packages=(
+    build-essential autoconf automake libtool pkg-config make
+    libssl-dev libcurl4-openssl-dev libxml2-dev libserialport-dev
+    libmicrohttpd-dev libjson-c-dev check
+    gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm
+    curl procps
+)
+
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "Installing: ${missing[*]}" >&2
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
