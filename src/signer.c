@@ -154,6 +154,11 @@ awsv2_status awsv2__signer_describe_set(awsv2_signer *s, awsv2_error *err, const
     return s->description ? AWSV2_OK : awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
 }
 
+awsv2_status awsv2_signer_ping(awsv2_signer *s, awsv2_error *err)
+{
+    return s->ops->ping ? s->ops->ping(s, err) : AWSV2_OK;
+}
+
 awsv2_status awsv2_signer_key_ids(awsv2_signer *s, char *buf, size_t cap, awsv2_error *err)
 {
     if (!s->ops->key_ids)

@@ -13,6 +13,9 @@ struct awsv2_signer_ops {
     /* Signs n validated jobs; NULL means sign them one by one. */
     awsv2_status (*sign_batch)(awsv2_signer *s, awsv2_sign_job *jobs, size_t n,
                                awsv2_error *err);
+    /* Checks that the signer can sign now (a device answers a PING); NULL
+     * means it always can. */
+    awsv2_status (*ping)(awsv2_signer *s, awsv2_error *err);
     /* Comma-separated key ids; NULL means AWSV2_E_UNAVAILABLE. */
     awsv2_status (*key_ids)(awsv2_signer *s, char *buf, size_t cap, awsv2_error *err);
     /* Releases everything the backend allocated, wiping key material, but

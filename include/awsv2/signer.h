@@ -68,6 +68,10 @@ AWSV2_API awsv2_status awsv2_signer_sign_batch(awsv2_signer *signer, awsv2_sign_
  * valid until the signer is closed. */
 AWSV2_API const char *awsv2_signer_describe(const awsv2_signer *signer);
 
+/* Checks that the signer can sign now: a device answers a PING with a fresh
+ * nonce, a daemon reports itself healthy. In-process signers always can. */
+AWSV2_API awsv2_status awsv2_signer_ping(awsv2_signer *signer, awsv2_error *err);
+
 /* The access key ids this signer can sign for, comma-separated, into buf
  * (cap bytes including the NUL). AWSV2_E_UNAVAILABLE when the backend cannot
  * tell. */
