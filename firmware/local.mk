@@ -1,1 +1,81 @@
-# Rules for firmware/ (included from Makefile.am).
+# Rules for firmware/ (included from Makefile.am): the HSM core's sources,
+# awsv2-due-emu, and the host tests of tests/firmware/.
+
+# The portable core, as the sketch, the emulator and the tests compile it.
+HSM_CORE_SOURCES = \
+	firmware/hsm/src/hsm_hmac.c firmware/hsm/src/hsm_hmac.h \
+	firmware/hsm/src/hsm_keystore.c firmware/hsm/src/hsm_keystore.h \
+	firmware/hsm/src/hsm_protocol.c firmware/hsm/src/hsm_protocol.h \
+	firmware/hsm/src/hsm_query.c firmware/hsm/src/hsm_query.h \
+	firmware/hsm/src/hsm_sha1.c firmware/hsm/src/hsm_sha1.h \
+	firmware/hsm/src/hsm_sha256.c firmware/hsm/src/hsm_sha256.h \
+	firmware/hsm/src/hsm_sha_md.c firmware/hsm/src/hsm_sha_md.h \
+	firmware/hsm/src/hsm_storage.h \
+	firmware/hsm/src/hsm_util.c firmware/hsm/src/hsm_util.h
+HSM_CORE_CPPFLAGS = -I$(top_srcdir)/firmware/hsm/src
+
+bin_PROGRAMS += awsv2-due-emu
+awsv2_due_emu_CPPFLAGS = $(AM_CPPFLAGS) $(HSM_CORE_CPPFLAGS)
+awsv2_due_emu_SOURCES = $(HSM_CORE_SOURCES) \
+	firmware/emu/emu.h \
+	firmware/emu/emu_import.c firmware/emu/emu_import.h \
+	firmware/emu/emu_link.c firmware/emu/emu_link.h \
+	firmware/emu/emu_main.c \
+	firmware/emu/emu_options.c firmware/emu/emu_options.h \
+	firmware/emu/emu_pty.c firmware/emu/emu_pty.h \
+	firmware/emu/emu_serve.c \
+	firmware/emu/emu_store.c firmware/emu/emu_store.h
+
+# Host tests of the core (Check; OpenSSL is the reference HMAC).
+FW_TEST_CPPFLAGS = $(AM_CPPFLAGS) $(HSM_CORE_CPPFLAGS) -I$(top_srcdir)/tests/firmware \
+	$(CHECK_CFLAGS) $(OPENSSL_CFLAGS)
+FW_TEST_LDADD = $(CHECK_LIBS) $(OPENSSL_LIBS)
+FW_TESTS = tests/firmware/test_hmac tests/firmware/test_protocol tests/firmware/test_keystore
+check_PROGRAMS += $(FW_TESTS)
+TESTS += $(FW_TESTS)
+
+tests_firmware_test_hmac_CPPFLAGS = $(FW_TEST_CPPFLAGS)
+tests_firmware_test_hmac_LDADD = $(FW_TEST_LDADD)
+tests_firmware_test_hmac_SOURCES = tests/firmware/test_hmac.c $(HSM_CORE_SOURCES)
+
+tests_firmware_test_protocol_CPPFLAGS = $(FW_TEST_CPPFLAGS)
+tests_firmware_test_protocol_LDADD = $(FW_TEST_LDADD)
+tests_firmware_test_protocol_SOURCES = tests/firmware/test_protocol.c \
+	tests/firmware/memstore.c tests/firmware/memstore.h $(HSM_CORE_SOURCES)
+
+tests_firmware_test_keystore_CPPFLAGS = $(FW_TEST_CPPFLAGS)
+tests_firmware_test_keystore_LDADD = $(FW_TEST_LDADD)
+tests_firmware_test_keystore_SOURCES = tests/firmware/test_keystore.c \
+	tests/firmware/memstore.c tests/firmware/memstore.h $(HSM_CORE_SOURCES)
+
+# awsv2-due-emu as a process, over its pty.
+check_PROGRAMS += tests/firmware/test_emu
+TESTS += tests/firmware/test_emu
+tests_firmware_test_emu_CPPFLAGS = $(FW_TEST_CPPFLAGS)
+tests_firmware_test_emu_LDADD = $(FW_TEST_LDADD)
+tests_firmware_test_emu_SOURCES = tests/firmware/test_emu.c \
+	tests/firmware/emu_proc.c tests/firmware/emu_proc.h
+
+# The sketch compiled on the host (C++, $(CXX): GNU make's default when
+# configure sets none) against a stand-in for the Arduino API, and run:
+# catches the glue's type errors and checks it serves both ports.
+SKETCH_STUB = tests/firmware/arduino_stub
+SKETCH_FILES = firmware/hsm/hsm.ino $(SKETCH_STUB)/Arduino.h $(SKETCH_STUB)/sketch_check.cpp
+EXTRA_DIST += $(SKETCH_FILES) firmware/README.md
+check_SCRIPTS += tests/firmware/sketch_check
+TESTS += tests/firmware/sketch_check
+CLEANFILES += tests/firmware/sketch_check
+clean-local: clean-sketch-check
+.PHONY: clean-sketch-check
+clean-sketch-check:
+	-rm -rf tests/firmware/sketch-obj
+tests/firmware/sketch_check: $(addprefix $(srcdir)/,$(SKETCH_FILES) $(HSM_CORE_SOURCES))
+	$(AM_V_GEN)set -e; obj=tests/firmware/sketch-obj; mkdir -p $$obj; \
+	for f in $(filter %.c,$(HSM_CORE_SOURCES)); do \
+	  $(CC) -std=c11 $(CFLAGS) -Wall -Wextra -Werror -c $(srcdir)/$$f -o $$obj/`basename $$f .c`.o; \
+	done; \
+	$(CXX) -std=gnu++11 $(CFLAGS) -Wall -Wextra -Werror -I$(srcdir)/$(SKETCH_STUB) -include Arduino.h \
+	  -x c++ -c $(srcdir)/firmware/hsm/hsm.ino -o $$obj/hsm.o; \
+	$(CXX) -std=gnu++11 $(CFLAGS) -Wall -Wextra -Werror -I$(srcdir)/$(SKETCH_STUB) \
+	  -I$(srcdir)/firmware/hsm/src -c $(srcdir)/$(SKETCH_STUB)/sketch_check.cpp -o $$obj/sketch_check.o; \
+	$(CXX) $(CFLAGS) $(LDFLAGS) -o $@ $$obj/*.o

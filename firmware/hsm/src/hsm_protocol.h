@@ -1,0 +1,53 @@
+/* The serial protocol of DESIGN.md, as a state machine fed one byte at a
+ * time: any read size works, and the NUL byte is the only framing (a
+ * stalled half-request just waits; it is never taken as complete).
+ *
+ * Each complete request gets exactly one reply line, passed whole to the
+ * reply callback, in order. Two inputs get none: an empty request (a lone
+ * NUL, which a host may send to resynchronise) and whitespace (CR, LF,
+ * space, tab) before a request's first byte, which is skipped. */
+#ifndef HSM_PROTOCOL_H
+#define HSM_PROTOCOL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hsm_keystore.h"
+
+#define HSM_FIRMWARE_VERSION "awsv2-hsm/0.1.0"
+#define HSM_REQUEST_MAX 8192 /* bytes before the NUL */
+#define HSM_NONCE_MAX 64
+/* The longest reply is KEYS with every slot holding a maximal id. */
+#define HSM_REPLY_MAX (sizeof "KEYS \n" + HSM_MAX_KEYS * (HSM_ID_MAX + 1))
+
+/* Receives one reply: len bytes ending in '\n' (not NUL-terminated). */
+typedef void (*hsm_reply_fn)(void *ctx, const char *line, size_t len);
+
+/* The request being answered, for a reply callback that wants it (the
+ * emulator's model of signing time, logs). */
+typedef enum hsm_command {
+	HSM_CMD_INVALID,   /* unknown, or too long to read */
+	HSM_CMD_SIGN,
+	HSM_CMD_PING,
+	HSM_CMD_KEYS,
+	HSM_CMD_PUT_KEY,
+	HSM_CMD_DELETE_KEY,
+	HSM_CMD_LOCK
+} hsm_command;
+
+typedef struct hsm_protocol {
+	hsm_keystore *ks;
+	hsm_reply_fn reply;
+	void *reply_ctx;
+	size_t len;        /* bytes of the current request in buf */
+	uint8_t overflow;  /* the current request is over HSM_REQUEST_MAX */
+	hsm_command cmd;   /* set before the reply callback is called */
+	char buf[HSM_REQUEST_MAX];
+	char out[HSM_REPLY_MAX];
+} hsm_protocol;
+
+void hsm_protocol_init(hsm_protocol *p, hsm_keystore *ks, hsm_reply_fn reply, void *reply_ctx);
+void hsm_protocol_byte(hsm_protocol *p, uint8_t b);
+void hsm_protocol_feed(hsm_protocol *p, const void *data, size_t n);
+
+#endif

@@ -1,0 +1,29 @@
+/* Wiping and hex output for the HSM core. */
+#include <string.h>
+
+#include "hsm_util.h"
+
+void hsm_wipe(void *p, size_t n)
+{
+#if defined(__GNUC__)
+	/* memset at full speed; the empty asm that "reads" p keeps the
+	 * compiler from dropping the stores as dead. */
+	memset(p, 0, n);
+	__asm__ __volatile__("" : : "r"(p) : "memory");
+#else
+	volatile uint8_t *v = p;
+
+	while (n--)
+		*v++ = 0;
+#endif
+}
+
+void hsm_hex(char *out, const uint8_t *in, size_t n)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = digits[in[i] >> 4];
+		out[2 * i + 1] = digits[in[i] & 15];
+	}
+}

@@ -1,0 +1,223 @@
+/* The HTTP side (libmicrohttpd): one thread per connection, so a
+ * ReceiveMessage long poll blocks only its own client. */
+#include "mock.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+
+/* Per request: the raw URI (MHD hands the handler a decoded path and
+ * loosely decoded arguments; SigV2 needs the bytes as sent) and the body. */
+typedef struct conn_req {
+    char *uri;
+    char *body;
+    size_t len, cap;
+    bool started;
+    bool answered;
+    bool too_large; /* MHD cannot answer mid-upload: drain, then 413 */
+} conn_req;
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    (void)cls, (void)conn;
+    conn_req *r = calloc(1, sizeof *r);
+    if (r != NULL && (r->uri = strdup(uri)) == NULL) {
+        free(r);
+        r = NULL;
+    }
+    return r;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
+                         enum MHD_RequestTerminationCode why)
+{
+    (void)cls, (void)conn, (void)why;
+    conn_req *r = *req_cls;
+    if (r != NULL) {
+        free(r->uri);
+        free(r->body);
+        free(r);
+    }
+    *req_cls = NULL;
+}
+
+/* Sends body (malloc'ed, taken; NULL for none) with status. */
+static enum MHD_Result send_reply(struct MHD_Connection *conn, unsigned status, char *body,
+                                  size_t len, const char *request_id)
+{
+    struct MHD_Response *resp =
+        body ? MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE)
+             : MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+    if (resp == NULL) {
+        free(body);
+        return MHD_NO;
+    }
+    if (body != NULL)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "text/xml;charset=UTF-8");
+    if (request_id != NULL)
+        MHD_add_response_header(resp, "x-amzn-RequestId", request_id);
+    enum MHD_Result ret = MHD_queue_response(conn, status, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+static const char *header(struct MHD_Connection *conn, const char *name)
+{
+    return MHD_lookup_connection_value(conn, MHD_HEADER_KIND, name);
+}
+
+/* Answers an error before the request could be handled (body too large). */
+static enum MHD_Result send_error(mock_server *srv, struct MHD_Connection *conn, conn_req *r,
+                                  const char *method, unsigned status, const char *code,
+                                  const char *message)
+{
+    mock_call c;
+    r->uri[strcspn(r->uri, "?")] = '\0';
+    mock_call_init(&c, srv, method, "", r->uri);
+    mock_reply_error(&c, status, code, "%s", message);
+    enum MHD_Result ret = send_reply(conn, c.reply.status, c.reply.body, c.reply.len, c.request_id);
+    c.reply.body = NULL;
+    mock_call_free(&c);
+    r->answered = true;
+    return ret;
+}
+
+/* POST <base>_mock/fail?status=503&count=N: the next N requests fail. */
+static enum MHD_Result control(mock_server *srv, struct MHD_Connection *conn, const char *method)
+{
+    const char *status = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "status");
+    const char *count = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "count");
+    char *end = NULL;
+    unsigned long n = count ? strtoul(count, &end, 10) : 0;
+    bool ok = strcmp(method, "POST") == 0 && status && count && *count && *end == '\0' &&
+              (strcmp(status, "503") == 0 || strcmp(status, "500") == 0);
+    if (ok) {
+        pthread_mutex_lock(&srv->fail_lock);
+        srv->ctl_status = (unsigned)atoi(status);
+        srv->ctl_count = n;
+        pthread_mutex_unlock(&srv->fail_lock);
+    }
+    return send_reply(conn, ok ? MHD_HTTP_NO_CONTENT : MHD_HTTP_BAD_REQUEST, NULL, 0, NULL);
+}
+
+static void log_request(const mock_call *c)
+{
+    fprintf(stderr, "awsv2-mock: %s %s %s -> %u\n", c->method, c->path,
+            c->action ? c->action : "-", c->reply.status);
+}
+
+/* The whole request is in: answer it. */
+static enum MHD_Result answer(mock_server *srv, struct MHD_Connection *conn, conn_req *r,
+                              const char *method)
+{
+    char *query = strchr(r->uri, '?');
+    if (query != NULL)
+        *query++ = '\0';
+    if (strcmp(r->uri, "/_mock/fail") == 0)
+        return control(srv, conn, method);
+    const char *host = header(conn, MHD_HTTP_HEADER_HOST);
+    mock_call c;
+    mock_call_init(&c, srv, method, host ? host : "", r->uri);
+    if (host == NULL)
+        mock_reply_error(&c, 400, "MissingParameter", "The request must have a Host header");
+    else
+        mock_handle(&c, query, header(conn, MHD_HTTP_HEADER_CONTENT_TYPE), r->body, r->len);
+    if (srv->verbose)
+        log_request(&c);
+    enum MHD_Result ret = send_reply(conn, c.reply.status, c.reply.body, c.reply.len, c.request_id);
+    c.reply.body = NULL;
+    mock_call_free(&c);
+    return ret;
+}
+
+/* Appends upload data; false when the body grows past MOCK_BODY_MAX (or
+ * memory runs out, which the client hears as the same). */
+static bool take_upload(conn_req *r, const char *data, size_t n)
+{
+    if (n > MOCK_BODY_MAX - r->len)
+        return false;
+    if (r->len + n + 1 > r->cap) {
+        size_t cap = r->cap ? 2 * r->cap : 16384;
+        while (cap < r->len + n + 1)
+            cap *= 2;
+        char *body = realloc(r->body, cap);
+        if (body == NULL)
+            return false;
+        r->body = body;
+        r->cap = cap;
+    }
+    memcpy(r->body + r->len, data, n);
+    r->len += n;
+    r->body[r->len] = '\0';
+    return true;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_data_size,
+                                  void **req_cls)
+{
+    (void)url, (void)version;
+    mock_server *srv = cls;
+    conn_req *r = *req_cls;
+    if (r == NULL)
+        return MHD_NO; /* out of memory in on_uri: drop the connection */
+    if (r->answered) {
+        *upload_data_size = 0; /* discard the rest of a refused body */
+        return MHD_YES;
+    }
+    if (!r->started) {
+        r->started = true;
+        if (strcmp(method, "GET") != 0 && strcmp(method, "POST") != 0)
+            return send_error(srv, conn, r, method, 405, "InvalidAction",
+                              "Only GET and POST are supported.");
+        const char *length = header(conn, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if (length != NULL && strtoull(length, NULL, 10) > MOCK_BODY_MAX)
+            return send_error(srv, conn, r, method, MHD_HTTP_CONTENT_TOO_LARGE,
+                              "RequestEntityTooLarge", "The request body is larger than 1 MiB.");
+        return MHD_YES;
+    }
+    if (*upload_data_size > 0) {
+        if (!r->too_large && !take_upload(r, upload_data, *upload_data_size))
+            r->too_large = true;
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    if (r->too_large)
+        return send_error(srv, conn, r, method, MHD_HTTP_CONTENT_TOO_LARGE,
+                          "RequestEntityTooLarge", "The request body is larger than 1 MiB.");
+    r->answered = true;
+    return answer(srv, conn, r, method);
+}
+
+struct MHD_Daemon *mock_http_start(mock_server *srv, const struct sockaddr *addr, char *url,
+                                   size_t url_cap)
+{
+    unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD;
+    if (addr->sa_family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    if (srv->verbose)
+        flags |= MHD_USE_ERROR_LOG;
+    struct MHD_Daemon *d = MHD_start_daemon(
+        flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, addr,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
+        NULL, MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_CONNECTION_LIMIT, 512u,
+        MHD_OPTION_END);
+    if (d == NULL) {
+        fprintf(stderr, "awsv2-mock: cannot listen (port in use?)\n");
+        return NULL;
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+    char host[INET6_ADDRSTRLEN];
+    const void *in = addr->sa_family == AF_INET6
+                         ? (const void *)&((const struct sockaddr_in6 *)addr)->sin6_addr
+                         : (const void *)&((const struct sockaddr_in *)addr)->sin_addr;
+    inet_ntop(addr->sa_family, in, host, sizeof host);
+    snprintf(url, url_cap, addr->sa_family == AF_INET6 ? "http://[%s]:%u/" : "http://%s:%u/",
+             host, info ? info->port : 0);
+    return d;
+}

@@ -1,0 +1,27 @@
+# Tests of awsv2-mock (included from mock/local.mk): Check programs that
+# start the real program on 127.0.0.1, and a shell test of its command line.
+mock_test_cppflags = $(AM_CPPFLAGS) $(CHECK_CFLAGS) $(CURL_CFLAGS) $(XML_CFLAGS) $(OPENSSL_CFLAGS)
+mock_test_ldadd = libawsv2_internal.la $(CHECK_LIBS) $(CURL_LIBS) $(XML_LIBS) $(OPENSSL_LIBS)
+mock_test_harness = tests/mock/harness.h tests/mock/harness.c
+
+check_PROGRAMS += tests/mock/test_ec2
+tests_mock_test_ec2_SOURCES = tests/mock/test_ec2.c $(mock_test_harness)
+tests_mock_test_ec2_CPPFLAGS = $(mock_test_cppflags)
+tests_mock_test_ec2_LDADD = $(mock_test_ldadd)
+
+TESTS += tests/mock/test_ec2
+
+check_PROGRAMS += tests/mock/test_sqs
+tests_mock_test_sqs_SOURCES = tests/mock/test_sqs.c $(mock_test_harness)
+tests_mock_test_sqs_CPPFLAGS = $(mock_test_cppflags)
+tests_mock_test_sqs_LDADD = $(mock_test_ldadd)
+TESTS += tests/mock/test_sqs
+
+check_PROGRAMS += tests/mock/test_faults
+tests_mock_test_faults_SOURCES = tests/mock/test_faults.c $(mock_test_harness)
+tests_mock_test_faults_CPPFLAGS = $(mock_test_cppflags)
+tests_mock_test_faults_LDADD = $(mock_test_ldadd)
+TESTS += tests/mock/test_faults
+
+TESTS += tests/mock/cli.sh
+EXTRA_DIST += tests/mock/cli.sh
