@@ -114,12 +114,12 @@ awsv2_status awsv2_credentials_load_file(awsv2_credentials **out, const char *pa
     return st;
 }
 
-static awsv2_status from_env(awsv2_credentials **out, awsv2_error *err)
+static awsv2_status from_env(awsv2_credentials **out, unsigned flags, awsv2_error *err)
 {
     const char *id = getenv("AWS_ACCESS_KEY_ID"), *secret = getenv("AWS_SECRET_ACCESS_KEY");
-    if (secret && *secret && !(id && *id))
+    if (!(secret && *secret) && !(flags & AWSV2_CREDENTIALS_SECRET_OPTIONAL))
         return awsv2__fail(err, AWSV2_E_CREDENTIALS,
-                           "AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not");
+                           "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not");
     return awsv2_credentials_new(out, id, secret, getenv("AWS_SESSION_TOKEN"), err);
 }
 
@@ -129,7 +129,7 @@ awsv2_status awsv2_credentials_load(awsv2_credentials **out, const char *profile
     *out = NULL;
     const char *env_id = getenv("AWS_ACCESS_KEY_ID");
     if (env_id && *env_id)
-        return from_env(out, err); /* the environment wins as a whole, as in the CLI */
+        return from_env(out, flags, err); /* the environment wins as a whole, as in the CLI */
     if (!profile)
         profile = getenv("AWS_PROFILE");
     struct profile_reader r = {.profile = profile && *profile ? profile : "default"};

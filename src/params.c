@@ -108,8 +108,19 @@ awsv2_status awsv2_params_set(awsv2_params *p, const char *name, const char *val
         return awsv2__fail(err, AWSV2_E_INVALID, "parameter %.64s is too large", name);
     int found;
     size_t i = search(p, name, name_len, &found);
+    /* name or value may point into the arena (a value copied from this very
+     * set), which the reserve below may move: keep them as offsets. */
+    uintptr_t lo = (uintptr_t)p->arena.data, hi = lo + p->arena.len;
+    int name_inside = lo && (uintptr_t)name >= lo && (uintptr_t)name < hi;
+    int value_inside = lo && (uintptr_t)value >= lo && (uintptr_t)value < hi;
+    size_t name_off = name_inside ? (size_t)((uintptr_t)name - lo) : 0;
+    size_t value_off = value_inside ? (size_t)((uintptr_t)value - lo) : 0;
     if ((!found && grow_entries(p)) || awsv2__buf_reserve(&p->arena, name_len + value_len + 2))
         return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
+    if (name_inside)
+        name = p->arena.data + name_off;
+    if (value_inside)
+        value = p->arena.data + value_off;
     struct awsv2__param e = {.key = name_key(name, name_len), .name_len = (uint32_t)name_len};
     e.name = found ? p->entries[i].name : arena_put(p, name, name_len);
     e.value = arena_put(p, value, value_len);

@@ -116,8 +116,9 @@ awsv2_status awsv2__signer_sign_valid(awsv2_signer *s, awsv2_hash hash, const ch
     return st; /* a MAC is no secret: it is sent with the request */
 }
 
-awsv2_status awsv2_signer_sign_batch(awsv2_signer *s, awsv2_sign_job *jobs, size_t n,
-                                     awsv2_error *err)
+/* Validates every job first: a batch with one bad input signs nothing, and
+ * the good jobs say so instead of claiming success without a MAC. */
+static awsv2_status check_batch(awsv2_sign_job *jobs, size_t n, awsv2_error *err)
 {
     awsv2_status first = AWSV2_OK;
     awsv2_error job_err;
@@ -127,7 +128,18 @@ awsv2_status awsv2_signer_sign_batch(awsv2_signer *s, awsv2_sign_job *jobs, size
             if (err)
                 *err = job_err;
         }
-    if (first) /* nothing is sent when any input is bad */
+    if (first)
+        for (size_t i = 0; i < n; i++)
+            if (jobs[i].status == AWSV2_OK)
+                jobs[i].status = AWSV2_E_INVALID;
+    return first;
+}
+
+awsv2_status awsv2_signer_sign_batch(awsv2_signer *s, awsv2_sign_job *jobs, size_t n,
+                                     awsv2_error *err)
+{
+    awsv2_status first = check_batch(jobs, n, err);
+    if (first)
         return first;
     if (s->ops->sign_batch)
         return s->ops->sign_batch(s, jobs, n, err);

@@ -78,7 +78,8 @@ AWSV2_API const char *awsv2_client_endpoint(const awsv2_client *client);
  * signed, and retried as described above. On success *body receives the
  * response document (malloc'd, NUL-terminated, *len bytes; free() it). An
  * error answer fails with AWSV2_E_SERVICE, err->code/message/request_id/
- * http_status filled in and err->message reading "Code: Message". */
+ * http_status filled in: err->code is AWS's code (e.g. "AuthFailure") and
+ * err->message AWS's Message; print them as "Code: Message". */
 AWSV2_API awsv2_status awsv2_client_call(awsv2_client *client, const char *url,
                                          const awsv2_params *params, char **body, size_t *len,
                                          awsv2_error *err);

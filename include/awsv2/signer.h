@@ -59,7 +59,8 @@ typedef struct awsv2_sign_job {
 /* Signs n jobs, pipelined where the backend can (several requests in flight
  * to a device). Every job gets its own status; the call returns AWSV2_OK
  * when all succeeded, else the status of the first failed job (with err
- * describing it). */
+ * describing it). Inputs are checked first: when any job is invalid nothing
+ * is signed, and every job has a status other than AWSV2_OK. */
 AWSV2_API awsv2_status awsv2_signer_sign_batch(awsv2_signer *signer, awsv2_sign_job *jobs,
                                                size_t n, awsv2_error *err);
 

@@ -145,11 +145,6 @@ awsv2_method awsv2__client_method(const awsv2_client *c)
     return c->method;
 }
 
-size_t awsv2__client_max_response(const awsv2_client *c)
-{
-    return c->max_response;
-}
-
 /* A request to url carrying params and the client's auth parameters. */
 static awsv2_status build_request(awsv2_client *c, awsv2_method method, const char *url,
                                   const awsv2_params *params, awsv2_request **out,

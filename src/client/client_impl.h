@@ -14,7 +14,4 @@ awsv2_status awsv2__client_call_xml(awsv2_client *client, awsv2_method method, c
 /* The client's default method (EC2 uses it; SQS always POSTs). */
 awsv2_method awsv2__client_method(const awsv2_client *client);
 
-/* The limit responses are parsed under. */
-size_t awsv2__client_max_response(const awsv2_client *client);
-
 #endif

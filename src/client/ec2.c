@@ -1,4 +1,5 @@
 /* EC2 DescribeInstances: the request, one page, and every page. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,20 +76,53 @@ awsv2_status awsv2_ec2_describe_instances(awsv2_client *c,
     return st;
 }
 
-/* Moves the reservations of from to the end of into; from keeps none. */
+/* Moves the instances of from's reservation to the end of into's: a page
+ * boundary may cut a reservation in two. */
+static awsv2_status merge_reservation(awsv2_ec2_reservation *into, awsv2_ec2_reservation *from,
+                                      awsv2_error *err)
+{
+    size_t n = into->n_instances + from->n_instances;
+    awsv2_ec2_instance *v = realloc(into->instances, (n ? n : 1) * sizeof *v);
+    if (!v)
+        return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
+    memcpy(v + into->n_instances, from->instances, from->n_instances * sizeof *v);
+    into->instances = v;
+    into->n_instances = n;
+    from->n_instances = 0;
+    return AWSV2_OK;
+}
+
+static bool same_reservation(const awsv2_ec2_reservation *a, const awsv2_ec2_reservation *b)
+{
+    return a->reservation_id && b->reservation_id &&
+           strcmp(a->reservation_id, b->reservation_id) == 0;
+}
+
+/* Moves the reservations of from to the end of into, joining a reservation
+ * split between the two pages; from keeps only emptied shells. */
 static awsv2_status append(awsv2_ec2_instances *into, awsv2_ec2_instances *from,
                            awsv2_error *err)
 {
-    if (from->n_reservations == 0)
+    size_t skip = 0;
+    if (into->n_reservations && from->n_reservations &&
+        same_reservation(&into->reservations[into->n_reservations - 1], &from->reservations[0])) {
+        awsv2_status st = merge_reservation(&into->reservations[into->n_reservations - 1],
+                                            &from->reservations[0], err);
+        if (st)
+            return st;
+        skip = 1;
+    }
+    size_t moving = from->n_reservations - skip;
+    if (moving == 0)
         return AWSV2_OK;
-    size_t n = into->n_reservations + from->n_reservations;
+    size_t n = into->n_reservations + moving;
     awsv2_ec2_reservation *r = realloc(into->reservations, n * sizeof *r);
     if (!r)
         return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
-    memcpy(r + into->n_reservations, from->reservations, from->n_reservations * sizeof *r);
+    memcpy(r + into->n_reservations, from->reservations + skip, moving * sizeof *r);
     into->reservations = r;
     into->n_reservations = n;
-    from->n_reservations = 0;
+    from->n_reservations = skip; /* the merged shell, if any, is freed with from */
     return AWSV2_OK;
 }
 

@@ -13,3 +13,33 @@ pkginclude_HEADERS += \
 	include/awsv2/client.h \
 	include/awsv2/ec2.h \
 	include/awsv2/sqs.h
+
+# Tests: Check suites on the library, and process-level scripts that start
+# awsv2-mock and the programs (tests/client/*.test).
+CLIENT_TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/client $(CHECK_CFLAGS) $(XML_CFLAGS)
+CLIENT_TEST_LDADD = libawsv2_internal.la $(CHECK_LIBS)
+
+check_PROGRAMS += tests/client/check_responses tests/client/check_transport
+tests_client_check_responses_SOURCES = tests/client/check_responses.c
+tests_client_check_responses_CPPFLAGS = $(CLIENT_TEST_CPPFLAGS)
+tests_client_check_responses_LDADD = $(CLIENT_TEST_LDADD)
+tests_client_check_transport_SOURCES = tests/client/check_transport.c \
+	tests/client/stub_server.h tests/client/stub_server.c
+tests_client_check_transport_CPPFLAGS = $(CLIENT_TEST_CPPFLAGS)
+tests_client_check_transport_LDADD = $(CLIENT_TEST_LDADD)
+
+TESTS += tests/client/check_responses tests/client/check_transport
+
+# Helpers of the process-level tests.
+check_PROGRAMS += tests/client/sqs-drain tests/client/stub-http
+tests_client_sqs_drain_SOURCES = tests/client/sqs_drain.c
+tests_client_sqs_drain_LDADD = libawsv2_internal.la
+tests_client_stub_http_SOURCES = tests/client/stub_http.c \
+	tests/client/stub_server.h tests/client/stub_server.c
+
+# Process-level tests: executable bash scripts (automake's default .test
+# extension runs them as they are).
+TESTS += tests/client/ec2.test tests/client/sqs.test tests/client/errors.test \
+	tests/client/hostile.test
+EXTRA_DIST += tests/client/lib.sh tests/client/ec2.test tests/client/sqs.test \
+	tests/client/errors.test tests/client/hostile.test

@@ -15,7 +15,6 @@ struct awsv2__transport {
     CURL *curl;
     struct curl_slist *form_headers;
     size_t max_response_bytes;
-    long timeout_ms;
     char errbuf[CURL_ERROR_SIZE];
     /* Per exchange: where the body goes and why the write callback stopped. */
     awsv2__buf *resp;
@@ -93,7 +92,6 @@ awsv2_status awsv2__transport_new(awsv2__transport **out,
     if (!t)
         return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
     t->max_response_bytes = options->max_response_bytes;
-    t->timeout_ms = options->timeout_ms;
     t->curl = curl_easy_init();
     /* "Expect:" stops libcurl waiting for 100-continue before large bodies. */
     struct curl_slist *h = curl_slist_append(
@@ -160,8 +158,7 @@ static awsv2_status curl_failure(awsv2__transport *t, CURLcode rc, const char *h
                            "the response from %s is larger than the limit of %zu bytes", host,
                            t->max_response_bytes);
     if (rc == CURLE_OPERATION_TIMEDOUT)
-        return awsv2__fail(err, AWSV2_E_NETWORK, "%s: timed out (limit %ld ms): %s", host,
-                           t->timeout_ms, why);
+        return awsv2__fail(err, AWSV2_E_NETWORK, "%s: timed out: %s", host, why);
     if (is_tls_error(rc))
         return awsv2__fail(err, AWSV2_E_TLS, "%s: TLS failed: %s", host, why);
     return awsv2__fail(err, AWSV2_E_NETWORK, "%s: %s", host, why);

@@ -175,7 +175,7 @@ awsv2_status awsv2__xml_service_error(const char *body, size_t len, long http_st
     if (e && awsv2__xml_copy(e, "Code", code, sizeof code)) {
         if (!awsv2__xml_copy(e, "Message", message, sizeof message) && !message[0])
             snprintf(message, sizeof message, "(no message; HTTP %ld)", http_status);
-        awsv2__fail_code(err, AWSV2_E_SERVICE, code, "%s: %s", code, message);
+        awsv2__fail_code(err, AWSV2_E_SERVICE, code, "%s", message);
         request_id(xmlDocGetRootElement(doc), err);
     } else {
         awsv2__fail(err, AWSV2_E_SERVICE, "HTTP %ld: the service answered with an error %s",

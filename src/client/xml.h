@@ -37,7 +37,8 @@ bool awsv2__xml_copy(const xmlNode *parent, const char *name, char *buf, size_t 
 
 /* Fills err from an AWS error document (EC2's Response/Errors/Error or
  * SQS's ErrorResponse/Error) received with http_status, and returns
- * AWSV2_E_SERVICE; err->message is "Code: Message". A body that is no such
+ * AWSV2_E_SERVICE: err->code is AWS's code, err->message its Message
+ * (print them as "Code: Message", as cli_fail does). A body that is no such
  * document still gives AWSV2_E_SERVICE, naming the HTTP status. */
 awsv2_status awsv2__xml_service_error(const char *body, size_t len, long http_status,
                                       awsv2_error *err);
