@@ -1,2 +1,22 @@
 # Rules for the due: backend and its tests (included from Makefile.am).
-libawsv2_internal_la_SOURCES += backends/due.c
+libawsv2_internal_la_SOURCES += \
+	backends/due.c backends/due_command.h \
+	backends/due_link.c backends/due_link.h backends/due_link_impl.h \
+	backends/due_queue.c backends/due_sync.c \
+	backends/due_reply.c backends/due_reply.h \
+	backends/serial_port.c backends/serial_port.h
+
+# tests/due: the backend against awsv2-due-emu on ptys (Check), and the
+# programs (awsv2-keys, ec2-describe-instances) through it (shell).
+DUE_TESTS = tests/due/test_due tests/due/test_due_reply
+check_PROGRAMS += $(DUE_TESTS)
+TESTS += $(DUE_TESTS)
+tests_due_test_due_SOURCES = tests/due/test_due.c tests/due/emu.c tests/due/emu.h
+tests_due_test_due_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(OPENSSL_CFLAGS)
+tests_due_test_due_LDADD = libawsv2_internal.la $(CHECK_LIBS) $(OPENSSL_LIBS)
+tests_due_test_due_reply_SOURCES = tests/due/test_due_reply.c
+tests_due_test_due_reply_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/backends
+tests_due_test_due_reply_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_due_test_due_reply_LDADD = libawsv2_internal.la $(CHECK_LIBS)
+TESTS += tests/due/keys.sh tests/due/ec2.sh
+EXTRA_DIST += tests/due/lib.sh tests/due/keys.sh tests/due/ec2.sh

@@ -1,12 +1,409 @@
-/* The http backend: not written yet. */
+/* The http: and https: backends: a client of a signing daemon (awsv2-hsmd,
+ * or the original hsmd.py) on libcurl.
+ *
+ * Spec: http[s]://HOST[:PORT]/PATH[?OPTIONS], options separated by '&':
+ *   token_file=PATH   send "Authorization: Bearer <first line of PATH>"
+ *                     (else the AWSV2_HSMD_TOKEN environment variable, if set)
+ *   unix_socket=PATH  connect to a Unix socket (awsv2-hsmd --listen unix:PATH)
+ *   timeout_ms=N      per request (default 30000; a device may be slow)
+ * Option values are taken literally (no percent-decoding).
+ *
+ * Threads and connection reuse: libcurl's one rule is that an easy handle
+ * is used by one thread at a time. The signer keeps a pool of idle easy
+ * handles under a mutex; a signing thread takes one (or makes one when none
+ * is idle), performs its request and puts it back. An easy handle keeps its
+ * connection alive between transfers, so a thread that signs again gets a
+ * warm keep-alive connection, and N concurrent threads settle on N
+ * connections. At most POOL_MAX handles are kept; more concurrent callers
+ * get a fresh handle that is closed after use.
+ *
+ * A daemon that cannot be reached is AWSV2_E_DEVICE: it is the signer's
+ * device that is unavailable (exit status 3, a signer error), not the AWS
+ * service (AWSV2_E_NETWORK, exit 4). A timeout is AWSV2_E_TIMEOUT, a TLS
+ * failure AWSV2_E_TLS. Replies are read by http_reply.c. */
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+
+#include "http_reply.h"
 #include "signer_impl.h"
 
-awsv2_status awsv2__http_open(awsv2_signer **out, const char *spec, const char *rest,
-                             const awsv2_credentials *creds, awsv2_error *err)
+#define POOL_MAX 64
+#define REPLY_MAX 65536
+#define TOKEN_MAX 4096
+#define DEFAULT_TIMEOUT_MS 30000L
+#define CONNECT_TIMEOUT_MS 5000L
+
+struct http_signer {
+    awsv2_signer base;
+    char *sign_url;             /* the spec without its options */
+    char *keys_url;             /* .../keys beside .../sign/aws, or NULL */
+    char *unix_socket;          /* or NULL */
+    long timeout_ms;
+    struct curl_slist *headers; /* may hold the token: wiped on close */
+    pthread_mutex_t lock;
+    CURL *idle[POOL_MAX];
+    size_t n_idle;
+};
+
+/* One reply body, at most REPLY_MAX bytes. */
+struct reply {
+    char data[REPLY_MAX];
+    size_t len;
+};
+
+static size_t on_data(char *p, size_t size, size_t n, void *arg)
 {
-    (void)out;
+    struct reply *r = arg;
+    size_t len = size * n;
+    if (len > REPLY_MAX - r->len)
+        return 0; /* too large: libcurl fails with CURLE_WRITE_ERROR */
+    memcpy(r->data + r->len, p, len);
+    r->len += len;
+    return len;
+}
+
+static CURL *new_handle(struct http_signer *h)
+{
+    CURL *c = curl_easy_init();
+    if (!c)
+        return NULL;
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h->headers);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, h->timeout_ms);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, CONNECT_TIMEOUT_MS);
+    curl_easy_setopt(c, CURLOPT_PROXY, ""); /* a local daemon: never via http_proxy */
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+    if (h->unix_socket)
+        curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, h->unix_socket);
+    return c;
+}
+
+static CURL *take_handle(struct http_signer *h)
+{
+    CURL *c = NULL;
+    pthread_mutex_lock(&h->lock);
+    if (h->n_idle > 0)
+        c = h->idle[--h->n_idle];
+    pthread_mutex_unlock(&h->lock);
+    return c ? c : new_handle(h);
+}
+
+static void give_back(struct http_signer *h, CURL *c)
+{
+    pthread_mutex_lock(&h->lock);
+    if (h->n_idle < POOL_MAX) {
+        h->idle[h->n_idle++] = c;
+        c = NULL;
+    }
+    pthread_mutex_unlock(&h->lock);
+    curl_easy_cleanup(c);
+}
+
+static awsv2_status transfer_failed(const struct http_signer *h, CURLcode rc, awsv2_error *err)
+{
+    awsv2_status st;
+    switch (rc) {
+    case CURLE_OPERATION_TIMEDOUT:
+        st = AWSV2_E_TIMEOUT;
+        break;
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+        st = AWSV2_E_TLS;
+        break;
+    case CURLE_WRITE_ERROR:
+        st = AWSV2_E_PROTOCOL; /* our callback refused a reply over REPLY_MAX */
+        break;
+    case CURLE_OUT_OF_MEMORY:
+        st = AWSV2_E_NOMEM;
+        break;
+    default:
+        st = AWSV2_E_DEVICE;
+    }
+    return awsv2__fail(err, st, "signing daemon %s: %s", h->sign_url,
+                       rc == CURLE_WRITE_ERROR ? "reply too large" : curl_easy_strerror(rc));
+}
+
+/* Performs one request on a pooled handle: POST body (len bytes) to
+ * sign_url, or GET keys_url when body is NULL. */
+static awsv2_status perform(struct http_signer *h, const char *body, size_t len,
+                            struct reply *r, long *status, awsv2_error *err)
+{
+    CURL *c = take_handle(h);
+    CURLcode rc;
+
+    if (!c)
+        return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
+    r->len = 0;
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
+    if (body) {
+        curl_easy_setopt(c, CURLOPT_URL, h->sign_url);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)len);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+    } else {
+        curl_easy_setopt(c, CURLOPT_URL, h->keys_url);
+        curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+    }
+    rc = curl_easy_perform(c);
+    if (rc == CURLE_OK)
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, NULL);
+    give_back(h, c);
+    return rc == CURLE_OK ? AWSV2_OK : transfer_failed(h, rc, err);
+}
+
+static awsv2_status http_sign(awsv2_signer *base, awsv2_sign_job *job, awsv2_error *err)
+{
+    struct http_signer *h = (struct http_signer *)base;
+    struct reply *r = malloc(sizeof *r); /* 64 KiB: not on a caller's thread stack */
+    long status = 0;
+    awsv2_status st;
+
+    if (!r)
+        return job->status = awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
+    st = perform(h, job->string_to_sign, job->len, r, &status, err);
+    if (st == AWSV2_OK)
+        st = awsv2__http_parse_sign(status, r->data, r->len, job->hash, job->mac,
+                                    &job->mac_len, h->sign_url, err);
+    free(r);
+    return job->status = st;
+}
+
+static awsv2_status http_key_ids(awsv2_signer *base, char *buf, size_t cap, awsv2_error *err)
+{
+    struct http_signer *h = (struct http_signer *)base;
+    struct reply *r;
+    long status = 0;
+    awsv2_status st;
+
+    if (!h->keys_url)
+        return awsv2__fail(err, AWSV2_E_UNAVAILABLE,
+                           "signing daemon %s: no /keys beside a URL not ending in /sign/aws",
+                           h->sign_url);
+    r = malloc(sizeof *r);
+    if (!r)
+        return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
+    st = perform(h, NULL, 0, r, &status, err);
+    if (st == AWSV2_OK)
+        st = awsv2__http_parse_keys(status, r->data, r->len, buf, cap, h->sign_url, err);
+    free(r);
+    return st;
+}
+
+static void http_close(awsv2_signer *base)
+{
+    struct http_signer *h = (struct http_signer *)base;
+
+    for (size_t i = 0; i < h->n_idle; i++)
+        curl_easy_cleanup(h->idle[i]);
+    for (struct curl_slist *l = h->headers; l; l = l->next)
+        awsv2__wipe(l->data, strlen(l->data));
+    curl_slist_free_all(h->headers);
+    pthread_mutex_destroy(&h->lock);
+    free(h->sign_url);
+    free(h->keys_url);
+    free(h->unix_socket);
+    curl_global_cleanup();
+}
+
+static const struct awsv2_signer_ops http_ops = {
+    .sign = http_sign,
+    .key_ids = http_key_ids,
+    .close = http_close,
+};
+
+/* The token: the first line of path (trailing whitespace dropped), else
+ * $AWSV2_HSMD_TOKEN, else none (*out = NULL). malloc'd; wipe it. */
+static awsv2_status read_token(const char *spec, const char *path, char **out, awsv2_error *err)
+{
+    char buf[TOKEN_MAX + 2] = "";
+    const char *env = getenv("AWSV2_HSMD_TOKEN");
+    FILE *f;
+
+    *out = NULL;
+    if (!path) {
+        *out = env && *env ? awsv2__strdup(env) : NULL;
+        return env && *env && !*out ? awsv2__fail(err, AWSV2_E_NOMEM, "out of memory") : AWSV2_OK;
+    }
+    f = fopen(path, "r");
+    if (!f)
+        return awsv2__fail(err, AWSV2_E_IO, "signer spec '%s': cannot read token file %s", spec,
+                           path);
+    if (!fgets(buf, sizeof buf, f))
+        buf[0] = '\0';
+    fclose(f);
+    buf[strcspn(buf, "\r\n")] = '\0';
+    for (size_t n = strlen(buf); n > 0 && (buf[n - 1] == ' ' || buf[n - 1] == '\t'); n--)
+        buf[n - 1] = '\0';
+    *out = buf[0] ? awsv2__strdup(buf) : NULL;
+    awsv2__wipe(buf, sizeof buf);
+    if (!*out)
+        return awsv2__fail(err, AWSV2_E_CONFIG, "signer spec '%s': no token in %s", spec, path);
+    return AWSV2_OK;
+}
+
+static bool add_header(struct http_signer *h, const char *line)
+{
+    struct curl_slist *l = curl_slist_append(h->headers, line);
+    if (l)
+        h->headers = l;
+    return l != NULL;
+}
+
+/* The request headers: the token if any; no "Expect: 100-continue" (a
+ * round trip for nothing); the body is text. */
+static awsv2_status make_headers(struct http_signer *h, const char *spec, const char *token_file,
+                                 awsv2_error *err)
+{
+    char *token = NULL;
+    awsv2_status st = read_token(spec, token_file, &token, err);
+
+    if (st)
+        return st;
+    bool ok = add_header(h, "Expect:") && add_header(h, "Content-Type: text/plain");
+    if (ok && token) {
+        size_t n = strlen(token) + sizeof "Authorization: Bearer ";
+        char *line = malloc(n);
+        if (line)
+            snprintf(line, n, "Authorization: Bearer %s", token);
+        ok = line && add_header(h, line);
+        awsv2__free_secret(line);
+    }
+    awsv2__free_secret(token);
+    return ok ? AWSV2_OK : awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
+}
+
+/* The options after '?'; values point into q, which is cut at each '&'. */
+struct options {
+    const char *token_file, *unix_socket, *timeout_ms;
+};
+
+static awsv2_status parse_options(const char *spec, char *q, struct options *o,
+                                  awsv2_error *err)
+{
+    for (char *opt = q; opt && *opt;) {
+        char *amp = strchr(opt, '&'), *eq = strchr(opt, '=');
+        if (amp)
+            *amp = '\0';
+        if (eq && strncmp(opt, "token_file=", 11) == 0)
+            o->token_file = eq + 1;
+        else if (eq && strncmp(opt, "unix_socket=", 12) == 0)
+            o->unix_socket = eq + 1;
+        else if (eq && strncmp(opt, "timeout_ms=", 11) == 0)
+            o->timeout_ms = opt;
+        else
+            return awsv2__fail(err, AWSV2_E_SPEC,
+                               "signer spec '%s': unknown option '%s' (token_file, "
+                               "unix_socket, timeout_ms)",
+                               spec, opt);
+        opt = amp ? amp + 1 : NULL;
+    }
+    return AWSV2_OK;
+}
+
+/* Splits spec into URL and options; derives the /keys URL. */
+static awsv2_status parse_spec(struct http_signer *h, const char *spec, struct options *o,
+                               char **query, awsv2_error *err)
+{
+    static const char sign_path[] = "/sign/aws";
+    static const char *const timeout_opt[] = {"timeout_ms", NULL};
+    unsigned long timeout = DEFAULT_TIMEOUT_MS;
+    awsv2_status st;
+
+    h->sign_url = awsv2__strdup(spec);
+    if (!h->sign_url)
+        return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
+    char *q = strchr(h->sign_url, '?');
+    if (q) {
+        *q++ = '\0';
+        *query = awsv2__strdup(q);
+        if (!*query)
+            return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
+        if ((st = parse_options(spec, *query, o, err)))
+            return st;
+    }
+    if (o->timeout_ms &&
+        (st = awsv2__spec_options(spec, o->timeout_ms, timeout_opt, &timeout, err)))
+        return st;
+    h->timeout_ms = timeout > 0 && timeout < 3600000 ? (long)timeout : DEFAULT_TIMEOUT_MS;
+    size_t n = strlen(h->sign_url), sn = sizeof sign_path - 1;
+    if (n > sn && strcmp(h->sign_url + n - sn, sign_path) == 0) {
+        h->keys_url = malloc(n);
+        if (!h->keys_url)
+            return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
+        snprintf(h->keys_url, n, "%.*s/keys", (int)(n - sn), h->sign_url);
+    }
+    return AWSV2_OK;
+}
+
+/* Checks that libcurl can parse the URL (host present, no junk). */
+static awsv2_status check_url(const char *spec, const char *url, awsv2_error *err)
+{
+    CURLU *u = curl_url();
+    char *host = NULL;
+    CURLUcode rc = u ? curl_url_set(u, CURLUPART_URL, url, 0) : CURLUE_OUT_OF_MEMORY;
+
+    if (rc == CURLUE_OK)
+        rc = curl_url_get(u, CURLUPART_HOST, &host, 0);
+    curl_free(host);
+    curl_url_cleanup(u);
+    if (rc != CURLUE_OK)
+        return awsv2__fail(err, AWSV2_E_SPEC, "signer spec '%s': not a URL (%s)", spec,
+                           rc == CURLUE_OUT_OF_MEMORY ? "out of memory" : "no host");
+    return AWSV2_OK;
+}
+
+static awsv2_status setup(struct http_signer *h, const char *spec, awsv2_error *err)
+{
+    struct options o = {0};
+    char *query = NULL;
+    awsv2_status st = parse_spec(h, spec, &o, &query, err);
+
+    if (!st)
+        st = check_url(spec, h->sign_url, err);
+    if (!st && o.unix_socket && !(h->unix_socket = awsv2__strdup(o.unix_socket)))
+        st = awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
+    if (!st)
+        st = make_headers(h, spec, o.token_file, err);
+    if (!st)
+        st = awsv2__signer_describe_set(&h->base, err, "%s%s%s", h->sign_url,
+                                        h->unix_socket ? " via " : "",
+                                        h->unix_socket ? h->unix_socket : "");
+    free(query);
+    return st;
+}
+
+awsv2_status awsv2__http_open(awsv2_signer **out, const char *spec, const char *rest,
+                              const awsv2_credentials *creds, awsv2_error *err)
+{
+    struct http_signer *h;
+    awsv2_status st;
+
     (void)rest;
-    (void)creds;
-    return awsv2__fail(err, AWSV2_E_UNAVAILABLE,
-                       "signer spec '%s': the http backend is not available in this build", spec);
+    (void)creds; /* the daemon holds the keys */
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+        return awsv2__fail(err, AWSV2_E_NOMEM, "signer spec '%s': libcurl failed to start",
+                           spec);
+    h = calloc(1, sizeof *h);
+    if (!h) {
+        curl_global_cleanup();
+        return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
+    }
+    h->base.ops = &http_ops;
+    pthread_mutex_init(&h->lock, NULL);
+    st = setup(h, spec, err);
+    if (st) {
+        awsv2_signer_close(&h->base);
+        return st;
+    }
+    *out = &h->base;
+    return AWSV2_OK;
 }

@@ -1,0 +1,45 @@
+/* The pipelined, self-healing link to one Due (or awsv2-due-emu): requests
+ * written in order with up to `window` of them in flight, replies matched to
+ * them strictly in order, and after any failure a drain, reopen if needed
+ * and PING-nonce resynchronisation before the next request.
+ * Thread-safe: any number of threads may share one link. */
+#ifndef AWSV2_DUE_LINK_H
+#define AWSV2_DUE_LINK_H
+
+#include <stddef.h>
+
+#include "awsv2/signer.h"
+
+struct awsv2__due_link;
+
+/* Longest request the device takes, terminating NUL included. */
+#define AWSV2__DUE_REQUEST_MAX 8192
+
+/* Opens path (a serial port or a pty) and waits until the device answers a
+ * PING (a few seconds at most: opening the programming port resets the
+ * board). timeout_ms bounds the wait for each reply; window 0 picks the
+ * default for the kind of port. */
+awsv2_status awsv2__due_link_open(struct awsv2__due_link **out, const char *path,
+                                  unsigned long timeout_ms, unsigned long window,
+                                  awsv2_error *err);
+void awsv2__due_link_close(struct awsv2__due_link *link);
+unsigned long awsv2__due_link_window(const struct awsv2__due_link *link);
+
+/* Signs n jobs, pipelined; each job gets its own status (the strings are
+ * checked again here: one that is not a string to sign is never written).
+ * Returns the first failed job's status, err describing it. */
+awsv2_status awsv2__due_link_sign(struct awsv2__due_link *link, awsv2_sign_job *jobs, size_t n,
+                                  awsv2_error *err);
+
+/* Whether the device answers now: a PING with a fresh nonce, queued like
+ * any request (recovering first if the link is broken). */
+awsv2_status awsv2__due_link_ping(struct awsv2__due_link *link, awsv2_error *err);
+
+/* Sends one device-management command (printable ASCII, no NUL), alone on
+ * the link: nothing else is in flight meanwhile. The reply line goes to
+ * reply (cap bytes); "ERROR <code>" is AWSV2_E_REFUSED with err->code. The
+ * command may hold a secret: it is wiped from the link's buffers. */
+awsv2_status awsv2__due_link_command(struct awsv2__due_link *link, const char *command,
+                                     char *reply, size_t cap, awsv2_error *err);
+
+#endif

@@ -1,0 +1,82 @@
+/* Parsing the Due's reply lines (see due_reply.h). */
+#include <string.h>
+
+#include "due_reply.h"
+
+#define SUCCESS_PREFIX "SUCCESS "
+#define ERROR_PREFIX "ERROR "
+#define PONG_PREFIX "PONG "
+
+bool awsv2__due_line_printable(const char *line, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (line[i] < 0x20 || line[i] > 0x7e)
+            return false;
+    return true;
+}
+
+static bool has_prefix(const char *line, size_t len, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    return len >= n && memcmp(line, prefix, n) == 0;
+}
+
+static int hex_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Exactly 2 * n hex digits into n bytes. */
+static bool hex_decode(const char *hex, size_t len, uint8_t *out, size_t n)
+{
+    if (len != 2 * n)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        int hi = hex_value(hex[2 * i]), lo = hex_value(hex[2 * i + 1]);
+        if (hi < 0 || lo < 0)
+            return false;
+        out[i] = (uint8_t)(hi << 4 | lo);
+    }
+    return true;
+}
+
+bool awsv2__due_parse_error(const char *line, size_t len, char *code, size_t code_cap)
+{
+    size_t n = strlen(ERROR_PREFIX);
+    if (!has_prefix(line, len, ERROR_PREFIX) || len == n || len - n >= code_cap)
+        return false;
+    for (size_t i = n; i < len; i++) {
+        char c = line[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
+            return false;
+    }
+    memcpy(code, line + n, len - n);
+    code[len - n] = '\0';
+    return true;
+}
+
+awsv2_status awsv2__due_parse_sign(const char *line, size_t len, awsv2_hash hash, uint8_t *mac,
+                                   size_t *mac_len, char *code, size_t code_cap)
+{
+    size_t n = strlen(SUCCESS_PREFIX), want = awsv2_hash_size(hash);
+    if (has_prefix(line, len, SUCCESS_PREFIX) && hex_decode(line + n, len - n, mac, want)) {
+        *mac_len = want;
+        return AWSV2_OK;
+    }
+    if (awsv2__due_parse_error(line, len, code, code_cap))
+        return AWSV2_E_REFUSED;
+    return AWSV2_E_PROTOCOL;
+}
+
+bool awsv2__due_is_pong(const char *line, size_t len, const char *nonce)
+{
+    size_t p = strlen(PONG_PREFIX), n = strlen(nonce);
+    return has_prefix(line, len, PONG_PREFIX) && len >= p + n &&
+           memcmp(line + p, nonce, n) == 0 && (len == p + n || line[p + n] == ' ');
+}

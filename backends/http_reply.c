@@ -1,0 +1,182 @@
+#include <stdbool.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "http_reply.h"
+#include "internal.h"
+
+/* The body as a JSON object, or NULL (the caller releases it). */
+static json_object *parse_object(const char *body, size_t len)
+{
+    json_tokener *tok = json_tokener_new();
+    json_object *obj = NULL;
+
+    if (!tok || len > (size_t)INT32_MAX) {
+        json_tokener_free(tok);
+        return NULL;
+    }
+    obj = json_tokener_parse_ex(tok, body, (int)len);
+    if (json_tokener_get_error(tok) != json_tokener_success ||
+        !json_object_is_type(obj, json_type_object)) {
+        json_object_put(obj);
+        obj = NULL;
+    }
+    json_tokener_free(tok);
+    return obj;
+}
+
+/* obj's member name if it is a string, else NULL. */
+static const char *string_member(json_object *obj, const char *name)
+{
+    json_object *v;
+    if (!obj || !json_object_object_get_ex(obj, name, &v) ||
+        !json_object_is_type(v, json_type_string))
+        return NULL;
+    return json_object_get_string(v);
+}
+
+/* 1 for "success": true, 0 for false, -1 when missing or not a boolean. */
+static int success_of(json_object *obj)
+{
+    json_object *v;
+    if (!obj || !json_object_object_get_ex(obj, "success", &v) ||
+        !json_object_is_type(v, json_type_boolean))
+        return -1;
+    return json_object_get_boolean(v);
+}
+
+static awsv2_status status_of(long http)
+{
+    switch (http) {
+    case 200: /* hsmd.py: the device's ERROR, relayed */
+    case 401:
+    case 403:
+        return AWSV2_E_REFUSED;
+    case 400:
+    case 413:
+        return AWSV2_E_INVALID;
+    case 503:
+        return AWSV2_E_DEVICE;
+    case 504:
+        return AWSV2_E_TIMEOUT;
+    default:
+        return http >= 500 && http <= 599 ? AWSV2_E_SIGNER : AWSV2_E_PROTOCOL;
+    }
+}
+
+/* A failed reply: its status from the HTTP status, its code (if any) from
+ * the body's "error". */
+static awsv2_status fail_reply(long http, json_object *obj, const char *url, awsv2_error *err)
+{
+    const char *code = string_member(obj, "error");
+    awsv2_status st = status_of(http);
+
+    if (!obj && http == 200)
+        st = AWSV2_E_PROTOCOL; /* 200 and no JSON: not a signing daemon */
+    if (st == AWSV2_E_PROTOCOL)
+        awsv2__fail(err, st, "signing daemon %s: unexpected reply (HTTP %ld%s)", url, http,
+                    obj ? "" : ", not JSON");
+    else
+        awsv2__fail_code(err, st, code ? code : "", "signing daemon %s: %s (HTTP %ld)", url,
+                         code ? code : "failed", http);
+    return st;
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+static bool unhex(const char *hex, uint8_t *out, size_t n)
+{
+    if (strlen(hex) != 2 * n)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
+        if (hi < 0 || lo < 0)
+            return false;
+        out[i] = (uint8_t)(hi << 4 | lo);
+    }
+    return true;
+}
+
+awsv2_status awsv2__http_parse_sign(long status, const char *body, size_t len, awsv2_hash hash,
+                                    uint8_t *mac, size_t *mac_len, const char *url,
+                                    awsv2_error *err)
+{
+    json_object *obj = parse_object(body, len);
+    awsv2_status st = AWSV2_OK;
+
+    if (status != 200 || success_of(obj) != 1) {
+        st = success_of(obj) == -1 && status == 200
+                 ? awsv2__fail(err, AWSV2_E_PROTOCOL, "signing daemon %s: reply without success",
+                               url)
+                 : fail_reply(status, obj, url, err);
+    } else {
+        const char *sig = string_member(obj, "signature");
+        size_t n = awsv2_hash_size(hash);
+        if (!sig || !unhex(sig, mac, n))
+            st = awsv2__fail(err, AWSV2_E_PROTOCOL,
+                             "signing daemon %s: not a %zu-byte signature in hex", url, n);
+        else
+            *mac_len = n;
+    }
+    json_object_put(obj);
+    if (st && err)
+        err->http_status = status;
+    return st;
+}
+
+/* Appends the array's ids to buf, comma-separated. */
+static awsv2_status join_ids(json_object *keys, char *buf, size_t cap, const char *url,
+                             awsv2_error *err)
+{
+    size_t used = 0;
+
+    buf[0] = '\0';
+    for (size_t i = 0; i < json_object_array_length(keys); i++) {
+        json_object *k = json_object_array_get_idx(keys, i);
+        const char *id = json_object_is_type(k, json_type_string) ? json_object_get_string(k)
+                                                                  : NULL;
+        if (!id || strchr(id, ','))
+            return awsv2__fail(err, AWSV2_E_PROTOCOL, "signing daemon %s: bad key id", url);
+        size_t n = strlen(id) + (used > 0);
+        if (used + n >= cap)
+            return awsv2__fail(err, AWSV2_E_INVALID, "buffer too small for the key ids");
+        if (used > 0)
+            buf[used++] = ',';
+        strcpy(buf + used, id);
+        used += strlen(id);
+    }
+    return AWSV2_OK;
+}
+
+awsv2_status awsv2__http_parse_keys(long status, const char *body, size_t len, char *buf,
+                                    size_t cap, const char *url, awsv2_error *err)
+{
+    json_object *obj = status == 404 ? NULL : parse_object(body, len);
+    json_object *keys = NULL;
+    awsv2_status st;
+
+    if (status == 404)
+        st = awsv2__fail(err, AWSV2_E_UNAVAILABLE, "signing daemon %s cannot list its keys",
+                         url);
+    else if (status != 200 || success_of(obj) != 1)
+        st = fail_reply(status, obj, url, err);
+    else if (!json_object_object_get_ex(obj, "keys", &keys) ||
+             !json_object_is_type(keys, json_type_array))
+        st = awsv2__fail(err, AWSV2_E_PROTOCOL, "signing daemon %s: reply without keys", url);
+    else
+        st = join_ids(keys, buf, cap, url, err);
+    json_object_put(obj);
+    if (st && err)
+        err->http_status = status;
+    return st;
+}

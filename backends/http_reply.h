@@ -1,0 +1,31 @@
+/* Reading a signing daemon's replies: awsv2-hsmd's (an HTTP status per
+ * failure, DESIGN.md) and the original hsmd.py's (200 and "success": false
+ * on every failure). Pure functions of the HTTP status and body. */
+#ifndef AWSV2_HTTP_REPLY_H
+#define AWSV2_HTTP_REPLY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "awsv2/request.h"
+#include "awsv2/status.h"
+
+/* A reply to POST /sign/aws for hash: {"success": true, "signature": hex}
+ * with exactly the hash's length of hex digits gives AWSV2_OK and the MAC.
+ * A failure gives its status with err->code the daemon's error code and
+ * err->http_status set: 400 and 413 AWSV2_E_INVALID, 401 and 403
+ * AWSV2_E_REFUSED, 503 AWSV2_E_DEVICE, 504 AWSV2_E_TIMEOUT, 200 with
+ * "success": false (hsmd.py relaying the device's ERROR) AWSV2_E_REFUSED,
+ * other 5xx AWSV2_E_SIGNER; a reply that is not the daemon's JSON (or any
+ * other status) AWSV2_E_PROTOCOL. url names the daemon in messages. */
+awsv2_status awsv2__http_parse_sign(long status, const char *body, size_t len, awsv2_hash hash,
+                                    uint8_t *mac, size_t *mac_len, const char *url,
+                                    awsv2_error *err);
+
+/* A reply to GET /keys, {"success": true, "keys": ["ID", ...]}: the ids
+ * comma-separated into buf (cap bytes). 404 (hsmd.py has no /keys) is
+ * AWSV2_E_UNAVAILABLE; other failures as above. */
+awsv2_status awsv2__http_parse_keys(long status, const char *body, size_t len, char *buf,
+                                    size_t cap, const char *url, awsv2_error *err);
+
+#endif
