@@ -15,6 +15,7 @@
 
 #define DRAIN_MAX_MS 2000
 #define DRAIN_QUIET_MS 20
+#define DRAIN_UNSEEN_MS 250
 
 static const char *const command_names[] = {
 	[HSM_CMD_INVALID] = "invalid", [HSM_CMD_SIGN] = "SIGN-AWS-V2",
@@ -171,17 +172,23 @@ static struct timespec until(int64_t deadline, int64_t now)
 /* Closing the master discards what the host has not read yet, so after the
  * --close-after reply give the host time (at most DRAIN_MAX_MS) to read it:
  * our own descriptor on the slave sees how much is still unread. The
- * kernel moves written bytes to the slave asynchronously, so "nothing
- * unread" must hold for DRAIN_QUIET_MS in a row. */
+ * kernel moves written bytes to the slave asynchronously (later still on a
+ * loaded machine), so the reply counts as read once it was seen waiting and
+ * then gone for DRAIN_QUIET_MS; if it was never seen waiting (the host read
+ * it at once, or the kernel has not moved it yet), only a long quiet
+ * (DRAIN_UNSEEN_MS) counts. */
 static void drain(emu *e, volatile sig_atomic_t *stop)
 {
 	const struct timespec ms = { 0, 1000000 };
-	int unread = 0, quiet = 0;
+	int unread = 0, quiet = 0, seen = 0;
 
-	for (int i = 0; i < DRAIN_MAX_MS && quiet < DRAIN_QUIET_MS && !*stop; i++) {
+	for (int i = 0; i < DRAIN_MAX_MS && !*stop; i++) {
 		if (ioctl(e->pty.slave, FIONREAD, &unread) != 0)
 			return;
+		seen |= unread > 0;
 		quiet = unread ? 0 : quiet + 1;
+		if (quiet >= (seen ? DRAIN_QUIET_MS : DRAIN_UNSEEN_MS))
+			return;
 		nanosleep(&ms, NULL);
 	}
 }
