@@ -7,5 +7,8 @@
 #include "awsv2/request.h"
 #include "awsv2/credentials.h"
 #include "awsv2/signer.h"
+#include "awsv2/client.h"
+#include "awsv2/ec2.h"
+#include "awsv2/sqs.h"
 
 #endif

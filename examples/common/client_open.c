@@ -1,0 +1,84 @@
+/* Client set-up shared by the example programs (see client_open.h). */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "awsv2/credentials.h"
+#include "client_open.h"
+
+int example_timeout_option(const struct cli_common *c, struct example_timeouts *t, int opt,
+                           const char *arg)
+{
+    if (opt != EXAMPLE_OPT_CONNECT_TIMEOUT && opt != EXAMPLE_OPT_TIMEOUT)
+        return -1;
+    char *end;
+    errno = 0;
+    double sec = strtod(arg, &end);
+    if (errno || end == arg || *end || !isfinite(sec) || sec < 0.001 || sec > 86400)
+        return cli_usage_error(c, "%s: not a number of seconds from 0.001 to 86400", arg);
+    long ms = (long)(sec * 1000.0 + 0.5);
+    if (opt == EXAMPLE_OPT_CONNECT_TIMEOUT)
+        t->connect_ms = ms;
+    else
+        t->total_ms = ms;
+    return CLI_CONTINUE;
+}
+
+/* The value of the SecurityToken parameter in a string to sign: where it
+ * starts, and its length; NULL when there is none. */
+static const char *find_token(const char *sts, size_t len, size_t *value_len)
+{
+    static const char name[] = "SecurityToken=";
+    for (const char *p = sts; (p = strstr(p, name)) != NULL && (size_t)(p - sts) < len; p++) {
+        if (p == sts || (p[-1] != '&' && p[-1] != '\n'))
+            continue; /* a longer name that ends the same way */
+        p += sizeof name - 1;
+        *value_len = strcspn(p, "&");
+        return p;
+    }
+    return NULL;
+}
+
+/* --debug: the string to sign goes to stderr, framed so it can be copied.
+ * A session token is a credential: it is shown as "(redacted)". */
+static void print_string_to_sign(void *ctx, const char *sts, size_t len)
+{
+    const struct cli_common *c = ctx;
+    size_t token_len = 0;
+    const char *token = find_token(sts, len, &token_len);
+    size_t head = token ? (size_t)(token - sts) : len;
+    fprintf(stderr, "%s: string to sign:\n%.*s", c->prog, (int)head, sts);
+    if (token)
+        fprintf(stderr, "(redacted)%.*s", (int)(len - head - token_len), token + token_len);
+    fprintf(stderr, "\n%s: end of string to sign\n", c->prog);
+}
+
+int example_client_open(const struct cli_common *c, const struct cli_signing *s,
+                        const char *service, awsv2_method method,
+                        const struct example_timeouts *t, awsv2_client **out)
+{
+    awsv2_error err;
+    char region[64], endpoint[2048];
+    awsv2_status st = awsv2_region_resolve(c->region, region, sizeof region, &err);
+    if (!st)
+        st = awsv2_endpoint_resolve(service, c->endpoint, region, endpoint, sizeof endpoint,
+                                    &err);
+    if (st)
+        return cli_fail(c, &err);
+    awsv2_client_options o = {
+        .endpoint_url = endpoint,
+        .signer = s->signer,
+        .access_key_id = s->access_key_id,
+        .session_token = s->creds ? awsv2_credentials_session_token(s->creds) : NULL,
+        .method = method,
+        .connect_timeout_ms = t->connect_ms,
+        .timeout_ms = t->total_ms,
+        .debug = c->debug ? print_string_to_sign : NULL,
+        .debug_ctx = (void *)c,
+    };
+    if (awsv2_client_new(out, &o, &err))
+        return cli_fail(c, &err);
+    return CLI_EXIT_OK;
+}

@@ -1,0 +1,133 @@
+/* ec2-describe-instances: lists EC2 instances, following NextToken to the
+ * end (DESIGN.md, "Programs"). */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "awsv2/ec2.h"
+#include "cli.h"
+#include "client_open.h"
+#include "filters.h"
+#include "output.h"
+
+enum { OPT_PAGE_SIZE = 0x900 };
+
+static const char usage[] =
+    "ec2-describe-instances [--filter Name=N,Values=V1,V2]... [--instance-id ID]... "
+    "[--output text|json] [OPTION]...";
+
+static const char help[] =
+    "List EC2 instances (DescribeInstances, every page).\n"
+    "\n"
+    "  -f, --filter Name=N,Values=V1,V2  only instances matching (repeatable)\n"
+    "  -i, --instance-id ID         only this instance (repeatable)\n"
+    "  -o, --output text|json       text (default): one instance a line,\n"
+    "                               \"reservationId instanceId instanceType stateName\"\n"
+    "      --page-size N            instances per request (MaxResults, 5..1000)\n" EXAMPLE_TIMEOUT_HELP;
+
+static const struct option long_options[] = {
+    {"filter", required_argument, NULL, 'f'},
+    {"instance-id", required_argument, NULL, 'i'},
+    {"output", required_argument, NULL, 'o'},
+    {"page-size", required_argument, NULL, OPT_PAGE_SIZE},
+    EXAMPLE_TIMEOUT_LONG_OPTIONS,
+    CLI_COMMON_LONG_OPTIONS,
+    {0},
+};
+
+struct args {
+    struct cli_common common;
+    struct example_timeouts timeouts;
+    struct filters filters;
+    int json;
+    int page_size;
+};
+
+static int own_option(struct args *a, int opt, const char *arg)
+{
+    const char *why = NULL;
+    char *end;
+    switch (opt) {
+    case 'f':
+        why = filters_add(&a->filters, arg);
+        break;
+    case 'i':
+        why = filters_add_instance_id(&a->filters, arg);
+        break;
+    case 'o':
+        if (strcmp(arg, "text") != 0 && strcmp(arg, "json") != 0)
+            why = "--output is text or json";
+        a->json = strcmp(arg, "json") == 0;
+        break;
+    case OPT_PAGE_SIZE:
+        errno = 0;
+        a->page_size = (int)strtol(arg, &end, 10);
+        if (errno || *end || a->page_size < 5 || a->page_size > 1000)
+            why = "--page-size is a number from 5 to 1000";
+        break;
+    default:
+        return cli_usage_error(&a->common, "unknown option");
+    }
+    return why ? cli_usage_error(&a->common, "%s: %s", arg, why) : CLI_CONTINUE;
+}
+
+static int parse(struct args *a, int argc, char **argv)
+{
+    int opt;
+    while ((opt = getopt_long(argc, argv, "f:i:o:", long_options, NULL)) != -1) {
+        int rc = cli_common_option(&a->common, opt, optarg);
+        if (rc == -1)
+            rc = example_timeout_option(&a->common, &a->timeouts, opt, optarg);
+        if (rc == -1)
+            rc = own_option(a, opt, optarg);
+        if (rc != CLI_CONTINUE)
+            return rc;
+    }
+    if (optind < argc)
+        return cli_usage_error(&a->common, "unexpected argument: %s", argv[optind]);
+    return CLI_CONTINUE;
+}
+
+static int run(struct args *a, awsv2_client *client)
+{
+    awsv2_ec2_describe_instances_input in = {
+        .filters = a->filters.filters,
+        .n_filters = a->filters.n_filters,
+        .instance_ids = a->filters.instance_ids,
+        .n_instance_ids = a->filters.n_instance_ids,
+        .max_results = a->page_size,
+    };
+    awsv2_ec2_instances *result;
+    awsv2_error err;
+    if (awsv2_ec2_describe_instances_all(client, &in, &result, &err))
+        return cli_fail(&a->common, &err);
+    int rc = a->json ? output_json(stdout, result) : output_text(stdout, result);
+    awsv2_ec2_instances_free(result);
+    if (rc || fflush(stdout)) {
+        fprintf(stderr, "%s: cannot write the output: %s\n", a->common.prog, strerror(errno));
+        return CLI_EXIT_USAGE;
+    }
+    return CLI_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+    struct args a = {.common = {.prog = "ec2-describe-instances", .usage = usage, .help = help}};
+    int rc = parse(&a, argc, argv);
+    if (rc == CLI_CONTINUE) {
+        struct cli_signing s;
+        rc = cli_signing_open(&a.common, &s);
+        if (rc == CLI_EXIT_OK) {
+            awsv2_client *client = NULL;
+            rc = example_client_open(&a.common, &s, "ec2", AWSV2_GET, &a.timeouts, &client);
+            if (rc == CLI_EXIT_OK)
+                rc = run(&a, client);
+            awsv2_client_free(client);
+            cli_signing_close(&s);
+        }
+    }
+    filters_free(&a.filters);
+    return rc;
+}

@@ -1,0 +1,157 @@
+/* sqs-send: sends one message to an SQS queue and prints its MessageId
+ * (DESIGN.md, "Programs"). */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "attributes.h"
+#include "awsv2/sqs.h"
+#include "cli.h"
+#include "client_open.h"
+
+enum { OPT_QUEUE_URL = 0x900, OPT_DELAY, OPT_ATTRIBUTE };
+
+static const char usage[] =
+    "sqs-send --queue-url URL [--delay-seconds N] [--attribute Name=String:Value]... "
+    "[OPTION]... (MESSAGE | -)";
+
+static const char help[] =
+    "Send MESSAGE (or standard input, for -) to an SQS queue and print its MessageId.\n"
+    "The MD5s SQS reports are checked; a mismatch exits with status 1.\n"
+    "\n"
+    "      --queue-url URL          the queue (required)\n"
+    "      --delay-seconds N        deliver after N seconds (0..900)\n"
+    "      --attribute Name=Type:Value  a message attribute (repeatable); Type is\n"
+    "                               String, Number or Binary (Value in base64)\n" EXAMPLE_TIMEOUT_HELP;
+
+static const struct option long_options[] = {
+    {"queue-url", required_argument, NULL, OPT_QUEUE_URL},
+    {"delay-seconds", required_argument, NULL, OPT_DELAY},
+    {"attribute", required_argument, NULL, OPT_ATTRIBUTE},
+    EXAMPLE_TIMEOUT_LONG_OPTIONS,
+    CLI_COMMON_LONG_OPTIONS,
+    {0},
+};
+
+struct args {
+    struct cli_common common;
+    struct example_timeouts timeouts;
+    struct attributes attributes;
+    const char *queue_url;
+    int delay;
+    const char *message; /* NULL: standard input */
+};
+
+static int own_option(struct args *a, int opt, const char *arg)
+{
+    const char *why = NULL;
+    char *end;
+    switch (opt) {
+    case OPT_QUEUE_URL:
+        a->queue_url = arg;
+        break;
+    case OPT_DELAY:
+        errno = 0;
+        a->delay = (int)strtol(arg, &end, 10);
+        if (errno || end == arg || *end || a->delay < 0 || a->delay > 900)
+            why = "--delay-seconds is a number from 0 to 900";
+        break;
+    case OPT_ATTRIBUTE:
+        why = attributes_add(&a->attributes, arg);
+        break;
+    default:
+        return cli_usage_error(&a->common, "unknown option");
+    }
+    return why ? cli_usage_error(&a->common, "%s: %s", arg, why) : CLI_CONTINUE;
+}
+
+static int parse(struct args *a, int argc, char **argv)
+{
+    int opt;
+    while ((opt = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
+        int rc = cli_common_option(&a->common, opt, optarg);
+        if (rc == -1)
+            rc = example_timeout_option(&a->common, &a->timeouts, opt, optarg);
+        if (rc == -1)
+            rc = own_option(a, opt, optarg);
+        if (rc != CLI_CONTINUE)
+            return rc;
+    }
+    if (!a->queue_url)
+        return cli_usage_error(&a->common, "--queue-url is required");
+    if (argc - optind != 1)
+        return cli_usage_error(&a->common, "give one MESSAGE, or - to read standard input");
+    if (strcmp(argv[optind], "-") != 0)
+        a->message = argv[optind];
+    return CLI_CONTINUE;
+}
+
+/* Reads all of standard input, refusing more than SQS takes and NULs. */
+static int read_stdin(const struct args *a, char **out)
+{
+    size_t cap = AWSV2_SQS_MESSAGE_MAX + 2, len = 0, n;
+    char *buf = malloc(cap);
+    if (!buf)
+        return cli_usage_error(&a->common, "out of memory");
+    while (len < cap - 1 && (n = fread(buf + len, 1, cap - 1 - len, stdin)) > 0)
+        len += n;
+    if (ferror(stdin) || len > AWSV2_SQS_MESSAGE_MAX || memchr(buf, '\0', len)) {
+        free(buf);
+        return cli_usage_error(&a->common, "standard input is %s",
+                               ferror(stdin) ? "unreadable"
+                               : len > AWSV2_SQS_MESSAGE_MAX ? "larger than SQS's 262144 bytes"
+                                                             : "not text (it holds a NUL byte)");
+    }
+    buf[len] = '\0';
+    *out = buf;
+    return CLI_EXIT_OK;
+}
+
+static int send(struct args *a, awsv2_client *client, const char *body)
+{
+    awsv2_sqs_send_input in = {
+        .queue_url = a->queue_url,
+        .body = body,
+        .delay_seconds = a->delay,
+        .attributes = a->attributes.list,
+        .n_attributes = a->attributes.n,
+    };
+    awsv2_sqs_send_result result;
+    awsv2_error err;
+    if (awsv2_sqs_send_message(client, &in, &result, &err))
+        return cli_fail(&a->common, &err);
+    printf("%s\n", result.message_id);
+    return fflush(stdout) ? CLI_EXIT_USAGE : CLI_EXIT_OK;
+}
+
+static int run(struct args *a)
+{
+    char *input = NULL;
+    int rc = a->message ? CLI_EXIT_OK : read_stdin(a, &input);
+    if (rc != CLI_EXIT_OK)
+        return rc;
+    struct cli_signing s;
+    rc = cli_signing_open(&a->common, &s);
+    if (rc == CLI_EXIT_OK) {
+        awsv2_client *client = NULL;
+        rc = example_client_open(&a->common, &s, "sqs", AWSV2_POST, &a->timeouts, &client);
+        if (rc == CLI_EXIT_OK)
+            rc = send(a, client, a->message ? a->message : input);
+        awsv2_client_free(client);
+        cli_signing_close(&s);
+    }
+    free(input);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    struct args a = {.common = {.prog = "sqs-send", .usage = usage, .help = help}};
+    int rc = parse(&a, argc, argv);
+    if (rc == CLI_CONTINUE)
+        rc = run(&a);
+    attributes_free(&a.attributes);
+    return rc;
+}
