@@ -1,12 +1,53 @@
 #!/usr/bin/env bash
-# The main job: installs what is needed, builds, and presigns an EC2
-# DescribeInstances request with awsv2-sign (AWS's documented example key).
+# The main job: installs what is needed (Debian 12), builds, then lists EC2
+# instances with ec2-describe-instances signing through an emulated Arduino
+# Due, against awsv2-mock, a local EC2 endpoint. No AWS account; nothing
+# leaves this machine; the host side holds no secret.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 scripts/deps.sh
 scripts/build.sh build/
-export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE
-export AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
-build/tools/awsv2-sign --debug https://ec2.us-east-1.amazonaws.com/ \
-    Action=DescribeInstances Version=2016-11-15
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+# Prints the first line a background program writes to $1, waiting at most 10 s.
+first_line() {
+    for _ in $(seq 100); do
+        [ -s "$1" ] && head -n 1 "$1" | grep -q . && { head -n 1 "$1"; return 0; }
+        sleep 0.1
+    done
+    echo "demo: no start-up line in $1" >&2
+    return 1
+}
+
+# The AWS side knows the key pair (AWS's documented example key)...
+cat > "$work/aws-keys" <<'KEYS'
+[default]
+aws_access_key_id = AKIAIOSFODNN7EXAMPLE
+aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
+KEYS
+build/awsv2-mock --port 0 --credentials "$work/aws-keys" > "$work/mock.out" &
+pids+=($!)
+endpoint=$(first_line "$work/mock.out")
+
+# ...and so does the Due, provisioned once; its keystore is its flash.
+build/awsv2-due-emu --keystore "$work/due-flash" --import-credentials "$work/aws-keys" \
+    > "$work/due.out" &
+pids+=($!)
+device=$(first_line "$work/due.out")
+rm "$work/aws-keys"
+
+echo "awsv2-mock at $endpoint, emulated Due at $device" >&2
+# The host has no credentials at all: the access key id comes from the Due.
+env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN -u AWS_PROFILE \
+    HOME="$work" AWS_SHARED_CREDENTIALS_FILE="$work/none" AWS_CONFIG_FILE="$work/none" \
+    build/examples/ec2-describe/ec2-describe-instances --signer "due:$device" \
+    --endpoint "$endpoint" --region us-east-1

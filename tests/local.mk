@@ -62,3 +62,7 @@ tests_core_credentials_LDADD = $(CORE_TEST_LIBS)
 tests_core_region_SOURCES = tests/core/region.c $(CORE_TEST_COMMON)
 tests_core_region_CFLAGS = $(CORE_TEST_CFLAGS)
 tests_core_region_LDADD = $(CORE_TEST_LIBS)
+
+# ---- README.md's C example, built and run against awsv2-mock.
+TESTS += tests/readme.sh
+EXTRA_DIST += tests/readme.sh
