@@ -9,13 +9,14 @@
  * Option values are taken literally (no percent-decoding).
  *
  * Threads and connection reuse: libcurl's one rule is that an easy handle
- * is used by one thread at a time. The signer keeps a pool of idle easy
- * handles under a mutex; a signing thread takes one (or makes one when none
- * is idle), performs its request and puts it back. An easy handle keeps its
- * connection alive between transfers, so a thread that signs again gets a
- * warm keep-alive connection, and N concurrent threads settle on N
- * connections. At most POOL_MAX handles are kept; more concurrent callers
- * get a fresh handle that is closed after use.
+ * is used by one thread at a time. The signer keeps a pool of idle
+ * connections (an easy handle and a reply buffer) under a mutex; a signing
+ * thread takes one (or makes one when none is idle), performs its request
+ * and puts it back. An easy handle keeps its connection alive between
+ * transfers, so a thread that signs again gets a warm keep-alive
+ * connection, and N concurrent threads settle on N connections. At most
+ * POOL_MAX are kept; more concurrent callers get a fresh one that is
+ * closed after use.
  *
  * A daemon that cannot be reached is AWSV2_E_DEVICE: it is the signer's
  * device that is unavailable (exit status 3, a signer error), not the AWS
@@ -33,7 +34,7 @@
 #include "signer_impl.h"
 
 #define POOL_MAX 64
-#define REPLY_MAX 65536
+#define REPLY_MAX 16384 /* a daemon's replies are ~100 bytes; /keys of 8 ids < 2 KiB */
 #define TOKEN_MAX 4096
 #define DEFAULT_TIMEOUT_MS 30000L
 #define CONNECT_TIMEOUT_MS 5000L
@@ -46,19 +47,20 @@ struct http_signer {
     long timeout_ms;
     struct curl_slist *headers; /* may hold the token: wiped on close */
     pthread_mutex_t lock;
-    CURL *idle[POOL_MAX];
+    struct conn *idle[POOL_MAX];
     size_t n_idle;
 };
 
-/* One reply body, at most REPLY_MAX bytes. */
-struct reply {
-    char data[REPLY_MAX];
+/* An easy handle and the body of its last reply (at most REPLY_MAX). */
+struct conn {
+    CURL *curl;
     size_t len;
+    char data[REPLY_MAX];
 };
 
 static size_t on_data(char *p, size_t size, size_t n, void *arg)
 {
-    struct reply *r = arg;
+    struct conn *r = arg;
     size_t len = size * n;
     if (len > REPLY_MAX - r->len)
         return 0; /* too large: libcurl fails with CURLE_WRITE_ERROR */
@@ -67,33 +69,46 @@ static size_t on_data(char *p, size_t size, size_t n, void *arg)
     return len;
 }
 
-static CURL *new_handle(struct http_signer *h)
+static void conn_free(struct conn *c)
 {
-    CURL *c = curl_easy_init();
-    if (!c)
+    if (c)
+        curl_easy_cleanup(c->curl);
+    free(c);
+}
+
+static struct conn *conn_new(struct http_signer *h)
+{
+    struct conn *c = malloc(sizeof *c);
+    CURL *e = c ? curl_easy_init() : NULL;
+
+    if (!e) {
+        free(c);
         return NULL;
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h->headers);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, h->timeout_ms);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, CONNECT_TIMEOUT_MS);
-    curl_easy_setopt(c, CURLOPT_PROXY, ""); /* a local daemon: never via http_proxy */
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+    }
+    c->curl = e;
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, h->headers);
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, h->timeout_ms);
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, CONNECT_TIMEOUT_MS);
+    curl_easy_setopt(e, CURLOPT_PROXY, ""); /* a local daemon: never via http_proxy */
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, c);
     if (h->unix_socket)
-        curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, h->unix_socket);
+        curl_easy_setopt(e, CURLOPT_UNIX_SOCKET_PATH, h->unix_socket);
     return c;
 }
 
-static CURL *take_handle(struct http_signer *h)
+static struct conn *take_conn(struct http_signer *h)
 {
-    CURL *c = NULL;
+    struct conn *c = NULL;
     pthread_mutex_lock(&h->lock);
     if (h->n_idle > 0)
         c = h->idle[--h->n_idle];
     pthread_mutex_unlock(&h->lock);
-    return c ? c : new_handle(h);
+    return c ? c : conn_new(h);
 }
 
-static void give_back(struct http_signer *h, CURL *c)
+static void give_back(struct http_signer *h, struct conn *c)
 {
     pthread_mutex_lock(&h->lock);
     if (h->n_idle < POOL_MAX) {
@@ -101,7 +116,7 @@ static void give_back(struct http_signer *h, CURL *c)
         c = NULL;
     }
     pthread_mutex_unlock(&h->lock);
-    curl_easy_cleanup(c);
+    conn_free(c);
 }
 
 static awsv2_status transfer_failed(const struct http_signer *h, CURLcode rc, awsv2_error *err)
@@ -132,55 +147,55 @@ static awsv2_status transfer_failed(const struct http_signer *h, CURLcode rc, aw
                        rc == CURLE_WRITE_ERROR ? "reply too large" : curl_easy_strerror(rc));
 }
 
-/* Performs one request on a pooled handle: POST body (len bytes) to
- * sign_url, or GET keys_url when body is NULL. */
+/* Performs one request on a pooled connection: POST body (len bytes) to
+ * sign_url, or GET keys_url when body is NULL. On success the caller reads
+ * the reply in *out and gives it back. */
 static awsv2_status perform(struct http_signer *h, const char *body, size_t len,
-                            struct reply *r, long *status, awsv2_error *err)
+                            struct conn **out, long *status, awsv2_error *err)
 {
-    CURL *c = take_handle(h);
+    struct conn *c = take_conn(h);
     CURLcode rc;
 
     if (!c)
         return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
-    r->len = 0;
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
+    c->len = 0;
     if (body) {
-        curl_easy_setopt(c, CURLOPT_URL, h->sign_url);
-        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)len);
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(c->curl, CURLOPT_URL, h->sign_url);
+        curl_easy_setopt(c->curl, CURLOPT_POSTFIELDSIZE, (long)len);
+        curl_easy_setopt(c->curl, CURLOPT_POSTFIELDS, body);
     } else {
-        curl_easy_setopt(c, CURLOPT_URL, h->keys_url);
-        curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+        curl_easy_setopt(c->curl, CURLOPT_URL, h->keys_url);
+        curl_easy_setopt(c->curl, CURLOPT_HTTPGET, 1L);
     }
-    rc = curl_easy_perform(c);
-    if (rc == CURLE_OK)
-        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, NULL);
-    give_back(h, c);
-    return rc == CURLE_OK ? AWSV2_OK : transfer_failed(h, rc, err);
+    rc = curl_easy_perform(c->curl);
+    if (rc != CURLE_OK) {
+        give_back(h, c);
+        return transfer_failed(h, rc, err);
+    }
+    curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, status);
+    *out = c;
+    return AWSV2_OK;
 }
 
 static awsv2_status http_sign(awsv2_signer *base, awsv2_sign_job *job, awsv2_error *err)
 {
     struct http_signer *h = (struct http_signer *)base;
-    struct reply *r = malloc(sizeof *r); /* 64 KiB: not on a caller's thread stack */
+    struct conn *c = NULL;
     long status = 0;
-    awsv2_status st;
+    awsv2_status st = perform(h, job->string_to_sign, job->len, &c, &status, err);
 
-    if (!r)
-        return job->status = awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
-    st = perform(h, job->string_to_sign, job->len, r, &status, err);
-    if (st == AWSV2_OK)
-        st = awsv2__http_parse_sign(status, r->data, r->len, job->hash, job->mac,
+    if (st == AWSV2_OK) {
+        st = awsv2__http_parse_sign(status, c->data, c->len, job->hash, job->mac,
                                     &job->mac_len, h->sign_url, err);
-    free(r);
+        give_back(h, c);
+    }
     return job->status = st;
 }
 
 static awsv2_status http_key_ids(awsv2_signer *base, char *buf, size_t cap, awsv2_error *err)
 {
     struct http_signer *h = (struct http_signer *)base;
-    struct reply *r;
+    struct conn *c = NULL;
     long status = 0;
     awsv2_status st;
 
@@ -188,13 +203,11 @@ static awsv2_status http_key_ids(awsv2_signer *base, char *buf, size_t cap, awsv
         return awsv2__fail(err, AWSV2_E_UNAVAILABLE,
                            "signing daemon %s: no /keys beside a URL not ending in /sign/aws",
                            h->sign_url);
-    r = malloc(sizeof *r);
-    if (!r)
-        return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
-    st = perform(h, NULL, 0, r, &status, err);
-    if (st == AWSV2_OK)
-        st = awsv2__http_parse_keys(status, r->data, r->len, buf, cap, h->sign_url, err);
-    free(r);
+    st = perform(h, NULL, 0, &c, &status, err);
+    if (st == AWSV2_OK) {
+        st = awsv2__http_parse_keys(status, c->data, c->len, buf, cap, h->sign_url, err);
+        give_back(h, c);
+    }
     return st;
 }
 
@@ -203,7 +216,7 @@ static void http_close(awsv2_signer *base)
     struct http_signer *h = (struct http_signer *)base;
 
     for (size_t i = 0; i < h->n_idle; i++)
-        curl_easy_cleanup(h->idle[i]);
+        conn_free(h->idle[i]);
     for (struct curl_slist *l = h->headers; l; l = l->next)
         awsv2__wipe(l->data, strlen(l->data));
     curl_slist_free_all(h->headers);

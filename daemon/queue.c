@@ -1,0 +1,238 @@
+/* A FIFO list of jobs under one mutex. Workers take up to BATCH_MAX signing
+ * jobs at once: under load the batch grows by itself (everything that
+ * arrived while the previous batch was at the device), and with several
+ * workers one batch is being sent while another's replies come back, so
+ * the device never waits for the HTTP side. A key-ids job goes alone. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "queue.h"
+
+/* Two workers: one batch can be sent while the replies to another are
+ * still coming (over USB they come on 1 ms frames). More only cost
+ * wake-ups. */
+#define WORKERS 2
+#define BATCH_MAX 32
+#define OVERLAP_MIN 4
+
+struct hsmd_queue {
+    awsv2_signer *signer;
+    size_t capacity;
+    pthread_mutex_t lock;
+    pthread_cond_t ready; /* a job was queued, or the queue is closing */
+    struct hsmd_job *head, *tail;
+    size_t depth;
+    size_t idle;      /* workers waiting for ready */
+    size_t busy;      /* workers signing a batch */
+    bool woken;       /* one of them was signalled and has not taken yet */
+    bool closing;
+    pthread_t workers[WORKERS];
+    size_t n_workers;
+};
+
+/* Takes a key-ids job or up to BATCH_MAX signing jobs; returns 0 only when
+ * closing and empty. *busy says whether the calling worker holds a batch:
+ * on entry from its previous take, on return from this one. */
+static size_t take(hsmd_queue *q, struct hsmd_job **batch, bool *busy)
+{
+    size_t n = 0;
+
+    pthread_mutex_lock(&q->lock);
+    q->busy -= *busy;
+    while (!q->head && !q->closing) {
+        q->idle++;
+        pthread_cond_wait(&q->ready, &q->lock);
+        q->idle--;
+    }
+    q->woken = false;
+    while (q->head && n < BATCH_MAX) {
+        struct hsmd_job *job = q->head;
+        if (n > 0 && job->kind != HSMD_JOB_SIGN)
+            break;
+        batch[n++] = job;
+        q->head = job->next;
+        q->depth--;
+        if (job->kind != HSMD_JOB_SIGN)
+            break; /* a key-ids job goes alone */
+    }
+    if (!q->head)
+        q->tail = NULL;
+    *busy = n > 0;
+    q->busy += *busy;
+    pthread_mutex_unlock(&q->lock);
+    return n;
+}
+
+/* Records a failure st; err says why when it describes this job. */
+static void fail_job(struct hsmd_job *job, awsv2_status st, const awsv2_error *err)
+{
+    bool described = err->status != AWSV2_OK;
+
+    job->status = st;
+    snprintf(job->code, sizeof job->code, "%s", described ? err->code : "");
+    snprintf(job->message, sizeof job->message, "%s",
+             described ? err->message : awsv2_strerror(st));
+}
+
+/* The batch call describes only its first failure; a later job that the
+ * signer refused is signed again alone to learn its own error code (a
+ * refusal is deterministic, and rare: the daemon checks requests first). */
+static void explain(hsmd_queue *q, struct hsmd_job *job, awsv2_status st, bool first,
+                    const awsv2_error *err)
+{
+    awsv2_error again;
+
+    if (first) {
+        fail_job(job, st, err);
+        return;
+    }
+    awsv2_error_clear(&again);
+    if (st == AWSV2_E_REFUSED &&
+        awsv2_signer_sign(q->signer, job->hash, job->sts, job->len, job->mac, &job->mac_len,
+                          &again) == AWSV2_OK) {
+        job->status = AWSV2_OK;
+        return;
+    }
+    fail_job(job, again.status != AWSV2_OK ? again.status : st, &again);
+}
+
+static void sign(hsmd_queue *q, struct hsmd_job **batch, size_t n)
+{
+    awsv2_sign_job jobs[BATCH_MAX];
+    awsv2_error err;
+    bool first = true;
+
+    awsv2_error_clear(&err);
+    memset(jobs, 0, n * sizeof jobs[0]);
+    for (size_t i = 0; i < n; i++) {
+        jobs[i].string_to_sign = batch[i]->sts;
+        jobs[i].len = batch[i]->len;
+        jobs[i].hash = batch[i]->hash;
+    }
+    awsv2_signer_sign_batch(q->signer, jobs, n, &err);
+    for (size_t i = 0; i < n; i++) {
+        struct hsmd_job *job = batch[i];
+        job->code[0] = job->message[0] = '\0';
+        job->status = jobs[i].status;
+        if (jobs[i].status == AWSV2_OK) {
+            memcpy(job->mac, jobs[i].mac, jobs[i].mac_len);
+            job->mac_len = jobs[i].mac_len;
+        } else {
+            explain(q, job, jobs[i].status, first, &err);
+            first = false;
+        }
+        job->done(job);
+    }
+}
+
+static void key_ids(hsmd_queue *q, struct hsmd_job *job)
+{
+    awsv2_error err;
+
+    awsv2_error_clear(&err);
+    job->code[0] = job->message[0] = '\0';
+    job->status = awsv2_signer_key_ids(q->signer, job->ids, job->ids_cap, &err);
+    if (job->status != AWSV2_OK)
+        fail_job(job, job->status, &err);
+    job->done(job);
+}
+
+static void *worker(void *arg)
+{
+    hsmd_queue *q = arg;
+    struct hsmd_job *batch[BATCH_MAX];
+    size_t n;
+    bool busy = false;
+
+    while ((n = take(q, batch, &busy)) > 0) {
+        if (batch[0]->kind == HSMD_JOB_KEY_IDS)
+            key_ids(q, batch[0]);
+        else
+            sign(q, batch, n);
+    }
+    return NULL;
+}
+
+bool hsmd_queue_submit(hsmd_queue *q, struct hsmd_job *job)
+{
+    pthread_mutex_lock(&q->lock);
+    if (q->closing || q->depth >= q->capacity) {
+        pthread_mutex_unlock(&q->lock);
+        return false;
+    }
+    job->next = NULL;
+    if (q->tail)
+        q->tail->next = job;
+    else
+        q->head = job;
+    q->tail = job;
+    q->depth++;
+    /* One wake-up per batch, not per job: jobs that come while a woken
+     * worker is on its way join its batch. While a batch is at the device,
+     * a second one is started only once OVERLAP_MIN jobs wait; fewer wait
+     * for the busy worker, which takes them without sleeping when its
+     * batch is done (wake-ups are what a request costs most here). */
+    if (q->idle > 0 && !q->woken && (q->busy == 0 || q->depth >= OVERLAP_MIN)) {
+        q->woken = true;
+        pthread_cond_signal(&q->ready);
+    }
+    pthread_mutex_unlock(&q->lock);
+    return true;
+}
+
+size_t hsmd_queue_depth(hsmd_queue *q)
+{
+    pthread_mutex_lock(&q->lock);
+    size_t depth = q->depth;
+    pthread_mutex_unlock(&q->lock);
+    return depth;
+}
+
+size_t hsmd_queue_capacity(const hsmd_queue *q)
+{
+    return q->capacity;
+}
+
+awsv2_status hsmd_queue_new(hsmd_queue **out, awsv2_signer *signer, size_t capacity,
+                            awsv2_error *err)
+{
+    hsmd_queue *q = calloc(1, sizeof *q);
+
+    if (!q)
+        return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
+    q->signer = signer;
+    q->capacity = capacity;
+    pthread_mutex_init(&q->lock, NULL);
+    pthread_cond_init(&q->ready, NULL);
+    for (; q->n_workers < WORKERS; q->n_workers++)
+        if (pthread_create(&q->workers[q->n_workers], NULL, worker, q) != 0) {
+            hsmd_queue_free(q);
+            return awsv2__fail(err, AWSV2_E_NOMEM, "cannot start the signing threads");
+        }
+    *out = q;
+    return AWSV2_OK;
+}
+
+void hsmd_queue_close(hsmd_queue *q)
+{
+    pthread_mutex_lock(&q->lock);
+    q->closing = true;
+    pthread_cond_broadcast(&q->ready);
+    pthread_mutex_unlock(&q->lock);
+    for (size_t i = 0; i < q->n_workers; i++)
+        pthread_join(q->workers[i], NULL);
+    q->n_workers = 0;
+}
+
+void hsmd_queue_free(hsmd_queue *q)
+{
+    if (!q)
+        return;
+    hsmd_queue_close(q);
+    pthread_cond_destroy(&q->ready);
+    pthread_mutex_destroy(&q->lock);
+    free(q);
+}

@@ -1,0 +1,60 @@
+/* The bounded queue between the HTTP side and the signer. A few worker
+ * threads take whatever is waiting (up to a batch) and hand it to
+ * awsv2_signer_sign_batch, so that a device signer gets several requests
+ * in flight (pipelined) instead of one serial round trip per HTTP request.
+ * Submitting never blocks: the job's done callback reports the result (on
+ * a worker thread). Thread-safe. */
+#ifndef HSMD_QUEUE_H
+#define HSMD_QUEUE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "awsv2/signer.h"
+
+enum hsmd_job_kind {
+    HSMD_JOB_SIGN,    /* sign sts */
+    HSMD_JOB_KEY_IDS, /* awsv2_signer_key_ids into ids: /keys, and the liveness probe */
+};
+
+/* One request for the signer, owned by the submitter until done runs. */
+struct hsmd_job {
+    enum hsmd_job_kind kind;
+    const char *sts; /* HSMD_JOB_SIGN: string to sign, already validated; borrowed */
+    size_t len;
+    awsv2_hash hash;
+    char *ids; /* HSMD_JOB_KEY_IDS: where the comma-separated ids go */
+    size_t ids_cap;
+    void (*done)(struct hsmd_job *job); /* called once, on a worker thread */
+    /* Filled in by the queue before done: */
+    uint8_t mac[AWSV2_MAC_MAX];
+    size_t mac_len;
+    awsv2_status status;
+    char code[AWSV2_ERROR_CODE_MAX];       /* the signer's error code or "" */
+    char message[AWSV2_ERROR_MESSAGE_MAX]; /* for the log; never a secret */
+    struct hsmd_job *next;                 /* private to the queue */
+};
+
+typedef struct hsmd_queue hsmd_queue;
+
+/* Starts the workers; at most capacity jobs wait at a time. The signer is
+ * borrowed and must outlive the queue. */
+awsv2_status hsmd_queue_new(hsmd_queue **out, awsv2_signer *signer, size_t capacity,
+                            awsv2_error *err);
+
+/* Queues job; false (and done is never called) when the queue is full. */
+bool hsmd_queue_submit(hsmd_queue *q, struct hsmd_job *job);
+
+/* Jobs waiting for a worker now. */
+size_t hsmd_queue_depth(hsmd_queue *q);
+size_t hsmd_queue_capacity(const hsmd_queue *q);
+
+/* Refuses new jobs, finishes the queued ones (each bounded by the
+ * signer's own timeout) and joins the workers. Idempotent. */
+void hsmd_queue_close(hsmd_queue *q);
+
+/* Closes (if not yet) and frees. NULL is fine. */
+void hsmd_queue_free(hsmd_queue *q);
+
+#endif

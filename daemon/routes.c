@@ -1,0 +1,112 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "outcome.h"
+#include "reply.h"
+#include "routes.h"
+
+/* A finished job that failed, or one the queue had no room for. */
+static enum MHD_Result job_failed(struct hsmd_request *r)
+{
+    if (r->queue_full) /* or closed: the daemon is stopping */
+        return hsmd_reply_error(r, MHD_HTTP_SERVICE_UNAVAILABLE,
+                                r->close ? "shutting-down" : "queue-full");
+    struct hsmd_outcome o = hsmd_outcome_of(r->job.status, r->job.code);
+    snprintf(r->detail, sizeof r->detail, "%s", r->job.message);
+    return hsmd_reply_error(r, o.http, o.code);
+}
+
+enum MHD_Result hsmd_route_sign(const struct hsmd_ctx *ctx, struct hsmd_request *r)
+{
+    if (r->too_long)
+        return hsmd_reply_error(r, 413 /* Content Too Large */, "message-too-long");
+    hsmd_sts_status st = hsmd_sts_parse(r->body, r->len, &r->sts);
+    if (st != HSMD_STS_OK)
+        return hsmd_reply_error(r, MHD_HTTP_BAD_REQUEST, hsmd_sts_code(st));
+    r->job.kind = HSMD_JOB_SIGN;
+    r->job.sts = r->body;
+    r->job.len = r->len;
+    r->job.hash = r->sts.hash;
+    return hsmd_request_submit(ctx, r);
+}
+
+enum MHD_Result hsmd_route_sign_finish(const struct hsmd_ctx *ctx, struct hsmd_request *r)
+{
+    static const char hex[] = "0123456789abcdef";
+    char sig[2 * AWSV2_MAC_MAX + 1];
+
+    (void)ctx;
+    if (r->queue_full || r->job.status != AWSV2_OK)
+        return job_failed(r);
+    for (size_t i = 0; i < r->job.mac_len; i++) {
+        sig[2 * i] = hex[r->job.mac[i] >> 4];
+        sig[2 * i + 1] = hex[r->job.mac[i] & 15];
+    }
+    sig[2 * r->job.mac_len] = '\0';
+    json_object *obj = json_object_new_object();
+    if (obj) {
+        json_object_object_add(obj, "success", json_object_new_boolean(1));
+        json_object_object_add(obj, "signature", json_object_new_string(sig));
+    }
+    return hsmd_reply_json(r, MHD_HTTP_OK, obj);
+}
+
+enum MHD_Result hsmd_route_key_ids(const struct hsmd_ctx *ctx, struct hsmd_request *r)
+{
+    r->job.kind = HSMD_JOB_KEY_IDS;
+    r->job.ids = r->body; /* a GET has no body: its buffer holds the ids */
+    r->job.ids_cap = sizeof r->body;
+    return hsmd_request_submit(ctx, r);
+}
+
+enum MHD_Result hsmd_route_healthz_finish(const struct hsmd_ctx *ctx, struct hsmd_request *r)
+{
+    /* A backend that cannot list keys is up as far as anyone can tell. */
+    if (r->queue_full || (r->job.status != AWSV2_OK && r->job.status != AWSV2_E_UNAVAILABLE))
+        return job_failed(r);
+    json_object *obj = json_object_new_object();
+    if (obj) {
+        json_object_object_add(obj, "success", json_object_new_boolean(1));
+        json_object_object_add(obj, "healthy", json_object_new_boolean(1));
+        json_object_object_add(obj, "signer",
+                               json_object_new_string(awsv2_signer_describe(ctx->signer)));
+    }
+    return hsmd_reply_json(r, MHD_HTTP_OK, obj);
+}
+
+/* The comma-separated ids as a JSON array; NULL when out of memory. */
+static json_object *key_array(const char *ids)
+{
+    json_object *arr = json_object_new_array();
+
+    while (arr && *ids) {
+        size_t n = strcspn(ids, ",");
+        json_object_array_add(arr, json_object_new_string_len(ids, (int)n));
+        ids += n + (ids[n] == ',');
+    }
+    return arr;
+}
+
+enum MHD_Result hsmd_route_keys_finish(const struct hsmd_ctx *ctx, struct hsmd_request *r)
+{
+    (void)ctx;
+    if (r->queue_full || r->job.status != AWSV2_OK)
+        return job_failed(r);
+    json_object *obj = json_object_new_object();
+    if (obj) {
+        json_object_object_add(obj, "success", json_object_new_boolean(1));
+        json_object_object_add(obj, "keys", key_array(r->job.ids));
+    }
+    return hsmd_reply_json(r, MHD_HTTP_OK, obj);
+}
+
+enum MHD_Result hsmd_route_metrics(const struct hsmd_ctx *ctx, struct hsmd_request *r)
+{
+    size_t len = 0;
+    char *text = hsmd_metrics_render(hsmd_queue_depth(ctx->queue),
+                                     hsmd_queue_capacity(ctx->queue), &len);
+
+    if (!text)
+        return MHD_NO;
+    return hsmd_reply_text(r, MHD_HTTP_OK, text, len, "text/plain; version=0.0.4");
+}

@@ -1,0 +1,22 @@
+/* The daemon's endpoints (DESIGN.md, "Signing daemon HTTP API"). A route's
+ * handler runs once the request is authorised, with the right method and,
+ * for POST /sign/aws, its whole body of at most HSMD_BODY_MAX bytes; it
+ * replies at once or submits a job (hsmd_request_submit), and then its
+ * finish function replies with the job's result. */
+#ifndef HSMD_ROUTES_H
+#define HSMD_ROUTES_H
+
+#include "request.h"
+
+typedef enum MHD_Result (*hsmd_route_fn)(const struct hsmd_ctx *ctx, struct hsmd_request *r);
+
+enum MHD_Result hsmd_route_sign(const struct hsmd_ctx *ctx, struct hsmd_request *r);
+enum MHD_Result hsmd_route_sign_finish(const struct hsmd_ctx *ctx, struct hsmd_request *r);
+/* /healthz and /keys both ask the signer for its key ids: for a device
+ * that is a round trip like a signature, hence the liveness probe. */
+enum MHD_Result hsmd_route_key_ids(const struct hsmd_ctx *ctx, struct hsmd_request *r);
+enum MHD_Result hsmd_route_healthz_finish(const struct hsmd_ctx *ctx, struct hsmd_request *r);
+enum MHD_Result hsmd_route_keys_finish(const struct hsmd_ctx *ctx, struct hsmd_request *r);
+enum MHD_Result hsmd_route_metrics(const struct hsmd_ctx *ctx, struct hsmd_request *r);
+
+#endif

@@ -1,0 +1,51 @@
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include "internal.h"
+#include "token.h"
+
+#define TOKEN_MAX 4096
+
+static bool digest(const char *s, size_t n, unsigned char out[32])
+{
+    unsigned int len = 0;
+    return EVP_Digest(s, n, out, &len, EVP_sha256(), NULL) == 1 && len == 32;
+}
+
+awsv2_status hsmd_token_load(struct hsmd_token *out, const char *path, awsv2_error *err)
+{
+    char buf[TOKEN_MAX + 2];
+    awsv2_status st = AWSV2_OK;
+    FILE *f = fopen(path, "r");
+
+    if (!f)
+        return awsv2__fail(err, AWSV2_E_IO, "token file %s: %s", path, strerror(errno));
+    size_t n = fgets(buf, sizeof buf, f) ? strlen(buf) : 0;
+    fclose(f);
+    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r' || buf[n - 1] == ' ' ||
+                     buf[n - 1] == '\t'))
+        n--;
+    if (n == 0 || n > TOKEN_MAX)
+        st = awsv2__fail(err, AWSV2_E_CONFIG, "token file %s: %s", path,
+                         n == 0 ? "no token on its first line" : "token too long");
+    else if (!digest(buf, n, out->digest))
+        st = awsv2__fail(err, AWSV2_E_NOMEM, "token file %s: cannot hash the token", path);
+    awsv2__wipe(buf, sizeof buf);
+    return st;
+}
+
+bool hsmd_token_check(const struct hsmd_token *token, const char *authorization)
+{
+    static const char scheme[] = "Bearer ";
+    unsigned char got[32];
+
+    if (!authorization || strncasecmp(authorization, scheme, sizeof scheme - 1) != 0)
+        return false;
+    const char *t = authorization + sizeof scheme - 1;
+    return digest(t, strlen(t), got) && CRYPTO_memcmp(got, token->digest, sizeof got) == 0;
+}
