@@ -11,6 +11,7 @@
 #include <openssl/evp.h>
 
 #include "signer_impl.h"
+#include "sts_param.h"
 
 struct keyed_mac {
     pthread_mutex_t lock;
@@ -39,10 +40,33 @@ static EVP_MAC_CTX *keyed_ctx(const char *digest, const char *secret)
     return ctx;
 }
 
+/* The secret belongs to one access key id: a string for another key (or
+ * none) signed with it would be a wrong signature, so refuse it as the
+ * device does. */
+static awsv2_status check_key_id(const struct openssl_signer *s, const awsv2_sign_job *job,
+                                 awsv2_error *err)
+{
+    const char *id;
+    size_t id_len;
+    int n = awsv2__sts_param(job->string_to_sign, job->len, "AWSAccessKeyId", &id, &id_len);
+    if (n != 1)
+        return awsv2__fail_code(err, AWSV2_E_REFUSED,
+                                n ? "invalid-awsaccesskeyid" : "awsaccesskeyid-not-found",
+                                "the string to sign has %s AWSAccessKeyId",
+                                n ? "more than one" : "no");
+    if (!s->key_id || strlen(s->key_id) != id_len || memcmp(s->key_id, id, id_len) != 0)
+        return awsv2__fail_code(err, AWSV2_E_REFUSED, "unknown-awsaccesskey",
+                                "signer %s holds no secret for access key id %.*s",
+                                s->base.description, (int)(id_len > 128 ? 128 : id_len), id);
+    return AWSV2_OK;
+}
+
 static awsv2_status openssl_sign(awsv2_signer *base, awsv2_sign_job *job, awsv2_error *err)
 {
     struct openssl_signer *s = (struct openssl_signer *)base;
     struct keyed_mac *m = &s->mac[job->hash];
+    if ((job->status = check_key_id(s, job, err)))
+        return job->status;
     size_t out_len = 0;
     pthread_mutex_lock(&m->lock);
     int ok = EVP_MAC_init(m->ctx, NULL, 0, NULL) &&

@@ -128,13 +128,16 @@ static void sign(hsmd_queue *q, struct hsmd_job **batch, size_t n)
     }
 }
 
-static void key_ids(hsmd_queue *q, struct hsmd_job *job)
+/* A job that asks the signer rather than signing: /keys or /healthz. */
+static void ask_signer(hsmd_queue *q, struct hsmd_job *job)
 {
     awsv2_error err;
 
     awsv2_error_clear(&err);
     job->code[0] = job->message[0] = '\0';
-    job->status = awsv2_signer_key_ids(q->signer, job->ids, job->ids_cap, &err);
+    job->status = job->kind == HSMD_JOB_PING
+                      ? awsv2_signer_ping(q->signer, &err)
+                      : awsv2_signer_key_ids(q->signer, job->ids, job->ids_cap, &err);
     if (job->status != AWSV2_OK)
         fail_job(job, job->status, &err);
     job->done(job);
@@ -148,8 +151,8 @@ static void *worker(void *arg)
     bool busy = false;
 
     while ((n = take(q, batch, &busy)) > 0) {
-        if (batch[0]->kind == HSMD_JOB_KEY_IDS)
-            key_ids(q, batch[0]);
+        if (batch[0]->kind != HSMD_JOB_SIGN)
+            ask_signer(q, batch[0]);
         else
             sign(q, batch, n);
     }

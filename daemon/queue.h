@@ -15,7 +15,8 @@
 
 enum hsmd_job_kind {
     HSMD_JOB_SIGN,    /* sign sts */
-    HSMD_JOB_KEY_IDS, /* awsv2_signer_key_ids into ids: /keys, and the liveness probe */
+    HSMD_JOB_KEY_IDS, /* awsv2_signer_key_ids into ids: /keys */
+    HSMD_JOB_PING,    /* awsv2_signer_ping: /healthz */
 };
 
 /* One request for the signer, owned by the submitter until done runs. */

@@ -59,10 +59,15 @@ enum MHD_Result hsmd_route_key_ids(const struct hsmd_ctx *ctx, struct hsmd_reque
     return hsmd_request_submit(ctx, r);
 }
 
+enum MHD_Result hsmd_route_ping(const struct hsmd_ctx *ctx, struct hsmd_request *r)
+{
+    r->job.kind = HSMD_JOB_PING;
+    return hsmd_request_submit(ctx, r);
+}
+
 enum MHD_Result hsmd_route_healthz_finish(const struct hsmd_ctx *ctx, struct hsmd_request *r)
 {
-    /* A backend that cannot list keys is up as far as anyone can tell. */
-    if (r->queue_full || (r->job.status != AWSV2_OK && r->job.status != AWSV2_E_UNAVAILABLE))
+    if (r->queue_full || r->job.status != AWSV2_OK)
         return job_failed(r);
     json_object *obj = json_object_new_object();
     if (obj) {

@@ -12,9 +12,10 @@ typedef enum MHD_Result (*hsmd_route_fn)(const struct hsmd_ctx *ctx, struct hsmd
 
 enum MHD_Result hsmd_route_sign(const struct hsmd_ctx *ctx, struct hsmd_request *r);
 enum MHD_Result hsmd_route_sign_finish(const struct hsmd_ctx *ctx, struct hsmd_request *r);
-/* /healthz and /keys both ask the signer for its key ids: for a device
- * that is a round trip like a signature, hence the liveness probe. */
+/* /keys asks the signer for its key ids (KEYS); /healthz pings it (a PING
+ * with a fresh nonce for a device). Both queue behind signatures. */
 enum MHD_Result hsmd_route_key_ids(const struct hsmd_ctx *ctx, struct hsmd_request *r);
+enum MHD_Result hsmd_route_ping(const struct hsmd_ctx *ctx, struct hsmd_request *r);
 enum MHD_Result hsmd_route_healthz_finish(const struct hsmd_ctx *ctx, struct hsmd_request *r);
 enum MHD_Result hsmd_route_keys_finish(const struct hsmd_ctx *ctx, struct hsmd_request *r);
 enum MHD_Result hsmd_route_metrics(const struct hsmd_ctx *ctx, struct hsmd_request *r);

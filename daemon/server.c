@@ -37,7 +37,7 @@ static const struct {
     hsmd_route_fn handle, finish;
 } routes[] = {
     {"/sign/aws", HSMD_ROUTE_SIGN, hsmd_route_sign, hsmd_route_sign_finish},
-    {"/healthz", HSMD_ROUTE_HEALTHZ, hsmd_route_key_ids, hsmd_route_healthz_finish},
+    {"/healthz", HSMD_ROUTE_HEALTHZ, hsmd_route_ping, hsmd_route_healthz_finish},
     {"/keys", HSMD_ROUTE_KEYS, hsmd_route_key_ids, hsmd_route_keys_finish},
     {"/metrics", HSMD_ROUTE_METRICS, hsmd_route_metrics, NULL},
 };

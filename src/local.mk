@@ -15,6 +15,7 @@ libawsv2_internal_la_SOURCES = \
 	src/canonical.h src/canonical.c \
 	src/request.c \
 	src/signer_impl.h src/signer.c src/spec_options.c \
+	src/sts_param.h src/sts_param.c \
 	src/ini.h src/ini.c src/credentials.c src/region.c
 
 lib_LTLIBRARIES += libawsv2.la

@@ -112,16 +112,19 @@ size_t core_hmac(awsv2_hash hash, const char *key, const char *msg, size_t len,
 
 int core_creds_have_secret(const awsv2_credentials *creds, const char *secret)
 {
-    static const char sts[] = "GET\nexample.com\n/\nAction=Probe";
+    char sts[256];
     awsv2_signer *signer;
     awsv2_error err;
     uint8_t got[AWSV2_MAC_MAX], want[AWSV2_MAC_MAX];
     size_t got_len = 0;
-    if (awsv2_signer_open(&signer, "openssl", creds, &err))
+    /* The openssl signer signs only for its own key id. */
+    int n = snprintf(sts, sizeof sts, "GET\nexample.com\n/\nAWSAccessKeyId=%s&Action=Probe",
+                     awsv2_credentials_access_key_id(creds));
+    if (n < 0 || (size_t)n >= sizeof sts || awsv2_signer_open(&signer, "openssl", creds, &err))
         return 0;
-    awsv2_status st = awsv2_signer_sign(signer, AWSV2_HMAC_SHA256, sts, sizeof sts - 1, got,
+    awsv2_status st = awsv2_signer_sign(signer, AWSV2_HMAC_SHA256, sts, (size_t)n, got,
                                         &got_len, &err);
     awsv2_signer_close(signer);
-    size_t want_len = core_hmac(AWSV2_HMAC_SHA256, secret, sts, sizeof sts - 1, want);
+    size_t want_len = core_hmac(AWSV2_HMAC_SHA256, secret, sts, (size_t)n, want);
     return st == AWSV2_OK && got_len == want_len && memcmp(got, want, want_len) == 0;
 }

@@ -13,7 +13,8 @@
 
 #define TEST_TOKEN "FQoGZXIvYXdzEJr//////////wEaDOUPQ+TOKEN"
 
-#define sts_ok_text "GET\nec2.amazonaws.com\n/\nAction=DescribeRegions&Version=2016-11-15"
+#define sts_ok_text \
+    "GET\nec2.amazonaws.com\n/\nAWSAccessKeyId=" TEST_KEY_ID "&Action=DescribeRegions&Version=2016-11-15"
 static const char sts_ok[] = sts_ok_text;
 
 static awsv2_credentials *creds;
@@ -338,13 +339,41 @@ START_TEST(sign_uses_len_bytes)
 }
 END_TEST
 
+/* The openssl signer holds one key's secret: a string for another key id,
+ * for none, or naming two, must be refused, never signed with it. */
+START_TEST(openssl_refuses_other_keys)
+{
+    static const struct {
+        const char *sts, *code;
+    } cases[] = {
+        {"GET\nh\n/\nAWSAccessKeyId=AKIDOTHER&Action=A", "unknown-awsaccesskey"},
+        {"GET\nh\n/\nAWSAccessKeyId=" TEST_KEY_ID "X&Action=A", "unknown-awsaccesskey"},
+        {"GET\nh\n/\nXAWSAccessKeyId=" TEST_KEY_ID "&Action=A", "awsaccesskeyid-not-found"},
+        {"GET\nh\n/\nAction=A", "awsaccesskeyid-not-found"},
+        {"GET\nh\n/\nAWSAccessKeyId=" TEST_KEY_ID "&AWSAccessKeyId=" TEST_KEY_ID,
+         "invalid-awsaccesskeyid"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        uint8_t mac[AWSV2_MAC_MAX];
+        size_t mac_len = 0;
+        awsv2_error err;
+        ck_assert_int_eq(awsv2_signer_sign(signer, AWSV2_HMAC_SHA256, cases[i].sts,
+                                           strlen(cases[i].sts), mac, &mac_len, &err),
+                         AWSV2_E_REFUSED);
+        ck_assert_str_eq(err.code, cases[i].code);
+        ck_assert(strstr(err.message, TEST_SECRET) == NULL);
+    }
+}
+END_TEST
+
 /* ---- batches ------------------------------------------------------------ */
 
 static const char *const batch_strings[] = {
-    "GET\nec2.amazonaws.com\n/\nAction=A",
-    "POST\nsqs.us-east-1.amazonaws.com\n/1/q\nAction=SendMessage&MessageBody=x",
-    "GET\nlocalhost:4566\n/\n",
-    "GET\nec2.amazonaws.com\n/\nAction=B",
+    "GET\nec2.amazonaws.com\n/\nAWSAccessKeyId=" TEST_KEY_ID "&Action=A",
+    "POST\nsqs.us-east-1.amazonaws.com\n/1/q\nAWSAccessKeyId=" TEST_KEY_ID
+    "&Action=SendMessage&MessageBody=x",
+    "GET\nlocalhost:4566\n/\nAWSAccessKeyId=" TEST_KEY_ID,
+    "GET\nec2.amazonaws.com\n/\nAction=B&AWSAccessKeyId=" TEST_KEY_ID,
 };
 
 static void fill_jobs(awsv2_sign_job *jobs, size_t n)
@@ -520,6 +549,7 @@ int main(void)
     tcase_add_test(sign, sign_refuses_invalid_strings);
     tcase_add_test(sign, sign_refuses_unknown_hash);
     tcase_add_test(sign, sign_uses_len_bytes);
+    tcase_add_test(sign, openssl_refuses_other_keys);
     tcase_add_test(sign, batch_all_good);
     tcase_add_test(sign, batch_with_a_bad_job);
     tcase_add_test(sign, batch_empty);
