@@ -23,7 +23,7 @@ libawsv2_la_SOURCES =
 libawsv2_la_LIBADD = libawsv2_internal.la
 libawsv2_la_LDFLAGS = -version-info $(AWSV2_LT_VERSION) -export-symbols-regex '^awsv2_[a-z]'
 
-pkginclude_HEADERS += \
+awsv2include_HEADERS += \
 	include/awsv2/awsv2.h \
 	include/awsv2/status.h \
 	include/awsv2/request.h \

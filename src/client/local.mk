@@ -9,7 +9,7 @@ libawsv2_internal_la_SOURCES += \
 	src/client/sqs_impl.h src/client/sqs_check.c src/client/sqs_md5.c \
 	src/client/sqs_send.c src/client/sqs_receive.c src/client/sqs_queue.c
 
-pkginclude_HEADERS += \
+awsv2include_HEADERS += \
 	include/awsv2/client.h \
 	include/awsv2/ec2.h \
 	include/awsv2/sqs.h
