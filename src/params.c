@@ -36,7 +36,11 @@ void awsv2_params_clear(awsv2_params *p)
 static uint64_t name_key(const char *name, size_t len)
 {
     unsigned char b[8] = {0};
-    memcpy(b, name, len < 8 ? len : 8);
+    if (len >= 8)
+        memcpy(b, name, 8); /* a fixed size: one load, no call */
+    else
+        for (size_t i = 0; i < len; i++)
+            b[i] = (unsigned char)name[i];
     return (uint64_t)b[0] << 56 | (uint64_t)b[1] << 48 | (uint64_t)b[2] << 40 |
            (uint64_t)b[3] << 32 | (uint64_t)b[4] << 24 | (uint64_t)b[5] << 16 |
            (uint64_t)b[6] << 8 | b[7];
