@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "due_reply.h"
+#include "hex.h"
 
 #define SUCCESS_PREFIX "SUCCESS "
 #define ERROR_PREFIX "ERROR "
@@ -19,31 +20,6 @@ static bool has_prefix(const char *line, size_t len, const char *prefix)
 {
     size_t n = strlen(prefix);
     return len >= n && memcmp(line, prefix, n) == 0;
-}
-
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-/* Exactly 2 * n hex digits into n bytes. */
-static bool hex_decode(const char *hex, size_t len, uint8_t *out, size_t n)
-{
-    if (len != 2 * n)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        int hi = hex_value(hex[2 * i]), lo = hex_value(hex[2 * i + 1]);
-        if (hi < 0 || lo < 0)
-            return false;
-        out[i] = (uint8_t)(hi << 4 | lo);
-    }
-    return true;
 }
 
 bool awsv2__due_parse_error(const char *line, size_t len, char *code, size_t code_cap)
@@ -65,7 +41,7 @@ awsv2_status awsv2__due_parse_sign(const char *line, size_t len, awsv2_hash hash
                                    size_t *mac_len, char *code, size_t code_cap)
 {
     size_t n = strlen(SUCCESS_PREFIX), want = awsv2_hash_size(hash);
-    if (has_prefix(line, len, SUCCESS_PREFIX) && hex_decode(line + n, len - n, mac, want)) {
+    if (has_prefix(line, len, SUCCESS_PREFIX) && awsv2__hex_decode(line + n, len - n, mac, want)) {
         *mac_len = want;
         return AWSV2_OK;
     }

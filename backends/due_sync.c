@@ -7,6 +7,7 @@
 
 #include "due_link_impl.h"
 #include "due_reply.h"
+#include "hex.h"
 #include "internal.h"
 
 #define BOOT_TIMEOUT_MS 5000 /* opening the programming port resets the board */
@@ -17,8 +18,7 @@ awsv2_status awsv2__due_nonce(char out[2 * NONCE_BYTES + 1], awsv2_error *err)
     unsigned char raw[NONCE_BYTES];
     if (RAND_bytes(raw, sizeof raw) != 1)
         return awsv2__fail(err, AWSV2_E_SIGNER, "no random bytes for a PING nonce");
-    for (size_t i = 0; i < sizeof raw; i++)
-        snprintf(out + 2 * i, 3, "%02x", raw[i]);
+    awsv2__hex_encode(raw, sizeof raw, out);
     return AWSV2_OK;
 }
 

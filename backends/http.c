@@ -32,10 +32,10 @@
 
 #include "http_reply.h"
 #include "signer_impl.h"
+#include "token_file.h"
 
 #define POOL_MAX 64
 #define REPLY_MAX 16384 /* a daemon's replies are ~100 bytes; /keys of 8 ids < 2 KiB */
-#define TOKEN_MAX 4096
 #define DEFAULT_TIMEOUT_MS 30000L
 #define CONNECT_TIMEOUT_MS 5000L
 
@@ -233,34 +233,29 @@ static const struct awsv2_signer_ops http_ops = {
     .close = http_close,
 };
 
-/* The token: the first line of path (trailing whitespace dropped), else
+/* The token: that of the file at path (token_file.h), else
  * $AWSV2_HSMD_TOKEN, else none (*out = NULL). malloc'd; wipe it. */
 static awsv2_status read_token(const char *spec, const char *path, char **out, awsv2_error *err)
 {
-    char buf[TOKEN_MAX + 2] = "";
+    char buf[AWSV2__TOKEN_MAX + 2];
     const char *env = getenv("AWSV2_HSMD_TOKEN");
-    FILE *f;
+    size_t len;
 
     *out = NULL;
     if (!path) {
         *out = env && *env ? awsv2__strdup(env) : NULL;
         return env && *env && !*out ? awsv2__fail(err, AWSV2_E_NOMEM, "out of memory") : AWSV2_OK;
     }
-    f = fopen(path, "r");
-    if (!f)
-        return awsv2__fail(err, AWSV2_E_IO, "signer spec '%s': cannot read token file %s", spec,
-                           path);
-    if (!fgets(buf, sizeof buf, f))
-        buf[0] = '\0';
-    fclose(f);
-    buf[strcspn(buf, "\r\n")] = '\0';
-    for (size_t n = strlen(buf); n > 0 && (buf[n - 1] == ' ' || buf[n - 1] == '\t'); n--)
-        buf[n - 1] = '\0';
-    *out = buf[0] ? awsv2__strdup(buf) : NULL;
+    awsv2_status st = awsv2__token_file_read(path, buf, &len);
+    if (st == AWSV2_OK && !(*out = awsv2__strdup(buf)))
+        st = awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
     awsv2__wipe(buf, sizeof buf);
-    if (!*out)
-        return awsv2__fail(err, AWSV2_E_CONFIG, "signer spec '%s': no token in %s", spec, path);
-    return AWSV2_OK;
+    if (st == AWSV2_E_IO)
+        return awsv2__fail(err, st, "signer spec '%s': cannot read token file %s", spec, path);
+    if (st == AWSV2_E_CONFIG)
+        return awsv2__fail(err, st, "signer spec '%s': %s in %s", spec,
+                           len ? "token too long" : "no token", path);
+    return st;
 }
 
 static bool add_header(struct http_signer *h, const char *line)

@@ -3,6 +3,7 @@
 
 #include <json-c/json.h>
 
+#include "hex.h"
 #include "http_reply.h"
 #include "internal.h"
 
@@ -83,30 +84,6 @@ static awsv2_status fail_reply(long http, json_object *obj, const char *url, aws
     return st;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-static bool unhex(const char *hex, uint8_t *out, size_t n)
-{
-    if (strlen(hex) != 2 * n)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
-        if (hi < 0 || lo < 0)
-            return false;
-        out[i] = (uint8_t)(hi << 4 | lo);
-    }
-    return true;
-}
-
 awsv2_status awsv2__http_parse_sign(long status, const char *body, size_t len, awsv2_hash hash,
                                     uint8_t *mac, size_t *mac_len, const char *url,
                                     awsv2_error *err)
@@ -122,7 +99,7 @@ awsv2_status awsv2__http_parse_sign(long status, const char *body, size_t len, a
     } else {
         const char *sig = string_member(obj, "signature");
         size_t n = awsv2_hash_size(hash);
-        if (!sig || !unhex(sig, mac, n))
+        if (!sig || !awsv2__hex_decode(sig, strlen(sig), mac, n))
             st = awsv2__fail(err, AWSV2_E_PROTOCOL,
                              "signing daemon %s: not a %zu-byte signature in hex", url, n);
         else

@@ -7,23 +7,20 @@
  * as bench/serial.c), where the device rather than the host sets the pace. */
 #include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
 
 #include "awsv2/awsv2.h"
 #include "bench.h"
-
-extern char **environ;
+#include "child.h"
+#include "tmpdir.h"
 
 #define THREADS 8
 #define SECONDS 2.0
@@ -35,51 +32,19 @@ static const char sts[] =
     "&SignatureMethod=HmacSHA256&SignatureVersion=2&Timestamp=2026-11-21T12%3A00%3A00Z"
     "&Version=2016-11-15";
 
-struct child {
-    pid_t pid;
-    char line[512]; /* its first stdout line */
-};
-
-/* Starts argv with stdout piped (stderr to /dev/null) and reads its first
- * line, waiting 10 s at most. */
-static int spawn(struct child *c, char *const *argv)
+/* Starts argv with its stderr discarded; its line is its address. */
+static int start_quiet(struct child *c, const char *const *argv)
 {
-    int out[2];
-    size_t n = 0;
-    double end = bench_now() + 10;
-    posix_spawn_file_actions_t fa;
-
-    if (pipe(out) < 0)
-        return -1;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, out[1], STDOUT_FILENO);
-    posix_spawn_file_actions_addclose(&fa, out[0]);
-    posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-    int rc = posix_spawn(&c->pid, argv[0], &fa, NULL, argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    close(out[1]);
-    while (rc == 0 && n + 1 < sizeof c->line) {
-        struct pollfd p = {.fd = out[0], .events = POLLIN};
-        int left = (int)((end - bench_now()) * 1000);
-        if (left <= 0 || poll(&p, 1, left) <= 0 || read(out[0], c->line + n, 1) != 1)
-            rc = -1;
-        else if (c->line[n] == '\n')
-            break;
-        else
-            n++;
-    }
-    c->line[n] = '\0';
-    close(out[0]);
-    return rc == 0 ? 0 : -1;
+    int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    int rc = null >= 0 ? child_start(c, argv, null) : -1;
+    if (null >= 0)
+        close(null);
+    return rc;
 }
 
 static void stop(struct child *c)
 {
-    if (c->pid > 0) {
-        kill(c->pid, SIGTERM);
-        waitpid(c->pid, NULL, 0);
-    }
-    c->pid = 0;
+    child_stop(c, SIGTERM, CHILD_TIMEOUT_MS);
 }
 
 struct run {
@@ -135,24 +100,8 @@ static double rate(const char *spec)
     return atomic_load(&r.failed) ? -1 : rates[1];
 }
 
-static int write_credentials(char *dir, char *path, size_t cap)
-{
-    const char *tmp = getenv("TMPDIR");
-    snprintf(dir, PATH_MAX, "%s/awsv2-bench.XXXXXX", tmp && *tmp ? tmp : P_tmpdir);
-    if (!mkdtemp(dir))
-        return -1;
-    snprintf(path, cap, "%s/credentials", dir);
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return -1;
-    fputs("[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n"
-          "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n",
-          f);
-    return fclose(f);
-}
-
 /* One pair of runs; suffix names the emulator's model in the figures. */
-static int measure(const char *credentials, char *const *model, const char *suffix)
+static int measure(const char *credentials, const char *const *model, const char *suffix)
 {
     char emu_prog[PATH_MAX], hsmd_prog[PATH_MAX], spec[600];
     struct child emu = {0}, hsmd = {0};
@@ -160,18 +109,17 @@ static int measure(const char *credentials, char *const *model, const char *suff
 
     snprintf(emu_prog, sizeof emu_prog, "%s", bench_program("awsv2-due-emu"));
     snprintf(hsmd_prog, sizeof hsmd_prog, "%s", bench_program("daemon/awsv2-hsmd"));
-    char *emu_argv[8] = {emu_prog, "--import-credentials", (char *)credentials};
-    for (size_t i = 0; model[i] && i < 4; i++)
-        emu_argv[3 + i] = model[i];
-    if (spawn(&emu, emu_argv) != 0) {
+    const char *emu_argv[8] = {emu_prog, "--import-credentials", credentials};
+    child_args(emu_argv, sizeof emu_argv / sizeof emu_argv[0], 3, model);
+    if (start_quiet(&emu, emu_argv) != 0) {
         fprintf(stderr, "awsv2-bench hsmd: cannot start %s\n", emu_prog);
         stop(&emu);
         return 1;
     }
     snprintf(spec, sizeof spec, "due:%s", emu.line);
     direct = rate(spec);
-    char *hsmd_argv[] = {hsmd_prog, "--listen", "127.0.0.1:0", spec, NULL};
-    if (direct > 0 && spawn(&hsmd, hsmd_argv) == 0)
+    const char *hsmd_argv[] = {hsmd_prog, "--listen", "127.0.0.1:0", spec, NULL};
+    if (direct > 0 && start_quiet(&hsmd, hsmd_argv) == 0)
         daemon = rate(hsmd.line);
     stop(&hsmd);
     stop(&emu);
@@ -200,14 +148,19 @@ int bench_hsmd(int argc, char **argv)
         return 2;
     }
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    static char *const no_model[] = {NULL};
-    static char *const due_model[] = {"--link", "usb", "--sign-us", "400", NULL};
-    if (write_credentials(dir, credentials, sizeof credentials) == 0)
+    static const char *const no_model[] = {NULL};
+    static const char *const due_model[] = {"--link", "usb", "--sign-us", "400", NULL};
+    if (tmpdir_create(dir, sizeof dir, "awsv2-bench") != 0) {
+        fprintf(stderr, "awsv2-bench hsmd: cannot make a temporary directory\n");
+        curl_global_cleanup();
+        return 1;
+    }
+    snprintf(credentials, sizeof credentials, "%s/credentials", dir);
+    if (tmpdir_add_credentials(dir) == 0)
         rc = measure(credentials, no_model, "") || measure(credentials, due_model, "_usb_400us");
     else
         fprintf(stderr, "awsv2-bench hsmd: cannot write a credentials file\n");
-    unlink(credentials);
-    rmdir(dir);
+    tmpdir_remove(dir);
     curl_global_cleanup();
     return rc;
 }

@@ -2,5 +2,6 @@
 #   bench/awsv2-bench sign | serial | hsmd
 noinst_PROGRAMS += bench/awsv2-bench
 bench_awsv2_bench_SOURCES = bench/bench.h bench/main.c bench/sign.c bench/serial.c bench/hsmd.c
-bench_awsv2_bench_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tools $(OPENSSL_CFLAGS) $(CURL_CFLAGS)
-bench_awsv2_bench_LDADD = libawsv2_internal.la $(OPENSSL_LIBS) $(CURL_LIBS)
+bench_awsv2_bench_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tools $(TESTUTIL_CPPFLAGS) \
+	$(OPENSSL_CFLAGS) $(CURL_CFLAGS)
+bench_awsv2_bench_LDADD = libawsv2_testutil.la libawsv2_internal.la $(OPENSSL_LIBS) $(CURL_LIBS)

@@ -3,23 +3,17 @@
  * best (the limit: link bytes each way or device signing time, whichever
  * binds). The string to sign is that of the vector
  * ec2-describe-instances-filters (tests/core/sigv2.jsonl). */
-#include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <openssl/evp.h>
-#include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "awsv2/awsv2.h"
 #include "bench.h"
-
-extern char **environ;
+#include "child.h"
+#include "tmpdir.h"
 
 static const char vector_sts[] =
     "GET\nec2.us-west-2.amazonaws.com\n/\nAWSAccessKeyId=AKIAIOSFODNN7EXAMPLE"
@@ -40,61 +34,19 @@ static const char vector_signature[] = "AawHY7MlrqkM61P0I7ffSLHGKxHVR/cZBh0uZ6ZR
 #define USB_BYTES_PER_S 1e6
 #define UART_BAUD 115200
 
-struct emu {
-    pid_t pid;
-    char pty[256];
-};
-
-static int read_first_line(int fd, char *buf, size_t cap)
-{
-    size_t n = 0;
-    double end = bench_now() + 10;
-    while (n + 1 < cap) {
-        struct pollfd p = {.fd = fd, .events = POLLIN};
-        int left = (int)((end - bench_now()) * 1000);
-        if (left <= 0 || poll(&p, 1, left) <= 0 || read(fd, buf + n, 1) != 1)
-            return -1;
-        if (buf[n] == '\n') {
-            buf[n] = '\0';
-            return 0;
-        }
-        n++;
-    }
-    return -1;
-}
-
-static int emu_start(struct emu *e, const char *credentials, const char *link)
+/* awsv2-due-emu with the example key and a link model; its line is the
+ * pty path. */
+static int emu_start(struct child *e, const char *credentials, const char *link)
 {
     char sign_us[16];
     snprintf(sign_us, sizeof sign_us, "%d", SIGN_US);
     const char *prog = bench_program("awsv2-due-emu");
-    char *argv[] = {(char *)prog,   "--import-credentials", (char *)credentials, "--link",
-                    (char *)link,   "--sign-us",            sign_us,             NULL};
-    int out[2];
-    if (pipe(out) < 0)
-        return -1;
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, out[1], STDOUT_FILENO);
-    posix_spawn_file_actions_addclose(&fa, out[0]);
-    int rc = posix_spawn(&e->pid, prog, &fa, NULL, argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    close(out[1]);
-    if (rc == 0 && read_first_line(out[0], e->pty, sizeof e->pty) < 0) {
-        kill(e->pid, SIGKILL);
-        waitpid(e->pid, NULL, 0);
-        rc = -1;
-    }
-    close(out[0]);
-    if (rc)
-        fprintf(stderr, "awsv2-bench serial: cannot run %s\n", prog);
-    return rc ? -1 : 0;
-}
-
-static void emu_stop(struct emu *e)
-{
-    kill(e->pid, SIGTERM);
-    waitpid(e->pid, NULL, 0);
+    const char *argv[] = {prog, "--import-credentials", credentials, "--link", link,
+                          "--sign-us", sign_us, NULL};
+    if (child_start(e, argv, -1) == 0)
+        return 0;
+    fprintf(stderr, "awsv2-bench serial: cannot run %s\n", prog);
+    return -1;
 }
 
 static int check_mac(const uint8_t *mac, size_t len)
@@ -165,11 +117,11 @@ static double limit(double byte_s)
 static int run_model(const char *credentials, const char *link, const char *window,
                      double *w1, double *piped)
 {
-    struct emu e;
+    struct child e;
     if (emu_start(&e, credentials, link))
         return -1;
-    char spec[512];
-    snprintf(spec, sizeof spec, "due:%s?timeout_ms=10000%s", e.pty, window);
+    char spec[600];
+    snprintf(spec, sizeof spec, "due:%s?timeout_ms=10000%s", e.line, window);
     awsv2_signer *s = NULL;
     awsv2_error err;
     int rc = -1;
@@ -182,7 +134,7 @@ static int run_model(const char *credentials, const char *link, const char *wind
         rc = *w1 < 0 || (piped && *piped < 0) ? -1 : 0;
     }
     awsv2_signer_close(s);
-    emu_stop(&e);
+    child_stop(&e, SIGTERM, CHILD_TIMEOUT_MS);
     return rc;
 }
 
@@ -193,26 +145,21 @@ int bench_serial(int argc, char **argv)
         fprintf(stderr, "usage: awsv2-bench serial\n");
         return 2;
     }
-    const char *tmp = getenv("TMPDIR");
     char dir[PATH_MAX], credentials[PATH_MAX + 16];
-    snprintf(dir, sizeof dir, "%s/awsv2-bench.XXXXXX", tmp && *tmp ? tmp : P_tmpdir);
-    if (!mkdtemp(dir))
+    if (tmpdir_create(dir, sizeof dir, "awsv2-bench") != 0)
         return 1;
     snprintf(credentials, sizeof credentials, "%s/credentials", dir);
-    FILE *f = fopen(credentials, "w");
-    if (f) {
-        fputs("[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n"
-              "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n",
-              f);
-        fclose(f);
+    if (tmpdir_add_credentials(dir) != 0) {
+        fprintf(stderr, "awsv2-bench serial: cannot write %s\n", credentials);
+        tmpdir_remove(dir);
+        return 1;
     }
     char uart[32];
     snprintf(uart, sizeof uart, "uart:%d", UART_BAUD);
     double uart_w1 = 0, usb_w1 = 0, usb_piped = 0;
     int rc = run_model(credentials, uart, "&window=1", &uart_w1, NULL) ||
              run_model(credentials, "usb", "", &usb_w1, &usb_piped);
-    unlink(credentials);
-    rmdir(dir);
+    tmpdir_remove(dir);
     if (rc)
         return 1;
     bench_report("serial_uart115200_window1", uart_w1, "sig/s");

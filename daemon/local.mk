@@ -20,9 +20,10 @@ daemon_awsv2_hsmd_LDADD = libawsv2_internal.la $(MHD_LIBS) $(JSONC_LIBS) $(OPENS
 EXTRA_DIST += daemon/README.md daemon/awsv2-hsmd.service
 
 # tests/hsmd: the daemon as a process in front of awsv2-due-emu (Check).
-HSMD_TEST_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(CURL_CFLAGS) $(JSONC_CFLAGS) $(OPENSSL_CFLAGS)
-HSMD_TEST_LDADD = $(CHECK_LIBS) $(CURL_LIBS) $(JSONC_LIBS) $(OPENSSL_LIBS)
-HSMD_TEST_WORLD = tests/hsmd/proc.c tests/hsmd/proc.h tests/hsmd/world.c tests/hsmd/world.h
+HSMD_TEST_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(CURL_CFLAGS) $(JSONC_CFLAGS) $(OPENSSL_CFLAGS) \
+	$(TESTUTIL_CPPFLAGS)
+HSMD_TEST_LDADD = libawsv2_testutil.la $(CHECK_LIBS) $(CURL_LIBS) $(JSONC_LIBS) $(OPENSSL_LIBS)
+HSMD_TEST_WORLD = tests/hsmd/world.c tests/hsmd/world.h
 HSMD_TESTS = tests/hsmd/test_hsmd
 check_PROGRAMS += $(HSMD_TESTS)
 TESTS += $(HSMD_TESTS)

@@ -1,6 +1,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hex.h"
 #include "outcome.h"
 #include "reply.h"
 #include "routes.h"
@@ -32,17 +33,12 @@ enum MHD_Result hsmd_route_sign(const struct hsmd_ctx *ctx, struct hsmd_request 
 
 enum MHD_Result hsmd_route_sign_finish(const struct hsmd_ctx *ctx, struct hsmd_request *r)
 {
-    static const char hex[] = "0123456789abcdef";
     char sig[2 * AWSV2_MAC_MAX + 1];
 
     (void)ctx;
     if (r->queue_full || r->job.status != AWSV2_OK)
         return job_failed(r);
-    for (size_t i = 0; i < r->job.mac_len; i++) {
-        sig[2 * i] = hex[r->job.mac[i] >> 4];
-        sig[2 * i + 1] = hex[r->job.mac[i] & 15];
-    }
-    sig[2 * r->job.mac_len] = '\0';
+    awsv2__hex_encode(r->job.mac, r->job.mac_len, sig);
     json_object *obj = json_object_new_object();
     if (obj) {
         json_object_object_add(obj, "success", json_object_new_boolean(1));

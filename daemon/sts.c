@@ -3,6 +3,8 @@
 #include <string.h>
 
 #include "awsv2/signer.h"
+#include "hex.h"
+#include "sts_param.h"
 #include "sts.h"
 
 /* A parameter's value inside a query. */
@@ -11,34 +13,11 @@ struct param {
     size_t len;
 };
 
-/* How many times name occurs in q (its first value in *p). */
-static int find_param(const char *q, size_t qlen, const char *name, struct param *p)
+/* How many times name occurs in the string to sign s (its first value in
+ * *p, still percent-encoded). */
+static int find_param(const char *s, size_t len, const char *name, struct param *p)
 {
-    size_t nlen = strlen(name);
-    int found = 0;
-
-    for (size_t start = 0; start <= qlen;) {
-        const char *amp = memchr(q + start, '&', qlen - start);
-        size_t end = amp ? (size_t)(amp - q) : qlen;
-        if (end - start > nlen && q[start + nlen] == '=' && memcmp(q + start, name, nlen) == 0 &&
-            found++ == 0) {
-            p->val = q + start + nlen + 1;
-            p->len = end - start - nlen - 1;
-        }
-        start = end + 1;
-    }
-    return found;
-}
-
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
+    return awsv2__sts_param(s, len, name, &p->val, &p->len);
 }
 
 /* Percent-decodes p into out (max bytes, then a NUL); -1 if an escape is
@@ -50,8 +29,8 @@ static long decode(const struct param *p, char *out, size_t max)
     for (size_t i = 0; i < p->len; i++) {
         char c = p->val[i];
         if (c == '%') {
-            int hi = i + 2 < p->len ? hexval(p->val[i + 1]) : -1;
-            int lo = i + 2 < p->len ? hexval(p->val[i + 2]) : -1;
+            int hi = i + 2 < p->len ? awsv2__hex_digit(p->val[i + 1]) : -1;
+            int lo = i + 2 < p->len ? awsv2__hex_digit(p->val[i + 2]) : -1;
             if (hi < 0 || lo < 0)
                 return -1;
             c = (char)(hi << 4 | lo);
@@ -75,12 +54,12 @@ static int valid_key_id(const char *id, size_t n)
     return 1;
 }
 
-static hsmd_sts_status key_id(const char *q, size_t qlen, struct hsmd_sts *out)
+static hsmd_sts_status key_id(const char *s, size_t len, struct hsmd_sts *out)
 {
     struct param p;
     long n;
 
-    switch (find_param(q, qlen, "AWSAccessKeyId", &p)) {
+    switch (find_param(s, len, "AWSAccessKeyId", &p)) {
     case 0:
         return HSMD_STS_NO_KEY_ID;
     case 1:
@@ -96,12 +75,12 @@ static hsmd_sts_status key_id(const char *q, size_t qlen, struct hsmd_sts *out)
     return HSMD_STS_OK;
 }
 
-static hsmd_sts_status method(const char *q, size_t qlen, awsv2_hash *hash)
+static hsmd_sts_status method(const char *s, size_t len, awsv2_hash *hash)
 {
     struct param p;
     char name[16];
 
-    switch (find_param(q, qlen, "SignatureMethod", &p)) {
+    switch (find_param(s, len, "SignatureMethod", &p)) {
     case 0:
         *hash = AWSV2_HMAC_SHA1; /* as the original device assumed */
         return HSMD_STS_OK;
@@ -116,11 +95,11 @@ static hsmd_sts_status method(const char *q, size_t qlen, awsv2_hash *hash)
 }
 
 /* Keeps the (percent-encoded, so printable) Action for the log. */
-static void action(const char *q, size_t qlen, struct hsmd_sts *out)
+static void action(const char *s, size_t len, struct hsmd_sts *out)
 {
     struct param p;
 
-    if (find_param(q, qlen, "Action", &p) == 0 || p.len == 0) {
+    if (find_param(s, len, "Action", &p) == 0 || p.len == 0) {
         strcpy(out->action, "-");
         return;
     }
@@ -138,15 +117,9 @@ hsmd_sts_status hsmd_sts_parse(const char *s, size_t len, struct hsmd_sts *out)
     out->hash = AWSV2_HMAC_SHA1;
     if (!awsv2_string_to_sign_is_valid(s, len))
         return HSMD_STS_MALFORMED;
-    /* Valid means exactly three '\n': the query follows the last one. */
-    size_t start = len;
-    while (s[start - 1] != '\n')
-        start--;
-    const char *q = s + start;
-    size_t qlen = len - start;
-    action(q, qlen, out);
-    st = key_id(q, qlen, out);
-    return st != HSMD_STS_OK ? st : method(q, qlen, &out->hash);
+    action(s, len, out);
+    st = key_id(s, len, out);
+    return st != HSMD_STS_OK ? st : method(s, len, &out->hash);
 }
 
 const char *hsmd_sts_code(hsmd_sts_status st)

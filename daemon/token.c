@@ -1,5 +1,4 @@
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -7,9 +6,8 @@
 #include <openssl/evp.h>
 
 #include "internal.h"
+#include "token_file.h"
 #include "token.h"
-
-#define TOKEN_MAX 4096
 
 static bool digest(const char *s, size_t n, unsigned char out[32])
 {
@@ -19,19 +17,14 @@ static bool digest(const char *s, size_t n, unsigned char out[32])
 
 awsv2_status hsmd_token_load(struct hsmd_token *out, const char *path, awsv2_error *err)
 {
-    char buf[TOKEN_MAX + 2];
-    awsv2_status st = AWSV2_OK;
-    FILE *f = fopen(path, "r");
+    char buf[AWSV2__TOKEN_MAX + 2];
+    size_t n;
+    awsv2_status st = awsv2__token_file_read(path, buf, &n);
 
-    if (!f)
-        return awsv2__fail(err, AWSV2_E_IO, "token file %s: %s", path, strerror(errno));
-    size_t n = fgets(buf, sizeof buf, f) ? strlen(buf) : 0;
-    fclose(f);
-    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r' || buf[n - 1] == ' ' ||
-                     buf[n - 1] == '\t'))
-        n--;
-    if (n == 0 || n > TOKEN_MAX)
-        st = awsv2__fail(err, AWSV2_E_CONFIG, "token file %s: %s", path,
+    if (st == AWSV2_E_IO)
+        st = awsv2__fail(err, st, "token file %s: %s", path, strerror(errno));
+    else if (st != AWSV2_OK)
+        st = awsv2__fail(err, st, "token file %s: %s", path,
                          n == 0 ? "no token on its first line" : "token too long");
     else if (!digest(buf, n, out->digest))
         st = awsv2__fail(err, AWSV2_E_NOMEM, "token file %s: cannot hash the token", path);

@@ -13,8 +13,8 @@ struct hsmd_token {
     unsigned char digest[32];
 };
 
-/* Reads the token from the first line of path (trailing whitespace
- * dropped). An empty token or unreadable file is an error naming path. */
+/* Reads the token of the file at path (src/token_file.h). An empty or
+ * too long token or an unreadable file is an error naming path. */
 awsv2_status hsmd_token_load(struct hsmd_token *out, const char *path, awsv2_error *err);
 
 /* Whether the value of an Authorization header (NULL when absent) is

@@ -6,6 +6,7 @@ bin_PROGRAMS += examples/ec2-describe/ec2-describe-instances examples/sqs-send/s
 
 examples_ec2_describe_ec2_describe_instances_SOURCES = \
 	examples/common/client_open.h examples/common/client_open.c \
+	examples/common/options.h examples/common/options.c \
 	examples/ec2-describe/filters.h examples/ec2-describe/filters.c \
 	examples/ec2-describe/output.h examples/ec2-describe/output.c \
 	examples/ec2-describe/main.c
@@ -16,6 +17,7 @@ examples_ec2_describe_ec2_describe_instances_LDADD = libawsv2_cli.la libawsv2.la
 # base64, an internal function: it links the internal library.
 examples_sqs_send_sqs_send_SOURCES = \
 	examples/common/client_open.h examples/common/client_open.c \
+	examples/common/options.h examples/common/options.c \
 	examples/sqs-send/attributes.h examples/sqs-send/attributes.c \
 	examples/sqs-send/main.c
 examples_sqs_send_sqs_send_CPPFLAGS = $(EXAMPLES_CPPFLAGS) -I$(top_srcdir)/src/client

@@ -51,8 +51,8 @@ tests_firmware_test_keystore_SOURCES = tests/firmware/test_keystore.c \
 # awsv2-due-emu as a process, over its pty.
 check_PROGRAMS += tests/firmware/test_emu
 TESTS += tests/firmware/test_emu
-tests_firmware_test_emu_CPPFLAGS = $(FW_TEST_CPPFLAGS)
-tests_firmware_test_emu_LDADD = $(FW_TEST_LDADD)
+tests_firmware_test_emu_CPPFLAGS = $(FW_TEST_CPPFLAGS) $(TESTUTIL_CPPFLAGS)
+tests_firmware_test_emu_LDADD = libawsv2_testutil.la $(FW_TEST_LDADD)
 tests_firmware_test_emu_SOURCES = tests/firmware/test_emu.c \
 	tests/firmware/emu_proc.c tests/firmware/emu_proc.h
 

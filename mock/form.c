@@ -5,16 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int hex_value(char ch)
-{
-    if (ch >= '0' && ch <= '9')
-        return ch - '0';
-    if (ch >= 'a' && ch <= 'f')
-        return ch - 'a' + 10;
-    if (ch >= 'A' && ch <= 'F')
-        return ch - 'A' + 10;
-    return -1;
-}
+#include "hex.h"
 
 /* Decodes n bytes of s into out (room for n + 1): %XX, and '+' as a space
  * as form decoding does. False on a bad escape or a NUL. */
@@ -27,8 +18,8 @@ static bool decode(const char *s, size_t n, char *out)
         } else if (s[i] == '%') {
             if (n - i < 3)
                 return false;
-            int hi = hex_value(s[i + 1]);
-            int lo = hex_value(s[i + 2]);
+            int hi = awsv2__hex_digit(s[i + 1]);
+            int lo = awsv2__hex_digit(s[i + 2]);
             if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
                 return false;
             out[o++] = (char)(hi << 4 | lo);

@@ -164,8 +164,6 @@ void mock_reply_error(mock_call *c, unsigned status, const char *code, const cha
 FILE *mock_sqs_begin(mock_call *c, bool result);
 /* ... [</ActionResult>]<ResponseMetadata>...</ActionResponse>. */
 void mock_sqs_end(mock_call *c, FILE *f, bool result);
-/* Lower-case hex of n bytes into out (2 * n + 1 bytes). */
-void mock_hex(const unsigned char *p, size_t n, char *out);
 /* Fills out with a random UUID (36 characters and a NUL). */
 void mock_uuid(char out[37]);
 

@@ -9,16 +9,6 @@
 
 #define SQS_XMLNS "http://queue.amazonaws.com/doc/2012-11-05/"
 
-void mock_hex(const unsigned char *p, size_t n, char *out)
-{
-    static const char digits[] = "0123456789abcdef";
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = digits[p[i] >> 4];
-        out[2 * i + 1] = digits[p[i] & 15];
-    }
-    out[2 * n] = '\0';
-}
-
 void mock_uuid(char out[37])
 {
     unsigned char b[16];

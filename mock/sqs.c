@@ -6,6 +6,8 @@
 
 #include <openssl/evp.h>
 
+#include "hex.h"
+
 #define QUEUE_PREFIX "/" MOCK_ACCOUNT_ID "/"
 
 static void reply_no_queue(mock_call *c)
@@ -92,7 +94,7 @@ void sqs_md5_hex(const void *data, size_t len, char hex[33])
 {
     unsigned char digest[16];
     EVP_Digest(data, len, digest, NULL, EVP_md5(), NULL);
-    mock_hex(digest, sizeof digest, hex);
+    awsv2__hex_encode(digest, sizeof digest, hex);
 }
 
 /* --wrong-md5: still hex, never the right value. */

@@ -7,6 +7,8 @@
 
 #include <openssl/evp.h>
 
+#include "hex.h"
+
 /* One MessageAttribute.N as sent (borrowed strings). */
 typedef struct raw_attr {
     unsigned long n;
@@ -219,6 +221,6 @@ void sqs_attrs_md5(const sqs_attr *const *v, size_t n, char hex[33])
         put_field(md, sorted[i]->value, sorted[i]->len);
     }
     if (EVP_DigestFinal_ex(md, digest, NULL))
-        mock_hex(digest, sizeof digest, hex);
+        awsv2__hex_encode(digest, sizeof digest, hex);
     EVP_MD_CTX_free(md);
 }

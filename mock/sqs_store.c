@@ -9,6 +9,8 @@
 
 #include <openssl/rand.h>
 
+#include "hex.h"
+
 typedef struct queue {
     char *name;
     sqs_message **msgs; /* in sending order */
@@ -144,7 +146,7 @@ static void new_handle(char out[SQS_HANDLE_LEN + 1])
     unsigned char b[SQS_HANDLE_LEN / 2];
     if (RAND_bytes(b, sizeof b) != 1)
         abort(); /* no randomness: handles would repeat */
-    mock_hex(b, sizeof b, out);
+    awsv2__hex_encode(b, sizeof b, out);
 }
 
 /* Emits up to max visible messages of q; returns how many, and in

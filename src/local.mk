@@ -9,14 +9,15 @@ libawsv2_internal_la_LIBADD = $(OPENSSL_LIBS) $(CURL_LIBS) $(XML_LIBS) $(SERIALP
 libawsv2_internal_la_SOURCES = \
 	src/internal.h src/status.c \
 	src/buf.h src/buf.c \
-	src/hash.c src/timestamp.c src/percent.c \
+	src/hash.c src/hex.h src/hex.c src/timestamp.c src/percent.c \
 	src/params_impl.h src/params.c \
 	src/endpoint.h src/endpoint.c \
 	src/canonical.h src/canonical.c \
 	src/request.c \
 	src/signer_impl.h src/signer.c src/spec_options.c \
 	src/sts_param.h src/sts_param.c \
-	src/ini.h src/ini.c src/credentials.c src/region.c
+	src/ini.h src/ini.c src/credentials.c src/region.c \
+	src/token_file.h src/token_file.c
 
 lib_LTLIBRARIES += libawsv2.la
 libawsv2_la_SOURCES =

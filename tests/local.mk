@@ -1,5 +1,14 @@
 # Rules for tests/ (included from Makefile.am).
 
+# ---- tests/common: what the process-level tests and awsv2-bench share
+# (child processes, temporary directories). A noinst library, since make
+# builds awsv2-bench too.
+noinst_LTLIBRARIES += libawsv2_testutil.la
+libawsv2_testutil_la_SOURCES = \
+	tests/common/child.h tests/common/child.c \
+	tests/common/tmpdir.h tests/common/tmpdir.c
+TESTUTIL_CPPFLAGS = -I$(top_srcdir)/tests/common
+
 # ---- tests/core: the core library (requests, signing, signers, credentials)
 # and awsv2-sign. Each suite is one program; they share core_test.c.
 

@@ -1,30 +1,9 @@
 /* Client set-up shared by the example programs (see client_open.h). */
-#include <errno.h>
-#include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "awsv2/credentials.h"
 #include "client_open.h"
-
-int example_timeout_option(const struct cli_common *c, struct example_timeouts *t, int opt,
-                           const char *arg)
-{
-    if (opt != EXAMPLE_OPT_CONNECT_TIMEOUT && opt != EXAMPLE_OPT_TIMEOUT)
-        return -1;
-    char *end;
-    errno = 0;
-    double sec = strtod(arg, &end);
-    if (errno || end == arg || *end || !isfinite(sec) || sec < 0.001 || sec > 86400)
-        return cli_usage_error(c, "%s: not a number of seconds from 0.001 to 86400", arg);
-    long ms = (long)(sec * 1000.0 + 0.5);
-    if (opt == EXAMPLE_OPT_CONNECT_TIMEOUT)
-        t->connect_ms = ms;
-    else
-        t->total_ms = ms;
-    return CLI_CONTINUE;
-}
 
 /* The value of the SecurityToken parameter in a string to sign: where it
  * starts, and its length; NULL when there is none. */
@@ -55,9 +34,11 @@ static void print_string_to_sign(void *ctx, const char *sts, size_t len)
     fprintf(stderr, "\n%s: end of string to sign\n", c->prog);
 }
 
-int example_client_open(const struct cli_common *c, const struct cli_signing *s,
-                        const char *service, awsv2_method method,
-                        const struct example_timeouts *t, awsv2_client **out)
+/* Makes the client; on failure prints the error and returns the exit
+ * status. */
+static int client_open(const struct cli_common *c, const struct cli_signing *s,
+                       const char *service, awsv2_method method,
+                       const struct example_timeouts *t, awsv2_client **out)
 {
     awsv2_error err;
     char region[64], endpoint[2048];
@@ -81,4 +62,20 @@ int example_client_open(const struct cli_common *c, const struct cli_signing *s,
     if (awsv2_client_new(out, &o, &err))
         return cli_fail(c, &err);
     return CLI_EXIT_OK;
+}
+
+int example_with_client(const struct cli_common *c, const char *service, awsv2_method method,
+                        const struct example_timeouts *t, example_client_run *run, void *ctx)
+{
+    struct cli_signing s;
+    int rc = cli_signing_open(c, &s);
+    if (rc != CLI_EXIT_OK)
+        return rc;
+    awsv2_client *client = NULL;
+    rc = client_open(c, &s, service, method, t, &client);
+    if (rc == CLI_EXIT_OK)
+        rc = run(ctx, client);
+    awsv2_client_free(client);
+    cli_signing_close(&s);
+    return rc;
 }

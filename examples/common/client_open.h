@@ -6,36 +6,15 @@
 
 #include "awsv2/client.h"
 #include "cli.h"
+#include "options.h"
 
-/* Program options of both programs, beside the common ones. */
-enum {
-    EXAMPLE_OPT_CONNECT_TIMEOUT = 0x800,
-    EXAMPLE_OPT_TIMEOUT,
-};
+/* A program's work with its client: an exit status. */
+typedef int example_client_run(void *ctx, awsv2_client *client);
 
-#define EXAMPLE_TIMEOUT_LONG_OPTIONS                                               \
-    {"connect-timeout", required_argument, NULL, EXAMPLE_OPT_CONNECT_TIMEOUT},     \
-    {"timeout", required_argument, NULL, EXAMPLE_OPT_TIMEOUT}
-
-#define EXAMPLE_TIMEOUT_HELP                                                       \
-    "      --connect-timeout SEC    give up connecting after SEC seconds (default 5)\n" \
-    "      --timeout SEC            give up an attempt after SEC seconds (default 30;\n" \
-    "                               AWS_MAX_ATTEMPTS attempts, default 3)\n"
-
-struct example_timeouts {
-    long connect_ms; /* 0: the library's default */
-    long total_ms;
-};
-
-/* Handles a timeout option: -1 if opt is none, CLI_CONTINUE when parsed,
- * else a usage error's exit status. */
-int example_timeout_option(const struct cli_common *c, struct example_timeouts *t, int opt,
-                           const char *arg);
-
-/* Makes the client for service ("ec2" or "sqs"), method being its default
- * HTTP method. On failure prints the error and returns the exit status. */
-int example_client_open(const struct cli_common *c, const struct cli_signing *s,
-                        const char *service, awsv2_method method,
-                        const struct example_timeouts *t, awsv2_client **out);
+/* Opens the signer (cli_signing_open) and a client for service ("ec2" or
+ * "sqs", method being its default HTTP method), runs run(ctx, client) and
+ * releases both. On failure prints the error; returns the exit status. */
+int example_with_client(const struct cli_common *c, const char *service, awsv2_method method,
+                        const struct example_timeouts *t, example_client_run *run, void *ctx);
 
 #endif

@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "awsv2/ec2.h"
@@ -12,7 +11,7 @@
 #include "filters.h"
 #include "output.h"
 
-enum { OPT_PAGE_SIZE = 0x900 };
+enum { OPT_PAGE_SIZE = EXAMPLE_OPT_OWN };
 
 static const char usage[] =
     "ec2-describe-instances [--filter Name=N,Values=V1,V2]... [--instance-id ID]... "
@@ -45,10 +44,10 @@ struct args {
     int page_size;
 };
 
-static int own_option(struct args *a, int opt, const char *arg)
+static int own_option(void *ctx, int opt, const char *arg)
 {
+    struct args *a = ctx;
     const char *why = NULL;
-    char *end;
     switch (opt) {
     case 'f':
         why = filters_add(&a->filters, arg);
@@ -62,9 +61,7 @@ static int own_option(struct args *a, int opt, const char *arg)
         a->json = strcmp(arg, "json") == 0;
         break;
     case OPT_PAGE_SIZE:
-        errno = 0;
-        a->page_size = (int)strtol(arg, &end, 10);
-        if (errno || *end || a->page_size < 5 || a->page_size > 1000)
+        if (!example_int_arg(arg, 5, 1000, &a->page_size))
             why = "--page-size is a number from 5 to 1000";
         break;
     default:
@@ -75,23 +72,18 @@ static int own_option(struct args *a, int opt, const char *arg)
 
 static int parse(struct args *a, int argc, char **argv)
 {
-    int opt;
-    while ((opt = getopt_long(argc, argv, "f:i:o:", long_options, NULL)) != -1) {
-        int rc = cli_common_option(&a->common, opt, optarg);
-        if (rc == -1)
-            rc = example_timeout_option(&a->common, &a->timeouts, opt, optarg);
-        if (rc == -1)
-            rc = own_option(a, opt, optarg);
-        if (rc != CLI_CONTINUE)
-            return rc;
-    }
+    int rc = example_parse_options(&a->common, &a->timeouts, argc, argv, "f:i:o:", long_options,
+                                   own_option, a);
+    if (rc != CLI_CONTINUE)
+        return rc;
     if (optind < argc)
         return cli_usage_error(&a->common, "unexpected argument: %s", argv[optind]);
     return CLI_CONTINUE;
 }
 
-static int run(struct args *a, awsv2_client *client)
+static int run(void *ctx, awsv2_client *client)
 {
+    struct args *a = ctx;
     awsv2_ec2_describe_instances_input in = {
         .filters = a->filters.filters,
         .n_filters = a->filters.n_filters,
@@ -116,18 +108,8 @@ int main(int argc, char **argv)
 {
     struct args a = {.common = {.prog = "ec2-describe-instances", .usage = usage, .help = help}};
     int rc = parse(&a, argc, argv);
-    if (rc == CLI_CONTINUE) {
-        struct cli_signing s;
-        rc = cli_signing_open(&a.common, &s);
-        if (rc == CLI_EXIT_OK) {
-            awsv2_client *client = NULL;
-            rc = example_client_open(&a.common, &s, "ec2", AWSV2_GET, &a.timeouts, &client);
-            if (rc == CLI_EXIT_OK)
-                rc = run(&a, client);
-            awsv2_client_free(client);
-            cli_signing_close(&s);
-        }
-    }
+    if (rc == CLI_CONTINUE)
+        rc = example_with_client(&a.common, "ec2", AWSV2_GET, &a.timeouts, run, &a);
     filters_free(&a.filters);
     return rc;
 }

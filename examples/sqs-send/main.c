@@ -1,6 +1,5 @@
 /* sqs-send: sends one message to an SQS queue and prints its MessageId
  * (DESIGN.md, "Programs"). */
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +10,7 @@
 #include "cli.h"
 #include "client_open.h"
 
-enum { OPT_QUEUE_URL = 0x900, OPT_DELAY, OPT_ATTRIBUTE };
+enum { OPT_QUEUE_URL = EXAMPLE_OPT_OWN, OPT_DELAY, OPT_ATTRIBUTE };
 
 static const char usage[] =
     "sqs-send --queue-url URL [--delay-seconds N] [--attribute Name=String:Value]... "
@@ -44,18 +43,16 @@ struct args {
     const char *message; /* NULL: standard input */
 };
 
-static int own_option(struct args *a, int opt, const char *arg)
+static int own_option(void *ctx, int opt, const char *arg)
 {
+    struct args *a = ctx;
     const char *why = NULL;
-    char *end;
     switch (opt) {
     case OPT_QUEUE_URL:
         a->queue_url = arg;
         break;
     case OPT_DELAY:
-        errno = 0;
-        a->delay = (int)strtol(arg, &end, 10);
-        if (errno || end == arg || *end || a->delay < 0 || a->delay > 900)
+        if (!example_int_arg(arg, 0, 900, &a->delay))
             why = "--delay-seconds is a number from 0 to 900";
         break;
     case OPT_ATTRIBUTE:
@@ -69,16 +66,10 @@ static int own_option(struct args *a, int opt, const char *arg)
 
 static int parse(struct args *a, int argc, char **argv)
 {
-    int opt;
-    while ((opt = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
-        int rc = cli_common_option(&a->common, opt, optarg);
-        if (rc == -1)
-            rc = example_timeout_option(&a->common, &a->timeouts, opt, optarg);
-        if (rc == -1)
-            rc = own_option(a, opt, optarg);
-        if (rc != CLI_CONTINUE)
-            return rc;
-    }
+    int rc = example_parse_options(&a->common, &a->timeouts, argc, argv, "", long_options,
+                                   own_option, a);
+    if (rc != CLI_CONTINUE)
+        return rc;
     if (!a->queue_url)
         return cli_usage_error(&a->common, "--queue-url is required");
     if (argc - optind != 1)
@@ -109,11 +100,12 @@ static int read_stdin(const struct args *a, char **out)
     return CLI_EXIT_OK;
 }
 
-static int send(struct args *a, awsv2_client *client, const char *body)
+static int send(void *ctx, awsv2_client *client)
 {
+    struct args *a = ctx;
     awsv2_sqs_send_input in = {
         .queue_url = a->queue_url,
-        .body = body,
+        .body = a->message,
         .delay_seconds = a->delay,
         .attributes = a->attributes.list,
         .n_attributes = a->attributes.n,
@@ -132,16 +124,9 @@ static int run(struct args *a)
     int rc = a->message ? CLI_EXIT_OK : read_stdin(a, &input);
     if (rc != CLI_EXIT_OK)
         return rc;
-    struct cli_signing s;
-    rc = cli_signing_open(&a->common, &s);
-    if (rc == CLI_EXIT_OK) {
-        awsv2_client *client = NULL;
-        rc = example_client_open(&a->common, &s, "sqs", AWSV2_POST, &a->timeouts, &client);
-        if (rc == CLI_EXIT_OK)
-            rc = send(a, client, a->message ? a->message : input);
-        awsv2_client_free(client);
-        cli_signing_close(&s);
-    }
+    if (input)
+        a->message = input;
+    rc = example_with_client(&a->common, "sqs", AWSV2_POST, &a->timeouts, send, a);
     free(input);
     return rc;
 }

@@ -6,18 +6,11 @@
 #include <openssl/evp.h>
 
 #include "awsv2/sqs.h"
+#include "hex.h"
 #include "internal.h"
 #include "sqs_impl.h"
 
-static void hex(const unsigned char md[16], char out[AWSV2_SQS_MD5_SIZE])
-{
-    static const char digits[] = "0123456789abcdef";
-    for (int i = 0; i < 16; i++) {
-        out[2 * i] = digits[md[i] >> 4];
-        out[2 * i + 1] = digits[md[i] & 15];
-    }
-    out[32] = '\0';
-}
+#define MD5_BYTES 16 /* its hex plus a NUL is AWSV2_SQS_MD5_SIZE */
 
 awsv2_status awsv2_sqs_md5_of_body(const char *body, size_t len, char out[AWSV2_SQS_MD5_SIZE],
                                    awsv2_error *err)
@@ -25,7 +18,7 @@ awsv2_status awsv2_sqs_md5_of_body(const char *body, size_t len, char out[AWSV2_
     unsigned char md[EVP_MAX_MD_SIZE];
     if (EVP_Digest(body, len, md, NULL, EVP_md5(), NULL) != 1)
         return awsv2__fail(err, AWSV2_E_UNAVAILABLE, "MD5 is not available from OpenSSL");
-    hex(md, out);
+    awsv2__hex_encode(md, MD5_BYTES, out);
     return AWSV2_OK;
 }
 
@@ -70,6 +63,6 @@ awsv2_status awsv2_sqs_md5_of_attributes(const awsv2_sqs_attribute *attributes, 
     free(sorted);
     if (!ok)
         return awsv2__fail(err, AWSV2_E_NOMEM, "could not compute the attributes' MD5");
-    hex(md, out);
+    awsv2__hex_encode(md, MD5_BYTES, out);
     return AWSV2_OK;
 }

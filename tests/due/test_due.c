@@ -6,37 +6,55 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "awsv2/signer.h"
-#include "emu.h"
+#include "child.h"
 #include "signer_impl.h"
+#include "tmpdir.h"
 
 #define KEY_ID "AKIAIOSFODNN7EXAMPLE"
 #define SECRET "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 #define FAULT_TIMEOUT_MS 300
 /* A generous bound on "within the timeout": sanitizer builds are slow. */
 #define FAULT_SLACK_MS 1500
+#define EMU_STOP_MS 5000 /* from SIGTERM to its exit */
 
 static char dir[512];
-static struct emu emu;
+static struct child emu; /* its line: the pty path */
 
 static void tmp_setup(void)
 {
-    ck_assert_int_eq(emu_tmpdir(dir, sizeof dir), 0);
+    ck_assert_int_eq(tmpdir_create(dir, sizeof dir, "due-test"), 0);
+    ck_assert_int_eq(tmpdir_add_credentials(dir), 0);
 }
 
 static void tmp_teardown(void)
 {
-    emu_tmpdir_remove(dir);
+    tmpdir_remove(dir);
+}
+
+/* Starts awsv2-due-emu with args (NULL-terminated, after the program name). */
+static int emu_start(const char *const *args)
+{
+    char prog[PATH_MAX];
+    const char *argv[32] = {child_program(prog, sizeof prog, "awsv2-due-emu")};
+    child_args(argv, sizeof argv / sizeof argv[0], 1, args);
+    return child_start(&emu, argv, -1);
+}
+
+static int emu_stop(void)
+{
+    return child_stop(&emu, SIGTERM, EMU_STOP_MS);
 }
 
 static void emu_teardown(void)
 {
-    emu_stop(&emu);
+    emu_stop();
 }
 
 static char *file_in_dir(const char *name)
@@ -52,7 +70,7 @@ static char *file_in_dir(const char *name)
 static void start(const char *a1, const char *a2)
 {
     const char *args[] = {"--import-credentials", file_in_dir("credentials"), a1, a2, NULL};
-    ck_assert_msg(emu_start(&emu, args) == 0, "awsv2-due-emu did not start");
+    ck_assert_msg(emu_start(args) == 0, "awsv2-due-emu did not start");
 }
 
 static awsv2_signer *open_signer(const char *path, const char *options)
@@ -115,7 +133,7 @@ START_TEST(test_pipelined_10000)
 {
     enum { N = 10000 };
     start(NULL, NULL);
-    awsv2_signer *s = open_signer(emu.pty, NULL);
+    awsv2_signer *s = open_signer(emu.line, NULL);
     ck_assert_ptr_nonnull(strstr(awsv2_signer_describe(s), "window=16"));
     static char bufs[N][300];
     static awsv2_sign_job jobs[N];
@@ -156,7 +174,7 @@ START_TEST(test_threads)
 {
     enum { THREADS = 8, EACH = 400 };
     start(NULL, NULL);
-    awsv2_signer *s = open_signer(emu.pty, "?window=4");
+    awsv2_signer *s = open_signer(emu.line, "?window=4");
     pthread_t t[THREADS];
     struct worker w[THREADS];
     for (size_t i = 0; i < THREADS; i++) {
@@ -174,7 +192,7 @@ END_TEST
 START_TEST(test_key_ids)
 {
     start(NULL, NULL);
-    awsv2_signer *s = open_signer(emu.pty, NULL);
+    awsv2_signer *s = open_signer(emu.line, NULL);
     char ids[256];
     awsv2_error err;
     ck_assert_int_eq(awsv2_signer_key_ids(s, ids, sizeof ids, &err), AWSV2_OK);
@@ -189,7 +207,7 @@ END_TEST
 START_TEST(test_unknown_key_refused)
 {
     start(NULL, NULL);
-    awsv2_signer *s = open_signer(emu.pty, NULL);
+    awsv2_signer *s = open_signer(emu.line, NULL);
     const char *bad = "GET\nh\n/\nAWSAccessKeyId=AKIANOTONTHEDEVICE00&SignatureMethod=HmacSHA256";
     uint8_t mac[AWSV2_MAC_MAX];
     size_t mac_len;
@@ -209,7 +227,7 @@ END_TEST
 START_TEST(test_smuggling_refused)
 {
     start(NULL, NULL);
-    awsv2_signer *s = open_signer(emu.pty, NULL);
+    awsv2_signer *s = open_signer(emu.line, NULL);
     static const char nul[] = "GET\nh\n/\nAWSAccessKeyId=" KEY_ID "\0DELETE-KEY " KEY_ID;
     static const char extra_nl[] = "GET\nh\n/\nAWSAccessKeyId=" KEY_ID "\nX";
     const struct {
@@ -251,7 +269,7 @@ START_TEST(test_spec_errors)
         {"due:%s", AWSV2_E_DEVICE}, /* a directory, not a tty */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        snprintf(spec, sizeof spec, cases[i].fmt, i == 5 || i == 6 ? dir : emu.pty);
+        snprintf(spec, sizeof spec, cases[i].fmt, i == 5 || i == 6 ? dir : emu.line);
         awsv2_signer *s = NULL;
         awsv2_error err;
         ck_assert_int_eq(awsv2_signer_open(&s, spec, NULL, &err), cases[i].want);
@@ -268,13 +286,13 @@ END_TEST
 static void fault_case(const char *option, const char *value, awsv2_status want)
 {
     start(option, value);
-    awsv2_signer *s = open_signer(emu.pty, "?timeout_ms=300");
+    awsv2_signer *s = open_signer(emu.line, "?timeout_ms=300");
     ck_assert_int_eq(sign_one(s, 0, NULL), AWSV2_OK);
     awsv2_error err;
     long long t0 = now_ms();
     ck_assert_int_eq(sign_one(s, 1, &err), want);
     ck_assert_int_lt(now_ms() - t0, FAULT_TIMEOUT_MS + FAULT_SLACK_MS);
-    ck_assert_ptr_nonnull(strstr(err.message, emu.pty));
+    ck_assert_ptr_nonnull(strstr(err.message, emu.line));
     ck_assert_msg(sign_one(s, 2, &err) == AWSV2_OK, "after the fault: %s", err.message);
     ck_assert_int_eq(sign_one(s, 3, &err), AWSV2_OK);
     awsv2_signer_close(s);
@@ -305,12 +323,12 @@ START_TEST(test_close_after)
     const char *link = file_in_dir("due"), *store = file_in_dir("keystore");
     const char *args[] = {"--import-credentials", file_in_dir("credentials"), "--keystore", store,
                           "--symlink", link, "--close-after", "3", NULL};
-    ck_assert_int_eq(emu_start(&emu, args), 0);
+    ck_assert_int_eq(emu_start(args), 0);
     awsv2_signer *s = open_signer(link, "?timeout_ms=300");
     ck_assert_int_eq(sign_one(s, 0, NULL), AWSV2_OK);
     /* Request 3 (after the open's PING) is answered before the pty goes. */
     ck_assert_int_eq(sign_one(s, 1, NULL), AWSV2_OK);
-    ck_assert_int_eq(emu_stop(&emu), 0); /* it exits by itself after request 3 */
+    ck_assert_int_eq(emu_stop(), 0); /* it exits by itself after request 3 */
     awsv2_error err;
     long long t0 = now_ms();
     ck_assert_int_eq(sign_one(s, 2, &err), AWSV2_E_DEVICE);
@@ -318,7 +336,7 @@ START_TEST(test_close_after)
     ck_assert_int_eq(awsv2_signer_ping(s, &err), AWSV2_E_DEVICE);
     ck_assert_int_lt(now_ms() - t0, FAULT_TIMEOUT_MS + FAULT_SLACK_MS);
     const char *again[] = {"--keystore", store, "--symlink", link, NULL};
-    ck_assert_int_eq(emu_start(&emu, again), 0);
+    ck_assert_int_eq(emu_start(again), 0);
     ck_assert_msg(awsv2_signer_ping(s, &err) == AWSV2_OK, "after the restart: %s", err.message);
     ck_assert_int_eq(sign_one(s, 4, &err), AWSV2_OK);
     ck_assert_int_eq(sign_one(s, 5, &err), AWSV2_OK);
@@ -332,7 +350,7 @@ static void pipelined_fault(const char *option, const char *value)
 {
     enum { N = 200 };
     start(option, value);
-    awsv2_signer *s = open_signer(emu.pty, "?timeout_ms=300&window=8");
+    awsv2_signer *s = open_signer(emu.line, "?timeout_ms=300&window=8");
     static char bufs[N][300];
     static awsv2_sign_job jobs[N];
     for (size_t i = 0; i < N; i++) {

@@ -4,18 +4,17 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <sys/types.h>
+
+#include "child.h"
 
 typedef struct emu_proc {
-	pid_t pid;
-	int out;          /* the emulator's stdout */
-	int fd;           /* our side: the pty's slave, raw */
-	char path[256];   /* the pty path it printed */
+	struct child proc; /* its line: the pty path */
+	int fd;            /* our side: the pty's slave, raw */
 } emu_proc;
 
 /* Starts $top_builddir/awsv2-due-emu with args (NULL-terminated), reads
  * the pty path from its first line and opens it. Fails the test if it
- * cannot. The emulator is killed if the test process exits. */
+ * cannot. The emulator is killed if the test process exits (child.h). */
 void emu_start(emu_proc *e, const char *const *args);
 /* The same with the emulator's stderr going to err_fd. */
 void emu_start_logged(emu_proc *e, const char *const *args, int err_fd);

@@ -14,6 +14,7 @@
 #include <openssl/hmac.h>
 
 #include "emu_proc.h"
+#include "tmpdir.h"
 
 #define ID "AKIAIOSFODNN7EXAMPLE"
 #define SECRET "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
@@ -27,24 +28,14 @@ static char line[16384];
 
 static void setup(void)
 {
-	const char *tmp = getenv("TMPDIR");
-
-	snprintf(dir, sizeof dir, "%s/fw-emu-XXXXXX", tmp && *tmp ? tmp : P_tmpdir);
-	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_int_eq(tmpdir_create(dir, sizeof dir, "fw-emu"), 0);
 	snprintf(keystore, sizeof keystore, "%s/keys", dir);
 	snprintf(link_path, sizeof link_path, "%s/due", dir);
 }
 
 static void teardown(void)
 {
-	char path[PATH_MAX + 32];
-	const char *names[] = { "keys", "due", "credentials" };
-
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-		unlink(path);
-	}
-	rmdir(dir);
+	tmpdir_remove(dir);
 }
 
 static const char *reply(emu_proc *e)
@@ -103,7 +94,7 @@ START_TEST(test_every_command)
 	n = readlink(link_path, target, sizeof target - 1);
 	ck_assert_int_gt(n, 0);
 	target[n] = '\0';
-	ck_assert_str_eq(target, e.path);
+	ck_assert_str_eq(target, e.proc.line);
 
 	ASK(&e, "PING 42", "PONG 42 awsv2-hsm/0.1.0\n");
 	ASK(&e, "KEYS", "KEYS\n");
@@ -133,7 +124,7 @@ START_TEST(test_every_command)
 	}
 	/* A host closing and reopening the port finds the emulator serving. */
 	close(e.fd);
-	e.fd = open(e.path, O_RDWR | O_NOCTTY);
+	e.fd = open(e.proc.line, O_RDWR | O_NOCTTY);
 	ck_assert_int_ge(e.fd, 0);
 	ASK(&e, "PING 2", "PONG 2 awsv2-hsm/0.1.0\n");
 	ck_assert_int_eq(emu_stop(&e), 0);

@@ -11,8 +11,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
-
 #include "world.h"
 
 static struct world w;
@@ -169,12 +167,7 @@ START_TEST(test_token_required)
     static const char *const basic[] = {"Authorization: Basic s3cret-t0ken", NULL};
     struct http_result r;
 
-    ck_assert_int_eq(proc_tmpdir(w.dir, sizeof w.dir), 0);
-    snprintf(token_file, sizeof token_file, "%s/token", w.dir);
-    FILE *f = fopen(token_file, "w");
-    ck_assert_ptr_nonnull(f);
-    fputs("s3cret-t0ken\n", f);
-    fclose(f);
+    ck_assert_int_eq(world_token_file(&w, "s3cret-t0ken\n", token_file, sizeof token_file), 0);
     start(NULL, args, "");
     ck_assert_int_eq(world_http("POST", w.url, "x", 1, NULL, &r), 0);
     ck_assert_int_eq(r.status, 403);
@@ -192,13 +185,13 @@ END_TEST
 START_TEST(test_refuses_non_loopback_without_token)
 {
     char prog[PATH_MAX];
-    const char *argv[] = {proc_program(prog, "daemon/awsv2-hsmd", NULL), "--listen", "0.0.0.0:0",
-                          "openssl", NULL};
-    ck_assert_int_eq(proc_run(argv), 2);
+    const char *argv[] = {child_program(prog, sizeof prog, "daemon/awsv2-hsmd"), "--listen",
+                          "0.0.0.0:0", "openssl", NULL};
+    ck_assert_int_eq(child_run(argv, NULL, 0), 2);
     const char *bad_queue[] = {argv[0], "--queue", "0", "openssl", NULL};
-    ck_assert_int_eq(proc_run(bad_queue), 2);
+    ck_assert_int_eq(child_run(bad_queue, NULL, 0), 2);
     const char *no_spec[] = {argv[0], NULL};
-    ck_assert_int_eq(proc_run(no_spec), 2);
+    ck_assert_int_eq(child_run(no_spec, NULL, 0), 2);
 }
 END_TEST
 
@@ -209,7 +202,7 @@ START_TEST(test_device_vanishes_and_returns)
 
     start(NULL, NULL, "");
     sign_ok(w.url, NULL, "HmacSHA256", 1);
-    proc_stop(&w.emu, SIGKILL); /* pulled out: no cleanup */
+    child_stop(&w.emu, SIGKILL, CHILD_TIMEOUT_MS); /* pulled out: no cleanup */
     len = world_sts(sts, sizeof sts, KEY_ID, "HmacSHA256", 2);
     expect("POST", "/sign/aws", sts, len, 503, "device-unavailable");
     healthy(503);
@@ -309,7 +302,7 @@ START_TEST(test_sigterm_answers_requests_in_flight)
         pthread_create(&b[i].thread, NULL, one_request, &b[i]);
     }
     wait_in_progress(5); /* the four, and the /metrics request asking */
-    ck_assert_int_eq(proc_stop(&w.hsmd, SIGTERM), 0);
+    ck_assert_int_eq(child_stop(&w.hsmd, SIGTERM, CHILD_TIMEOUT_MS), 0);
     for (unsigned i = 0; i < 4; i++) {
         pthread_join(b[i].thread, NULL);
         ck_assert_int_eq(b[i].status, 200);
@@ -325,7 +318,7 @@ START_TEST(test_unix_socket)
     const char *args[] = {"--listen", listen, NULL};
     struct stat sb;
 
-    ck_assert_int_eq(proc_tmpdir(w.dir, sizeof w.dir), 0);
+    ck_assert_int_eq(world_dir(&w), 0);
     snprintf(sock, sizeof sock, "%s/s", w.dir);
     snprintf(listen, sizeof listen, "unix:%s", sock);
     start(NULL, args, "");
@@ -333,7 +326,7 @@ START_TEST(test_unix_socket)
     snprintf(want, sizeof want, "http://localhost/sign/aws?unix_socket=%s", sock);
     ck_assert_str_eq(w.url, want);
     ck_assert_int_eq(stat(sock, &sb), 0);
-    ck_assert_int_eq(proc_stop(&w.hsmd, SIGTERM), 0);
+    ck_assert_int_eq(child_stop(&w.hsmd, SIGTERM, CHILD_TIMEOUT_MS), 0);
     ck_assert_int_ne(stat(sock, &sb), 0); /* removed on exit */
 }
 END_TEST
@@ -342,10 +335,7 @@ int main(void)
 {
     Suite *s = suite_create("hsmd");
     TCase *tc = tcase_create("daemon");
-    SRunner *sr;
-    int failed;
 
-    curl_global_init(CURL_GLOBAL_DEFAULT);
     tcase_add_checked_fixture(tc, NULL, teardown);
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_signs_both_methods);
@@ -360,10 +350,5 @@ int main(void)
     tcase_add_test(tc, test_sigterm_answers_requests_in_flight);
     tcase_add_test(tc, test_unix_socket);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    curl_global_cleanup();
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return world_run(s);
 }

@@ -6,8 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <curl/curl.h>
-
 #include "awsv2/signer.h"
 #include "http_reply.h"
 #include "world.h"
@@ -173,12 +171,12 @@ START_TEST(test_backend_against_daemon)
     ck_assert_int_eq(sign_with(s, "AKIANOSUCHKEY0000000", 1, &err), AWSV2_E_REFUSED);
     ck_assert_str_eq(err.code, "unknown-awsaccesskey");
     ck_assert_int_eq(err.http_status, 403);
-    proc_stop(&w.emu, SIGKILL);
+    child_stop(&w.emu, SIGKILL, CHILD_TIMEOUT_MS);
     ck_assert_int_eq(sign_with(s, KEY_ID, 1, &err), AWSV2_E_DEVICE);
     ck_assert_str_eq(err.code, "device-unavailable");
     ck_assert_int_eq(world_start_emu(&w, NULL), 0);
     ck_assert_int_eq(sign_with(s, KEY_ID, 2, &err), AWSV2_OK);
-    ck_assert_int_eq(proc_stop(&w.hsmd, SIGTERM), 0);
+    ck_assert_int_eq(child_stop(&w.hsmd, SIGTERM, CHILD_TIMEOUT_MS), 0);
     ck_assert_int_eq(sign_with(s, KEY_ID, 3, &err), AWSV2_E_DEVICE); /* nobody listens */
     ck_assert_int_eq(err.http_status, 0);
     awsv2_signer_close(s);
@@ -192,12 +190,9 @@ START_TEST(test_backend_token)
     awsv2_signer *s = NULL;
     awsv2_error err;
 
-    ck_assert_int_eq(proc_tmpdir(w.dir, sizeof w.dir), 0);
-    snprintf(token_file, sizeof token_file, "%s/token", w.dir);
-    FILE *f = fopen(token_file, "w");
-    ck_assert_ptr_nonnull(f);
-    fputs("0123456789abcdef0123456789abcdef  \n", f);
-    fclose(f);
+    ck_assert_int_eq(world_token_file(&w, "0123456789abcdef0123456789abcdef  \n", token_file,
+                                      sizeof token_file),
+                     0);
     ck_assert_int_eq(world_start(&w, NULL, args, ""), 0);
     unsetenv("AWSV2_HSMD_TOKEN");
     ck_assert_int_eq(awsv2_signer_open(&s, w.url, NULL, &err), AWSV2_OK);
@@ -225,7 +220,7 @@ START_TEST(test_backend_unix_socket)
     awsv2_signer *s = NULL;
     awsv2_error err;
 
-    ck_assert_int_eq(proc_tmpdir(w.dir, sizeof w.dir), 0);
+    ck_assert_int_eq(world_dir(&w), 0);
     snprintf(listen, sizeof listen, "unix:%s/sock", w.dir);
     ck_assert_int_eq(world_start(&w, NULL, args, ""), 0);
     ck_assert_int_eq(awsv2_signer_open(&s, w.url, NULL, &err), AWSV2_OK);
@@ -239,10 +234,7 @@ int main(void)
     Suite *s = suite_create("http");
     TCase *unit = tcase_create("reply");
     TCase *live = tcase_create("daemon");
-    SRunner *sr;
-    int failed;
 
-    curl_global_init(CURL_GLOBAL_DEFAULT);
     tcase_add_test(unit, test_reply_success);
     tcase_add_test(unit, test_reply_failures);
     tcase_add_test(unit, test_reply_keys);
@@ -254,10 +246,5 @@ int main(void)
     tcase_add_test(live, test_backend_token);
     tcase_add_test(live, test_backend_unix_socket);
     suite_add_tcase(s, live);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    curl_global_cleanup();
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return world_run(s);
 }

@@ -9,8 +9,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <curl/curl.h>
-
 #include "awsv2/signer.h"
 #include "world.h"
 
@@ -85,17 +83,9 @@ int main(void)
 {
     Suite *s = suite_create("hsmd-load");
     TCase *tc = tcase_create("load");
-    SRunner *sr;
-    int failed;
 
-    curl_global_init(CURL_GLOBAL_DEFAULT);
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_64_clients_1000_each);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    curl_global_cleanup();
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return world_run(s);
 }

@@ -1,55 +1,81 @@
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 #include <json-c/json.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "tmpdir.h"
 #include "world.h"
 
 #define ARGS_MAX 32
 
-static size_t append_args(const char **argv, size_t n, const char *const *args)
+/* Starts argv with its stderr appended to the log dir/name. */
+static int start_logged(struct child *c, const char *const *argv, const char *dir,
+                        const char *name)
 {
-    for (size_t i = 0; args && args[i] && n < ARGS_MAX - 2; i++)
-        argv[n++] = args[i];
-    return n;
+    char log[PATH_MAX + 16];
+    snprintf(log, sizeof log, "%s/%s", dir, name);
+    int fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return -1;
+    int rc = child_start(c, argv, fd);
+    close(fd);
+    return rc;
+}
+
+int world_dir(struct world *w)
+{
+    if (tmpdir_create(w->dir, sizeof w->dir, "hsmd-test") != 0)
+        return -1;
+    return tmpdir_add_credentials(w->dir);
+}
+
+int world_token_file(struct world *w, const char *text, char *path, size_t cap)
+{
+    if (world_dir(w) != 0)
+        return -1;
+    snprintf(path, cap, "%s/token", w->dir);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return -1;
+    fputs(text, f);
+    return fclose(f);
 }
 
 int world_start_emu(struct world *w, const char *const *emu_args)
 {
-    char creds[PATH_MAX + 16], log[PATH_MAX + 16], prog[PATH_MAX];
-    const char *argv[ARGS_MAX] = {proc_program(prog, "awsv2-due-emu", "firmware/emu/awsv2-due-emu",
-                                               NULL),
+    char creds[PATH_MAX + 16], prog[PATH_MAX];
+    const char *argv[ARGS_MAX] = {child_program(prog, sizeof prog, "awsv2-due-emu"),
                                   "--import-credentials", creds, "--symlink", w->link};
-    size_t n = append_args(argv, 5, emu_args);
 
-    argv[n] = NULL;
+    child_args(argv, ARGS_MAX, 5, emu_args);
     snprintf(creds, sizeof creds, "%s/credentials", w->dir);
-    snprintf(log, sizeof log, "%s/emu.log", w->dir);
-    return proc_start(&w->emu, argv, log);
+    return start_logged(&w->emu, argv, w->dir, "emu.log");
 }
 
 int world_start(struct world *w, const char *const *emu_args, const char *const *hsmd_args,
                 const char *spec_options)
 {
-    char spec[PATH_MAX + 64], log[PATH_MAX + 16], prog[PATH_MAX];
-    const char *argv[ARGS_MAX] = {proc_program(prog, "daemon/awsv2-hsmd", NULL), "--listen",
-                                  "127.0.0.1:0"};
-    size_t n = append_args(argv, 3, hsmd_args);
+    char spec[PATH_MAX + 64], prog[PATH_MAX];
+    const char *argv[ARGS_MAX] = {child_program(prog, sizeof prog, "daemon/awsv2-hsmd"),
+                                  "--listen", "127.0.0.1:0"};
+    const char *const last[] = {spec, NULL};
+    size_t n = child_args(argv, ARGS_MAX - 1, 3, hsmd_args); /* room kept for the spec */
 
-    if (!w->dir[0] && proc_tmpdir(w->dir, sizeof w->dir) != 0)
+    child_args(argv, ARGS_MAX, n, last);
+    if (!w->dir[0] && world_dir(w) != 0)
         return -1;
     snprintf(w->link, sizeof w->link, "%s/due", w->dir);
     if (world_start_emu(w, emu_args) != 0)
         return -1;
     snprintf(spec, sizeof spec, "due:%s%s", w->link, spec_options);
-    snprintf(log, sizeof log, "%s/hsmd.log", w->dir);
-    argv[n++] = spec;
-    argv[n] = NULL;
-    if (proc_start(&w->hsmd, argv, log) != 0)
+    if (start_logged(&w->hsmd, argv, w->dir, "hsmd.log") != 0)
         return -1;
     snprintf(w->url, sizeof w->url, "%s", w->hsmd.line);
     snprintf(w->base, sizeof w->base, "%s", w->url);
@@ -77,16 +103,16 @@ int world_stop(struct world *w)
 {
     int rc = 0;
 
-    if (w->hsmd.pid > 0 && proc_stop(&w->hsmd, SIGTERM) != 0)
+    if (w->hsmd.pid > 0 && child_stop(&w->hsmd, SIGTERM, CHILD_TIMEOUT_MS) != 0)
         rc = -1;
-    if (w->emu.pid > 0 && proc_stop(&w->emu, SIGTERM) != 0)
+    if (w->emu.pid > 0 && child_stop(&w->emu, SIGTERM, CHILD_TIMEOUT_MS) != 0)
         rc = -1;
     if (rc != 0) {
         show_log(w, "hsmd.log");
         show_log(w, "emu.log");
     }
     if (w->dir[0])
-        proc_tmpdir_remove(w->dir);
+        tmpdir_remove(w->dir);
     w->dir[0] = '\0';
     return rc;
 }
@@ -163,4 +189,15 @@ int world_http(const char *method, const char *url, const char *body, size_t len
     curl_easy_cleanup(c);
     read_json(out);
     return rc == CURLE_OK ? 0 : -1;
+}
+
+int world_run(Suite *s)
+{
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    curl_global_cleanup();
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -4,21 +4,30 @@
 #ifndef HSMD_TEST_WORLD_H
 #define HSMD_TEST_WORLD_H
 
+#include <check.h>
 #include <limits.h>
 #include <stddef.h>
 
-#include "proc.h"
+#include "child.h"
 
 struct world {
     char dir[PATH_MAX];  /* temporary: credentials, due (symlink), logs */
     char link[PATH_MAX + 8]; /* dir/due */
-    struct proc emu, hsmd;
+    struct child emu, hsmd;
     char url[512];       /* the daemon's first line: its http: signer spec */
     char base[512];      /* url without "/sign/aws" */
 };
 
 #define KEY_ID "AKIAIOSFODNN7EXAMPLE"
 #define SECRET "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+
+/* Makes w->dir, a temporary directory holding "credentials" with AWS's
+ * example key. 0 on success. */
+int world_dir(struct world *w);
+
+/* Makes w->dir (world_dir) with a file "token" holding text; its path
+ * goes to path[cap]. 0 on success. */
+int world_token_file(struct world *w, const char *text, char *path, size_t cap);
 
 /* Makes the directory (unless w->dir is set already), starts the emulator (emu_args: extra options, NULL
  * terminated, or NULL) and the daemon with hsmd_args (options, likewise)
@@ -51,5 +60,8 @@ struct http_result {
  * 0 when an HTTP reply came. */
 int world_http(const char *method, const char *url, const char *body, size_t len,
                const char *const *headers, struct http_result *out);
+
+/* Runs the suite (libcurl initialised around it); main's exit status. */
+int world_run(Suite *s);
 
 #endif

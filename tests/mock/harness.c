@@ -1,14 +1,10 @@
 /* See harness.h. */
 #include "harness.h"
 
-#include <errno.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -36,68 +32,26 @@ static void write_creds(mock_proc *m)
     fclose(f);
 }
 
-/* Reads the first stdout line of the mock within 10 s. */
-static void read_url(mock_proc *m, int fd)
-{
-    size_t n = 0;
-    struct pollfd p = { .fd = fd, .events = POLLIN };
-    while (n < sizeof m->url - 1) {
-        if (poll(&p, 1, 10000) <= 0)
-            die("awsv2-mock printed no URL within 10 s");
-        ssize_t got = read(fd, m->url + n, 1);
-        if (got <= 0)
-            die("awsv2-mock exited before printing its URL");
-        if (m->url[n] == '\n')
-            break;
-        n++;
-    }
-    m->url[n] = '\0';
-}
-
 void mock_start(mock_proc *m, const char *const *extra)
 {
     char prog[4096];
-    const char *top = getenv("top_builddir");
-    const char *argv[32] = { prog, "--port", "0", "--credentials", m->creds };
-    size_t argc = 5;
-    int out[2];
+    const char *argv[32] = { child_program(prog, sizeof prog, "awsv2-mock"), "--port", "0",
+                             "--credentials", m->creds };
     write_creds(m);
-    snprintf(prog, sizeof prog, "%s/awsv2-mock", top ? top : ".");
-    for (size_t i = 0; extra != NULL && extra[i] != NULL && argc < 31; i++)
-        argv[argc++] = extra[i];
-    if (pipe(out) != 0)
-        die("pipe");
-    m->pid = fork();
-    if (m->pid < 0)
-        die("fork");
-    if (m->pid == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGKILL); /* never outlive the test */
-        dup2(out[1], STDOUT_FILENO);
-        close(out[0]);
-        close(out[1]);
-        execv(prog, (char *const *)argv);
-        _exit(127);
-    }
-    close(out[1]);
-    read_url(m, out[0]);
-    close(out[0]);
+    child_args(argv, sizeof argv / sizeof argv[0], 5, extra);
+    if (child_start(&m->proc, argv, -1) != 0)
+        die("awsv2-mock printed no URL within 10 s");
+    size_t n = strlen(m->proc.line);
+    if (n >= sizeof m->url)
+        die("awsv2-mock printed too long a URL");
+    memcpy(m->url, m->proc.line, n + 1);
 }
 
 int mock_stop(mock_proc *m)
 {
-    int status = 0;
-    kill(m->pid, SIGTERM);
-    for (int i = 0; i < 200; i++) {
-        if (waitpid(m->pid, &status, WNOHANG) == m->pid) {
-            unlink(m->creds);
-            return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-        }
-        usleep(50000);
-    }
-    kill(m->pid, SIGKILL);
-    waitpid(m->pid, &status, 0);
+    int rc = child_stop(&m->proc, SIGTERM, CHILD_TIMEOUT_MS);
     unlink(m->creds);
-    return -1;
+    return rc;
 }
 
 static size_t on_data(char *p, size_t size, size_t n, void *ctx)

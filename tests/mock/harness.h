@@ -6,17 +6,17 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <sys/types.h>
 #include <time.h>
 
 #include "awsv2/request.h"
+#include "child.h"
 
 #define KEY_ID "AKIAIOSFODNN7EXAMPLE"
 #define SECRET "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 
 /* A running awsv2-mock. */
 typedef struct mock_proc {
-    pid_t pid;
+    struct child proc;
     char url[128]; /* base URL, "http://127.0.0.1:PORT/" */
     char creds[4096]; /* its temporary credentials file */
 } mock_proc;
@@ -25,7 +25,7 @@ typedef struct mock_proc {
  * arguments; aborts the test program on failure. */
 void mock_start(mock_proc *m, const char *const *extra);
 /* SIGTERM, wait (with a timeout, then SIGKILL); returns the exit status,
- * or -1 when it had to be killed or died of a signal. */
+ * 128 + the signal it died of, or -1 when it had to be killed. */
 int mock_stop(mock_proc *m);
 
 /* How to sign a request. */

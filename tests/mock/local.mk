@@ -1,7 +1,9 @@
 # Tests of awsv2-mock (included from mock/local.mk): Check programs that
 # start the real program on 127.0.0.1, and a shell test of its command line.
-mock_test_cppflags = $(AM_CPPFLAGS) $(CHECK_CFLAGS) $(CURL_CFLAGS) $(XML_CFLAGS) $(OPENSSL_CFLAGS)
-mock_test_ldadd = libawsv2_internal.la $(CHECK_LIBS) $(CURL_LIBS) $(XML_LIBS) $(OPENSSL_LIBS)
+mock_test_cppflags = $(AM_CPPFLAGS) $(TESTUTIL_CPPFLAGS) $(CHECK_CFLAGS) $(CURL_CFLAGS) \
+	$(XML_CFLAGS) $(OPENSSL_CFLAGS)
+mock_test_ldadd = libawsv2_testutil.la libawsv2_internal.la $(CHECK_LIBS) $(CURL_LIBS) \
+	$(XML_LIBS) $(OPENSSL_LIBS)
 mock_test_harness = tests/mock/harness.h tests/mock/harness.c
 
 check_PROGRAMS += tests/mock/test_ec2
