@@ -1,12 +1,16 @@
 /* The due: backend: signing on an Arduino Due (or awsv2-due-emu) that keeps
- * the secrets. Spec "due:PATH[?timeout_ms=N&window=N]" or "due:auto[?...]";
- * the work is done by the pipelined link (due_link.c) over serial_port.c. */
+ * the secrets. Spec "due:PATH[?timeout_ms=N&window=N]" or "due:auto[?...]".
+ * This file turns the signer operations into requests; the pipelined link
+ * (due_link.c) carries them over serial_port.c, and due_reply.c reads the
+ * replies. */
 #include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "due_command.h"
 #include "due_link.h"
+#include "due_reply.h"
 #include "serial_port.h"
 #include "signer_impl.h"
 
@@ -15,72 +19,114 @@
 #define KEYS_REPLY_MAX 4096
 #define WINDOW_UNSET ULONG_MAX
 
-struct due_signer {
-    struct awsv2_signer base; /* first: the registry sees an awsv2_signer */
-    struct awsv2__due_link *link;
-};
-
-static struct awsv2__due_link *link_of(awsv2_signer *s)
+static awsv2_status due_sign(void *link, awsv2_sign_job *job, awsv2_error *err)
 {
-    return ((struct due_signer *)s)->link;
+    return awsv2__due_link_sign(link, &job, 1, err);
 }
 
-static awsv2_status due_sign(awsv2_signer *s, awsv2_sign_job *job, awsv2_error *err)
-{
-    return awsv2__due_link_sign(link_of(s), job, 1, err);
-}
-
-static awsv2_status due_sign_batch(awsv2_signer *s, awsv2_sign_job *jobs, size_t n,
+static awsv2_status due_sign_batch(void *link, awsv2_sign_job *const *jobs, size_t n,
                                    awsv2_error *err)
 {
-    return awsv2__due_link_sign(link_of(s), jobs, n, err);
+    return awsv2__due_link_sign(link, jobs, n, err);
 }
 
-static awsv2_status due_ping(awsv2_signer *s, awsv2_error *err)
+static awsv2_status due_ping(void *link, awsv2_error *err)
 {
-    return awsv2__due_link_ping(link_of(s), err);
+    return awsv2__due_link_ping(link, err);
 }
 
 /* KEYS is sent only when asked, alone on the link (never between
  * pipelined requests). */
-static awsv2_status due_key_ids(awsv2_signer *s, char *buf, size_t cap, awsv2_error *err)
+static awsv2_status due_key_ids(void *link, char *buf, size_t cap, awsv2_error *err)
 {
     char reply[KEYS_REPLY_MAX];
-    awsv2_status st = awsv2__due_link_command(link_of(s), "KEYS", reply, sizeof reply, err);
+    const char *ids = NULL;
+    size_t len = 0;
+    awsv2_status st = awsv2__due_link_command(link, "KEYS", reply, sizeof reply, err);
     if (st)
         return st;
-    const char *ids = strncmp(reply, "KEYS", 4) == 0 && (reply[4] == ' ' || !reply[4])
-                          ? reply + 4 + (reply[4] == ' ')
-                          : NULL;
-    if (!ids)
+    if (!awsv2__due_parse_keys(reply, strlen(reply), &ids, &len))
         return awsv2__fail(err, AWSV2_E_PROTOCOL, "unexpected reply to KEYS from the device");
-    if (strlen(ids) >= cap)
+    if (len >= cap)
         return awsv2__fail(err, AWSV2_E_INVALID, "the device's key ids do not fit in %zu bytes",
                            cap);
-    memcpy(buf, ids, strlen(ids) + 1);
+    memcpy(buf, ids, len);
+    buf[len] = '\0';
     return AWSV2_OK;
 }
 
-static void due_close(awsv2_signer *s)
+/* Sends a key-management command, alone on the link, expecting "OK". name
+ * is the command's name for messages: the command may hold a secret. */
+static awsv2_status command_ok(void *link, const char *name, const char *command,
+                               awsv2_error *err)
 {
-    awsv2__due_link_close(link_of(s));
+    char reply[64];
+    awsv2_status st = awsv2__due_link_command(link, command, reply, sizeof reply, err);
+    if (!st && strcmp(reply, "OK") != 0)
+        st = awsv2__fail(err, AWSV2_E_PROTOCOL, "unexpected reply to %s from the device", name);
+    return st;
 }
 
-static const struct awsv2_signer_ops due_ops = {
+/* The protocol separates arguments with one space, so a secret is one word
+ * of printable ASCII. */
+static bool plain_word(const char *s)
+{
+    if (!*s)
+        return false;
+    for (; *s; s++)
+        if (*s <= ' ' || *s > '~')
+            return false;
+    return true;
+}
+
+/* key_id is valid and secret not empty: awsv2_signer_key_put checked. */
+static awsv2_status due_key_put(void *link, const char *key_id, const char *secret,
+                                const awsv2_key_policy *policy, awsv2_error *err)
+{
+    if (policy)
+        return awsv2__fail(err, AWSV2_E_UNAVAILABLE,
+                           "a Due stores no key policy: pass NULL (every request allowed)");
+    if (!plain_word(secret))
+        return awsv2__fail(err, AWSV2_E_INVALID, "the secret for %s has spaces or unprintable "
+                                                 "characters: a Due cannot store it", key_id);
+    char cmd[AWSV2__DUE_REQUEST_MAX];
+    int n = snprintf(cmd, sizeof cmd, "PUT-KEY %s %s", key_id, secret);
+    awsv2_status st = n < 0 || (size_t)n >= sizeof cmd
+                          ? awsv2__fail(err, AWSV2_E_INVALID, "the secret for %s is too long",
+                                        key_id)
+                          : command_ok(link, "PUT-KEY", cmd, err);
+    awsv2_wipe(cmd, sizeof cmd);
+    return st;
+}
+
+static awsv2_status due_key_delete(void *link, const char *key_id, awsv2_error *err)
+{
+    char cmd[sizeof "DELETE-KEY " + AWSV2_KEY_ID_SIZE];
+    snprintf(cmd, sizeof cmd, "DELETE-KEY %s", key_id);
+    return command_ok(link, "DELETE-KEY", cmd, err);
+}
+
+static awsv2_status due_lock(void *link, awsv2_error *err)
+{
+    return command_ok(link, "LOCK", "LOCK", err);
+}
+
+static void due_close(void *link)
+{
+    awsv2__due_link_close(link);
+}
+
+static const awsv2_signer_ops due_ops = {
+    .size = sizeof due_ops,
     .sign = due_sign,
     .sign_batch = due_sign_batch,
     .ping = due_ping,
     .key_ids = due_key_ids,
+    .key_put = due_key_put,
+    .key_delete = due_key_delete,
+    .lock = due_lock,
     .close = due_close,
 };
-
-awsv2_status awsv2__due_command(awsv2_signer *signer, const char *command, char *reply,
-                                size_t cap, awsv2_error *err)
-{
-    if (!signer || signer->ops != &due_ops)
-        return awsv2__fail(err, AWSV2_E_INVALID, "device commands need a due: signer");
-    return awsv2__due_link_command(link_of(signer), command, reply, cap, err);
-}
 
 /* Splits "PATH?options" and reads the options. */
 static awsv2_status parse_spec(const char *spec, const char *rest, char *path,
@@ -109,42 +155,24 @@ static awsv2_status parse_spec(const char *spec, const char *rest, char *path,
     return AWSV2_OK;
 }
 
-static awsv2_status open_link(struct due_signer *d, const char *spec, const char *path,
-                              unsigned long timeout_ms, unsigned long window, awsv2_error *err)
-{
-    awsv2_error e;
-    awsv2_status st = awsv2__due_link_open(&d->link, path, timeout_ms, window, &e);
-    if (st)
-        return awsv2__fail(err, st, "signer spec '%s': %s", spec, e.message);
-    return awsv2__signer_describe_set(&d->base, err, "due:%s window=%lu timeout_ms=%lu", path,
-                                      awsv2__due_link_window(d->link), timeout_ms);
-}
-
 awsv2_status awsv2__due_open(awsv2_signer **out, const char *spec, const char *rest,
                              const awsv2_credentials *creds, awsv2_error *err)
 {
     (void)creds; /* the device holds the secrets */
-    char path[PATH_MAX_LEN];
+    char path[PATH_MAX_LEN], description[PATH_MAX_LEN + 64];
     unsigned long timeout_ms = 0, window = 0;
+    awsv2_error e = AWSV2_ERROR_INIT;
+    struct awsv2__due_link *link = NULL;
     awsv2_status st = parse_spec(spec, rest, path, &timeout_ms, &window, err);
     if (st)
         return st;
-    if (strcmp(path, "auto") == 0) {
-        awsv2_error e;
-        if ((st = awsv2__serial_find_due(path, sizeof path, &e)))
-            return awsv2__fail(err, st, "signer spec '%s': %s", spec, e.message);
-    }
-    struct due_signer *d = calloc(1, sizeof *d);
-    if (!d)
-        return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
-    d->base.ops = &due_ops;
-    st = open_link(d, spec, path, timeout_ms, window, err);
-    if (st) {
-        awsv2__due_link_close(d->link);
-        free(d->base.description);
-        free(d);
-        return st;
-    }
-    *out = &d->base;
-    return AWSV2_OK;
+    if (strcmp(path, "auto") == 0 && (st = awsv2__serial_find_due(path, sizeof path, &e)))
+        return awsv2__fail(err, st, "signer spec '%s': %s", spec, e.message);
+    if ((st = awsv2__due_link_open(&link, path, timeout_ms, window, &e)))
+        return awsv2__fail(err, st, "signer spec '%s': %s", spec, e.message);
+    snprintf(description, sizeof description, "due:%s window=%lu timeout_ms=%lu", path,
+             awsv2__due_link_window(link), timeout_ms);
+    if ((st = awsv2_signer_new(out, &due_ops, link, description, err)))
+        awsv2__due_link_close(link);
+    return st;
 }

@@ -1,8 +1,7 @@
 # Rules for the due: backend and its tests (included from Makefile.am).
 libawsv2_internal_la_SOURCES += \
-	backends/due.c backends/due_command.h \
-	backends/due_link.c backends/due_link.h backends/due_link_impl.h \
-	backends/due_queue.c backends/due_sync.c \
+	backends/due.c \
+	backends/due_link.c backends/due_link.h \
 	backends/due_reply.c backends/due_reply.h \
 	backends/serial_port.c backends/serial_port.h
 
@@ -12,7 +11,7 @@ DUE_TESTS = tests/due/test_due tests/due/test_due_reply
 check_PROGRAMS += $(DUE_TESTS)
 TESTS += $(DUE_TESTS)
 tests_due_test_due_SOURCES = tests/due/test_due.c
-tests_due_test_due_CPPFLAGS = $(AM_CPPFLAGS) $(TESTUTIL_CPPFLAGS)
+tests_due_test_due_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/backends $(TESTUTIL_CPPFLAGS)
 tests_due_test_due_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(OPENSSL_CFLAGS)
 tests_due_test_due_LDADD = libawsv2_testutil.la libawsv2_internal.la $(CHECK_LIBS) $(OPENSSL_LIBS)
 tests_due_test_due_reply_SOURCES = tests/due/test_due_reply.c

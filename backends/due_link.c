@@ -1,6 +1,6 @@
-/* The pipelined link to a Due (see due_link.h): taking turns at I/O,
- * submitting, and the API. The queue is in due_queue.c, synchronising in
- * due_sync.c.
+/* The pipelined link to a Due (see due_link.h). Its struct, the queue of
+ * requests in flight and the resynchronisation all live here: they share
+ * every field, under one mutex.
  *
  * Threads. There is no I/O thread: the threads that wait for replies take
  * turns at reading (leader/followers). One mutex guards everything. A thread
@@ -11,14 +11,35 @@
  * still without a reply and wakes everybody. Recovery (drain, reopen,
  * resynchronise) happens under the mutex when nothing is in flight and
  * nobody reads, so it never races with I/O.
+ *
+ * Never a reply for the wrong request. Replies carry no request id: one
+ * dropped reply would shift every later one onto the wrong request. So a
+ * reply that arrives while later requests are still unanswered is only
+ * provisional. It is confirmed when the device has answered everything
+ * written so far (as many lines as requests since the last sync point: none
+ * was lost), or when a checkpoint PING written after it comes back with its
+ * nonce in exactly its place. The reader writes such a PING whenever
+ * provisional replies exist and no PING is in flight, so a stream of
+ * pipelined requests costs about one short PING per window. A lost, extra
+ * or garbled line shows up as a reply of the wrong kind, a wrong nonce or a
+ * timeout, and fails every unconfirmed request.
+ *
+ * Resynchronising. After open and after any failure, replies and requests
+ * are brought back in step with a PING carrying a fresh random nonce;
+ * everything before its PONG is stale.
  */
+#include <openssl/rand.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "due_link_impl.h"
+#include "awsv2/util.h"
+#include "due_link.h"
 #include "due_reply.h"
 #include "internal.h"
+#include "serial_port.h"
 
 /* In flight by default: the programming port's UART has no flow control and
  * a small receive buffer, so one; native USB and ptys have flow control, and
@@ -28,7 +49,338 @@
 #define WINDOW_FLOW_CONTROLLED 16
 #define WINDOW_MAX 256
 
-/* ---- Reading ------------------------------------------------------------ */
+#define BOOT_TIMEOUT_MS 5000 /* opening the programming port resets the board */
+#define PING_RETRY_MS 500    /* bytes sent while it boots are lost: ask again */
+
+#define NONCE_BYTES 8
+#define NONCE_HEX_SIZE (2 * NONCE_BYTES + 1)
+#define READ_BUF_SIZE 16384 /* more than any reply line, KEYS included */
+
+enum pending_type { P_SIGN, P_PING, P_COMMAND };
+enum pending_state { P_WAITING, P_REPLIED, P_DONE };
+
+/* One request, from its write to its confirmed (or failed) reply. Owned by
+ * the thread waiting for it; queued while not P_DONE. */
+struct pending {
+    struct pending *next;
+    enum pending_type type;
+    enum pending_state state;
+    awsv2_sign_job *job;      /* P_SIGN */
+    const char *command;      /* P_COMMAND */
+    char *reply;              /* P_COMMAND: the reply line */
+    size_t reply_cap;
+    char nonce[NONCE_HEX_SIZE]; /* P_PING */
+    long long sent_ms;
+    awsv2_status status;
+    char code[64];  /* the device's error code with AWSV2_E_REFUSED */
+    char why[160];  /* for err->message when it failed */
+};
+
+struct awsv2__due_link {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    char *path;
+    struct awsv2__serial *port; /* NULL after a failed reopen */
+    unsigned long timeout_ms, window;
+    bool need_sync;   /* drain and PING before the next request */
+    bool need_reopen; /* and reopen the port first */
+    bool reading;     /* a thread is the reader; it alone touches rbuf */
+    bool exclusive;   /* a command is alone on the link */
+    struct pending *head, *tail; /* unconfirmed requests in write order */
+    struct pending *awaiting;    /* the oldest one without its reply line */
+    unsigned long in_flight;     /* written, reply line not read yet */
+    struct pending checkpoint;   /* the checkpoint PING; one at a time */
+    bool checkpoint_busy;
+    long long last_reply_ms;
+    char *wbuf;
+    size_t wcap;
+    size_t rlen;
+    char rbuf[READ_BUF_SIZE];
+};
+
+/* ---- Requests ----------------------------------------------------------- */
+
+static void set_why(struct pending *p, const char *why)
+{
+    size_t n = strnlen(why, sizeof p->why - 1);
+    memcpy(p->why, why, n);
+    p->why[n] = '\0';
+}
+
+static awsv2_status make_nonce(char out[NONCE_HEX_SIZE], awsv2_error *err)
+{
+    unsigned char raw[NONCE_BYTES];
+    if (RAND_bytes(raw, sizeof raw) != 1)
+        return awsv2__fail(err, AWSV2_E_SIGNER, "no random bytes for a PING nonce");
+    awsv2_hex_encode(raw, sizeof raw, out);
+    return AWSV2_OK;
+}
+
+/* ---- The queue: writing requests, matching replies ---------------------
+ * Everything here runs with the mutex held. */
+
+/* Fails every unconfirmed request with st and marks the link for recovery
+ * (and for reopening, with AWSV2_E_DEVICE). */
+static void fail_all(struct awsv2__due_link *l, awsv2_status st, const char *why)
+{
+    for (struct pending *p = l->head; p; p = p->next) {
+        p->status = st;
+        p->code[0] = '\0';
+        set_why(p, why);
+        p->state = P_DONE;
+    }
+    l->head = l->tail = l->awaiting = NULL;
+    l->in_flight = 0;
+    l->checkpoint_busy = false;
+    l->need_sync = true;
+    if (st == AWSV2_E_DEVICE)
+        l->need_reopen = true;
+    pthread_cond_broadcast(&l->cv);
+}
+
+/* The replies up to and including last are proven to be theirs. */
+static void confirm_through(struct awsv2__due_link *l, struct pending *last)
+{
+    struct pending *p;
+    do {
+        p = l->head;
+        l->head = p->next;
+        if (p == &l->checkpoint)
+            l->checkpoint_busy = false;
+        p->state = P_DONE;
+    } while (p != last);
+    if (!l->head)
+        l->tail = NULL;
+    pthread_cond_broadcast(&l->cv);
+}
+
+/* Reads one reply line into p; false if it cannot be p's reply. */
+static bool take_reply(struct pending *p, const char *line, size_t len)
+{
+    switch (p->type) {
+    case P_SIGN:
+        p->status = awsv2__due_parse_sign(line, len, p->job->hash, p->job->mac,
+                                          &p->job->mac_len, p->code, sizeof p->code);
+        return p->status != AWSV2_E_PROTOCOL;
+    case P_PING:
+        p->status = AWSV2_OK;
+        return awsv2__due_is_pong(line, len, p->nonce);
+    case P_COMMAND:
+        if (!awsv2__due_line_printable(line, len) || len >= p->reply_cap)
+            return false;
+        memcpy(p->reply, line, len);
+        p->reply[len] = '\0';
+        p->status = awsv2__due_parse_error(line, len, p->code, sizeof p->code)
+                        ? AWSV2_E_REFUSED
+                        : AWSV2_OK;
+        return true;
+    }
+    return false;
+}
+
+static bool handle_line(struct awsv2__due_link *l, const char *line, size_t len)
+{
+    struct pending *p = l->awaiting;
+    if (!p) {
+        fail_all(l, AWSV2_E_PROTOCOL, "the device sent a reply nobody asked for");
+        return false;
+    }
+    if (!take_reply(p, line, len)) {
+        fail_all(l, AWSV2_E_PROTOCOL, p->type == P_PING
+                                          ? "the device's replies are out of step (lost reply)"
+                                          : "garbled or unexpected reply from the device");
+        return false;
+    }
+    p->state = P_REPLIED;
+    l->awaiting = p->next;
+    l->in_flight--;
+    l->last_reply_ms = awsv2__serial_now_ms();
+    if (!l->awaiting || p->type == P_PING)
+        confirm_through(l, p);
+    return true;
+}
+
+/* Hands every complete line in rbuf to its request. */
+static void dispatch(struct awsv2__due_link *l)
+{
+    size_t start = 0;
+    char *nl;
+    while ((nl = memchr(l->rbuf + start, '\n', l->rlen - start))) {
+        size_t len = (size_t)(nl - (l->rbuf + start));
+        if (len && l->rbuf[start + len - 1] == '\r')
+            len--;
+        /* Once broken, no line is attributed to anything until resync. */
+        if (l->need_sync || !handle_line(l, l->rbuf + start, len)) {
+            l->rlen = 0;
+            return;
+        }
+        start = (size_t)(nl - l->rbuf) + 1;
+    }
+    memmove(l->rbuf, l->rbuf + start, l->rlen - start);
+    l->rlen -= start;
+    if (l->rlen == sizeof l->rbuf) {
+        fail_all(l, AWSV2_E_PROTOCOL, "the device sent an overlong line");
+        l->rlen = 0;
+    }
+}
+
+static awsv2_status build_request(struct awsv2__due_link *l, const struct pending *p, size_t *n,
+                                  awsv2_error *err)
+{
+    const char *prefix = p->type == P_SIGN ? "SIGN-AWS-V2 " : p->type == P_PING ? "PING " : "";
+    const char *body = p->type == P_SIGN ? p->job->string_to_sign
+                     : p->type == P_PING ? p->nonce
+                                         : p->command;
+    size_t plen = strlen(prefix), blen = p->type == P_SIGN ? p->job->len : strlen(body);
+    *n = plen + blen + 1;
+    if (*n > l->wcap) {
+        char *w = realloc(l->wbuf, *n);
+        if (!w)
+            return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
+        l->wbuf = w;
+        l->wcap = *n;
+    }
+    memcpy(l->wbuf, prefix, plen);
+    memcpy(l->wbuf + plen, body, blen);
+    l->wbuf[plen + blen] = '\0';
+    return AWSV2_OK;
+}
+
+/* Writes p and queues it; on failure p is P_DONE with the reason and
+ * everything in flight has failed with it. */
+static awsv2_status send_request(struct awsv2__due_link *l, struct pending *p)
+{
+    awsv2_error e = AWSV2_ERROR_INIT;
+    size_t n = 0;
+    awsv2_status st = build_request(l, p, &n, &e);
+    if (!st)
+        st = awsv2__serial_write(l->port, l->wbuf, n,
+                                 awsv2__serial_now_ms() + (long long)l->timeout_ms, &e);
+    if (p->type == P_COMMAND)
+        awsv2_wipe(l->wbuf, n); /* PUT-KEY carries a secret */
+    if (st) {
+        if (st != AWSV2_E_NOMEM)
+            fail_all(l, st, e.message);
+        p->status = st;
+        set_why(p, e.message);
+        p->state = P_DONE;
+        return st;
+    }
+    p->state = P_WAITING;
+    p->next = NULL;
+    p->sent_ms = awsv2__serial_now_ms();
+    if (l->tail)
+        l->tail->next = p;
+    else
+        l->head = p;
+    l->tail = p;
+    if (!l->awaiting)
+        l->awaiting = p;
+    l->in_flight++;
+    return AWSV2_OK;
+}
+
+/* Writes a checkpoint PING when provisional replies need one (see the top
+ * of the file). */
+static void checkpoint(struct awsv2__due_link *l)
+{
+    if (!l->head || l->head->state != P_REPLIED || l->checkpoint_busy || l->need_sync ||
+        l->in_flight >= l->window)
+        return;
+    struct pending *p = &l->checkpoint;
+    memset(p, 0, sizeof *p);
+    p->type = P_PING;
+    awsv2_error e = AWSV2_ERROR_INIT;
+    if (make_nonce(p->nonce, &e)) {
+        fail_all(l, AWSV2_E_SIGNER, e.message);
+        return;
+    }
+    if (send_request(l, p) == AWSV2_OK)
+        l->checkpoint_busy = true;
+}
+
+/* ---- Resynchronising ---------------------------------------------------
+ * With the mutex, nothing in flight, nobody reading. */
+
+/* Reads lines until "PONG nonce"; everything before it is stale and
+ * skipped. */
+static awsv2_status await_pong(struct awsv2__due_link *l, const char *nonce, long long deadline,
+                               awsv2_error *err)
+{
+    for (;;) {
+        char *nl;
+        while ((nl = memchr(l->rbuf, '\n', l->rlen))) {
+            size_t len = (size_t)(nl - l->rbuf), rest = l->rlen - len - 1;
+            bool pong = awsv2__due_is_pong(l->rbuf, len && nl[-1] == '\r' ? len - 1 : len, nonce);
+            memmove(l->rbuf, nl + 1, rest);
+            l->rlen = rest;
+            if (pong)
+                return AWSV2_OK;
+        }
+        if (l->rlen == sizeof l->rbuf)
+            l->rlen = 0; /* line noise while the board boots */
+        size_t got = 0;
+        awsv2_status st = awsv2__serial_read(l->port, l->rbuf + l->rlen,
+                                             sizeof l->rbuf - l->rlen, &got, deadline, err);
+        if (st)
+            return st;
+        l->rlen += got;
+    }
+}
+
+/* Drains, ends any half-written request with a lone NUL (the device answers
+ * it with an error we skip), then PINGs with fresh nonces until the matching
+ * PONG (a few seconds at most): from there on, replies and requests are in
+ * step. */
+static awsv2_status sync_link(struct awsv2__due_link *l, awsv2_error *err)
+{
+    long long end = awsv2__serial_now_ms() + BOOT_TIMEOUT_MS;
+    awsv2__serial_discard_input(l->port);
+    l->rlen = 0;
+    for (bool first = true; awsv2__serial_now_ms() < end; first = false) {
+        char nonce[NONCE_HEX_SIZE], ping[1 + 5 + NONCE_HEX_SIZE];
+        awsv2_status st = make_nonce(nonce, err);
+        if (st)
+            return st;
+        size_t n = first ? 1 : 0; /* the lone NUL */
+        ping[0] = '\0';
+        n += (size_t)snprintf(ping + n, sizeof ping - n, "PING %s", nonce) + 1;
+        long long attempt = awsv2__serial_now_ms() + PING_RETRY_MS;
+        st = awsv2__serial_write(l->port, ping, n, attempt < end ? attempt : end, err);
+        if (!st)
+            st = await_pong(l, nonce, attempt < end ? attempt : end, err);
+        if (st != AWSV2_E_TIMEOUT) {
+            l->last_reply_ms = awsv2__serial_now_ms();
+            return st;
+        }
+    }
+    return awsv2__fail(err, AWSV2_E_TIMEOUT, "the device at '%s' did not answer PING within %d ms",
+                       l->path, BOOT_TIMEOUT_MS);
+}
+
+/* Before the next request after a failure. Reopens the same path (a device
+ * that re-enumerated, or the emulator's --symlink) when the old one
+ * vanished, then resynchronises. */
+static awsv2_status recover(struct awsv2__due_link *l, awsv2_error *err)
+{
+    if (l->need_reopen || !l->port) {
+        awsv2__serial_close(l->port);
+        l->port = NULL;
+        awsv2_status st = awsv2__serial_open(&l->port, l->path, err);
+        if (st)
+            return st;
+        l->need_reopen = false;
+    }
+    awsv2_status st = sync_link(l, err);
+    if (st == AWSV2_E_DEVICE)
+        l->need_reopen = true;
+    if (st)
+        return st;
+    l->need_sync = false;
+    return AWSV2_OK;
+}
+
+/* ---- Taking turns at I/O ------------------------------------------------ */
 
 /* One round as the reader: wait (without the mutex) for bytes, then give
  * out the lines. Called with the mutex, nobody reading, a reply awaited. */
@@ -40,7 +392,7 @@ static void read_round(struct awsv2__due_link *l)
     struct awsv2__serial *port = l->port;
     char *dst = l->rbuf + l->rlen;
     size_t room = sizeof l->rbuf - l->rlen, got = 0;
-    awsv2_error e;
+    awsv2_error e = AWSV2_ERROR_INIT;
 
     l->reading = true;
     pthread_mutex_unlock(&l->mu);
@@ -51,11 +403,11 @@ static void read_round(struct awsv2__due_link *l)
         snprintf(e.message, sizeof e.message, "the device did not answer within %lu ms",
                  l->timeout_ms);
     if (st) {
-        awsv2__due_fail_all(l, st, e.message);
+        fail_all(l, st, e.message);
     } else {
         l->rlen += got;
-        awsv2__due_dispatch(l);
-        awsv2__due_checkpoint(l);
+        dispatch(l);
+        checkpoint(l);
     }
     pthread_cond_broadcast(&l->cv);
 }
@@ -81,11 +433,11 @@ static awsv2_status submit(struct awsv2__due_link *l, struct pending *p)
 {
     for (;;) {
         if (l->need_sync && !l->reading && !l->head) {
-            awsv2_error e;
-            awsv2_status st = awsv2__due_recover(l, &e);
+            awsv2_error e = AWSV2_ERROR_INIT;
+            awsv2_status st = recover(l, &e);
             if (st) {
                 p->status = st;
-                awsv2__due_set_why(p, e.message);
+                set_why(p, e.message);
                 p->state = P_DONE;
                 return st;
             }
@@ -93,7 +445,7 @@ static awsv2_status submit(struct awsv2__due_link *l, struct pending *p)
         }
         bool room = p->type == P_COMMAND ? !l->head : l->in_flight < l->window;
         if (!l->need_sync && !l->exclusive && room)
-            return awsv2__due_send(l, p);
+            return send_request(l, p);
         progress(l);
     }
 }
@@ -124,7 +476,7 @@ awsv2_status awsv2__due_link_open(struct awsv2__due_link **out, const char *path
     awsv2_status st = awsv2__serial_open(&l->port, path, err);
     if (!st) {
         l->window = window ? window : default_window(awsv2__serial_kind(l->port));
-        st = awsv2__due_sync(l, err);
+        st = sync_link(l, err);
     }
     if (st) {
         awsv2__due_link_close(l);
@@ -141,7 +493,7 @@ void awsv2__due_link_close(struct awsv2__due_link *l)
     awsv2__serial_close(l->port);
     pthread_cond_destroy(&l->cv);
     pthread_mutex_destroy(&l->mu);
-    awsv2__wipe(l->wbuf, l->wcap);
+    awsv2_wipe(l->wbuf, l->wcap);
     free(l->wbuf);
     free(l->path);
     free(l);
@@ -156,14 +508,14 @@ static awsv2_status pending_error(const struct awsv2__due_link *l, const struct 
                                   awsv2_error *err)
 {
     if (p->status == AWSV2_E_REFUSED)
-        return awsv2__fail_code(err, p->status, p->code, "the device at '%s' refused: %s",
+        return awsv2_error_set(err, p->status, p->code, "the device at '%s' refused: %s",
                                 l->path, p->code);
     if (p->status == AWSV2_E_INVALID)
         return awsv2__fail(err, p->status, "not a string to sign: never sent to the device");
     return awsv2__fail(err, p->status, "device '%s': %s", l->path, p->why);
 }
 
-awsv2_status awsv2__due_link_sign(struct awsv2__due_link *l, awsv2_sign_job *jobs, size_t n,
+awsv2_status awsv2__due_link_sign(struct awsv2__due_link *l, awsv2_sign_job *const *jobs, size_t n,
                                   awsv2_error *err)
 {
     struct pending *ps = calloc(n ? n : 1, sizeof *ps);
@@ -176,15 +528,15 @@ awsv2_status awsv2__due_link_sign(struct awsv2__due_link *l, awsv2_sign_job *job
     for (size_t i = 0; i < n; i++) {
         struct pending *p = &ps[i];
         p->type = P_SIGN;
-        p->job = &jobs[i];
+        p->job = jobs[i];
         /* Defence in depth: awsv2_signer_sign checked already, but a NUL or
          * a newline too many would smuggle a command to the device. */
-        if (!awsv2_string_to_sign_is_valid(jobs[i].string_to_sign, jobs[i].len)) {
+        if (!awsv2_string_to_sign_is_valid(jobs[i]->string_to_sign, jobs[i]->len)) {
             p->status = AWSV2_E_INVALID;
             p->state = P_DONE;
         } else if (gone) {
             p->status = gone->status;
-            awsv2__due_set_why(p, gone->why);
+            set_why(p, gone->why);
             p->state = P_DONE;
         } else if (submit(l, p)) {
             gone = p;
@@ -193,7 +545,7 @@ awsv2_status awsv2__due_link_sign(struct awsv2__due_link *l, awsv2_sign_job *job
     awsv2_status first = AWSV2_OK;
     for (size_t i = 0; i < n; i++) {
         wait_done(l, &ps[i]);
-        jobs[i].status = ps[i].status;
+        jobs[i]->status = ps[i].status;
         if (ps[i].status && !first)
             first = pending_error(l, &ps[i], err);
     }
@@ -205,7 +557,7 @@ awsv2_status awsv2__due_link_sign(struct awsv2__due_link *l, awsv2_sign_job *job
 awsv2_status awsv2__due_link_ping(struct awsv2__due_link *l, awsv2_error *err)
 {
     struct pending p = {.type = P_PING};
-    awsv2_status st = awsv2__due_nonce(p.nonce, err);
+    awsv2_status st = make_nonce(p.nonce, err);
     if (st)
         return st;
     pthread_mutex_lock(&l->mu);

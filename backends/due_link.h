@@ -28,7 +28,7 @@ unsigned long awsv2__due_link_window(const struct awsv2__due_link *link);
 /* Signs n jobs, pipelined; each job gets its own status (the strings are
  * checked again here: one that is not a string to sign is never written).
  * Returns the first failed job's status, err describing it. */
-awsv2_status awsv2__due_link_sign(struct awsv2__due_link *link, awsv2_sign_job *jobs, size_t n,
+awsv2_status awsv2__due_link_sign(struct awsv2__due_link *link, awsv2_sign_job *const *jobs, size_t n,
                                   awsv2_error *err);
 
 /* Whether the device answers now: a PING with a fresh nonce, queued like

@@ -2,11 +2,12 @@
 #include <string.h>
 
 #include "due_reply.h"
-#include "hex.h"
+#include "awsv2_sts.h"
 
 #define SUCCESS_PREFIX "SUCCESS "
 #define ERROR_PREFIX "ERROR "
 #define PONG_PREFIX "PONG "
+#define KEYS_WORD "KEYS"
 
 bool awsv2__due_line_printable(const char *line, size_t len)
 {
@@ -48,6 +49,25 @@ awsv2_status awsv2__due_parse_sign(const char *line, size_t len, awsv2_hash hash
     if (awsv2__due_parse_error(line, len, code, code_cap))
         return AWSV2_E_REFUSED;
     return AWSV2_E_PROTOCOL;
+}
+
+bool awsv2__due_parse_keys(const char *line, size_t len, const char **ids, size_t *ids_len)
+{
+    size_t n = strlen(KEYS_WORD);
+    if (!has_prefix(line, len, KEYS_WORD) || (len > n && line[n] != ' '))
+        return false;
+    const char *list = len > n ? line + n + 1 : line + n, *end = line + len;
+    if (len > n && list == end)
+        return false; /* "KEYS " announces an id that is not there */
+    for (const char *id = list; id < end;) {
+        const char *comma = memchr(id, ',', (size_t)(end - id)), *stop = comma ? comma : end;
+        if (!awsv2__key_id_valid(id, (size_t)(stop - id)) || stop + 1 == end)
+            return false;
+        id = comma ? comma + 1 : end;
+    }
+    *ids = list;
+    *ids_len = (size_t)(end - list);
+    return true;
 }
 
 bool awsv2__due_is_pong(const char *line, size_t len, const char *nonce)

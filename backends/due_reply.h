@@ -1,4 +1,4 @@
-/* Reading the Due's reply lines (DESIGN.md, "Serial protocol"). Pure
+/* Reading the Due's reply lines (docs/serial-protocol.md). Pure
  * functions on one line without its "\n" (a "\r" before it already cut). */
 #ifndef AWSV2_DUE_REPLY_H
 #define AWSV2_DUE_REPLY_H
@@ -22,6 +22,11 @@ awsv2_status awsv2__due_parse_sign(const char *line, size_t len, awsv2_hash hash
 
 /* "ERROR <code>" to any command: true and the code, as above. */
 bool awsv2__due_parse_error(const char *line, size_t len, char *code, size_t code_cap);
+
+/* The reply to KEYS: "KEYS" alone (no key stored) or "KEYS " and access
+ * key ids (awsv2__key_id_valid) separated by single commas. True and the
+ * list (*ids, *ids_len bytes, pointing into line; empty for none). */
+bool awsv2__due_parse_keys(const char *line, size_t len, const char **ids, size_t *ids_len);
 
 /* Whether line is "PONG <nonce>" followed by the end or " <version>". */
 bool awsv2__due_is_pong(const char *line, size_t len, const char *nonce);

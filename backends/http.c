@@ -21,7 +21,11 @@
  * A daemon that cannot be reached is AWSV2_E_DEVICE: it is the signer's
  * device that is unavailable (exit status 3, a signer error), not the AWS
  * service (AWSV2_E_NETWORK, exit 4). A timeout is AWSV2_E_TIMEOUT, a TLS
- * failure AWSV2_E_TLS. Replies are read by http_reply.c. */
+ * failure AWSV2_E_TLS (the mapping is curl_common.h's, shared with the
+ * client). Replies are read by http_reply.c.
+ *
+ * The daemon's other routes are found beside its /sign/aws: /keys
+ * (awsv2_signer_key_ids) and /healthz (awsv2_signer_ping). */
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -30,6 +34,7 @@
 
 #include <curl/curl.h>
 
+#include "curl_common.h"
 #include "http_reply.h"
 #include "signer_impl.h"
 #include "token_file.h"
@@ -40,12 +45,13 @@
 #define CONNECT_TIMEOUT_MS 5000L
 
 struct http_signer {
-    awsv2_signer base;
     char *sign_url;             /* the spec without its options */
     char *keys_url;             /* .../keys beside .../sign/aws, or NULL */
+    char *health_url;           /* .../healthz beside it, or NULL */
     char *unix_socket;          /* or NULL */
     long timeout_ms;
     struct curl_slist *headers; /* may hold the token: wiped on close */
+    char *description;          /* no token */
     pthread_mutex_t lock;
     struct conn *idle[POOL_MAX];
     size_t n_idle;
@@ -121,36 +127,16 @@ static void give_back(struct http_signer *h, struct conn *c)
 
 static awsv2_status transfer_failed(const struct http_signer *h, CURLcode rc, awsv2_error *err)
 {
-    awsv2_status st;
-    switch (rc) {
-    case CURLE_OPERATION_TIMEDOUT:
-        st = AWSV2_E_TIMEOUT;
-        break;
-    case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_CERTPROBLEM:
-    case CURLE_SSL_CIPHER:
-    case CURLE_SSL_CACERT_BADFILE:
-    case CURLE_SSL_ISSUER_ERROR:
-        st = AWSV2_E_TLS;
-        break;
-    case CURLE_WRITE_ERROR:
-        st = AWSV2_E_PROTOCOL; /* our callback refused a reply over REPLY_MAX */
-        break;
-    case CURLE_OUT_OF_MEMORY:
-        st = AWSV2_E_NOMEM;
-        break;
-    default:
-        st = AWSV2_E_DEVICE;
-    }
-    return awsv2__fail(err, st, "signing daemon %s: %s", h->sign_url,
+    /* CURLE_WRITE_ERROR: on_data refused a reply over REPLY_MAX */
+    return awsv2__fail(err, awsv2__curl_status(rc, AWSV2__CURL_SIGNER), "signing daemon %s: %s",
+                       h->sign_url,
                        rc == CURLE_WRITE_ERROR ? "reply too large" : curl_easy_strerror(rc));
 }
 
 /* Performs one request on a pooled connection: POST body (len bytes) to
- * sign_url, or GET keys_url when body is NULL. On success the caller reads
- * the reply in *out and gives it back. */
-static awsv2_status perform(struct http_signer *h, const char *body, size_t len,
+ * url, or GET url when body is NULL. On success the caller reads the reply
+ * in *out and gives it back. */
+static awsv2_status perform(struct http_signer *h, const char *url, const char *body, size_t len,
                             struct conn **out, long *status, awsv2_error *err)
 {
     struct conn *c = take_conn(h);
@@ -159,12 +145,11 @@ static awsv2_status perform(struct http_signer *h, const char *body, size_t len,
     if (!c)
         return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
     c->len = 0;
+    curl_easy_setopt(c->curl, CURLOPT_URL, url);
     if (body) {
-        curl_easy_setopt(c->curl, CURLOPT_URL, h->sign_url);
         curl_easy_setopt(c->curl, CURLOPT_POSTFIELDSIZE, (long)len);
         curl_easy_setopt(c->curl, CURLOPT_POSTFIELDS, body);
     } else {
-        curl_easy_setopt(c->curl, CURLOPT_URL, h->keys_url);
         curl_easy_setopt(c->curl, CURLOPT_HTTPGET, 1L);
     }
     rc = curl_easy_perform(c->curl);
@@ -177,24 +162,24 @@ static awsv2_status perform(struct http_signer *h, const char *body, size_t len,
     return AWSV2_OK;
 }
 
-static awsv2_status http_sign(awsv2_signer *base, awsv2_sign_job *job, awsv2_error *err)
+static awsv2_status http_sign(void *ctx, awsv2_sign_job *job, awsv2_error *err)
 {
-    struct http_signer *h = (struct http_signer *)base;
+    struct http_signer *h = ctx;
     struct conn *c = NULL;
     long status = 0;
-    awsv2_status st = perform(h, job->string_to_sign, job->len, &c, &status, err);
+    awsv2_status st = perform(h, h->sign_url, job->string_to_sign, job->len, &c, &status, err);
 
     if (st == AWSV2_OK) {
         st = awsv2__http_parse_sign(status, c->data, c->len, job->hash, job->mac,
                                     &job->mac_len, h->sign_url, err);
         give_back(h, c);
     }
-    return job->status = st;
+    return st;
 }
 
-static awsv2_status http_key_ids(awsv2_signer *base, char *buf, size_t cap, awsv2_error *err)
+static awsv2_status http_key_ids(void *ctx, char *buf, size_t cap, awsv2_error *err)
 {
-    struct http_signer *h = (struct http_signer *)base;
+    struct http_signer *h = ctx;
     struct conn *c = NULL;
     long status = 0;
     awsv2_status st;
@@ -203,7 +188,7 @@ static awsv2_status http_key_ids(awsv2_signer *base, char *buf, size_t cap, awsv
         return awsv2__fail(err, AWSV2_E_UNAVAILABLE,
                            "signing daemon %s: no /keys beside a URL not ending in /sign/aws",
                            h->sign_url);
-    st = perform(h, NULL, 0, &c, &status, err);
+    st = perform(h, h->keys_url, NULL, 0, &c, &status, err);
     if (st == AWSV2_OK) {
         st = awsv2__http_parse_keys(status, c->data, c->len, buf, cap, h->sign_url, err);
         give_back(h, c);
@@ -211,24 +196,47 @@ static awsv2_status http_key_ids(awsv2_signer *base, char *buf, size_t cap, awsv
     return st;
 }
 
-static void http_close(awsv2_signer *base)
+static awsv2_status http_ping(void *ctx, awsv2_error *err)
 {
-    struct http_signer *h = (struct http_signer *)base;
+    struct http_signer *h = ctx;
+    struct conn *c = NULL;
+    long status = 0;
+    awsv2_status st;
+
+    if (!h->health_url)
+        return awsv2__fail(err, AWSV2_E_UNAVAILABLE,
+                           "signing daemon %s: no /healthz beside a URL not ending in /sign/aws",
+                           h->sign_url);
+    st = perform(h, h->health_url, NULL, 0, &c, &status, err);
+    if (st == AWSV2_OK) {
+        st = awsv2__http_parse_health(status, c->data, c->len, h->sign_url, err);
+        give_back(h, c);
+    }
+    return st;
+}
+
+static void http_close(void *ctx)
+{
+    struct http_signer *h = ctx;
 
     for (size_t i = 0; i < h->n_idle; i++)
         conn_free(h->idle[i]);
     for (struct curl_slist *l = h->headers; l; l = l->next)
-        awsv2__wipe(l->data, strlen(l->data));
+        awsv2_wipe(l->data, strlen(l->data));
     curl_slist_free_all(h->headers);
     pthread_mutex_destroy(&h->lock);
     free(h->sign_url);
     free(h->keys_url);
+    free(h->health_url);
     free(h->unix_socket);
-    curl_global_cleanup();
+    free(h->description);
+    free(h);
 }
 
-static const struct awsv2_signer_ops http_ops = {
+static const awsv2_signer_ops http_ops = {
+    .size = sizeof http_ops,
     .sign = http_sign,
+    .ping = http_ping,
     .key_ids = http_key_ids,
     .close = http_close,
 };
@@ -249,7 +257,7 @@ static awsv2_status read_token(const char *spec, const char *path, char **out, a
     awsv2_status st = awsv2__token_file_read(path, buf, &len);
     if (st == AWSV2_OK && !(*out = awsv2__strdup(buf)))
         st = awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
-    awsv2__wipe(buf, sizeof buf);
+    awsv2_wipe(buf, sizeof buf);
     if (st == AWSV2_E_IO)
         return awsv2__fail(err, st, "signer spec '%s': cannot read token file %s", spec, path);
     if (st == AWSV2_E_CONFIG)
@@ -317,11 +325,22 @@ static awsv2_status parse_options(const char *spec, char *q, struct options *o,
     return AWSV2_OK;
 }
 
-/* Splits spec into URL and options; derives the /keys URL. */
+static const char sign_path[] = "/sign/aws";
+
+/* route beside the daemon's /sign/aws in url (n bytes, ending so): malloc'd. */
+static char *beside(const char *url, size_t n, const char *route)
+{
+    size_t base = n - (sizeof sign_path - 1), cap = base + strlen(route) + 1;
+    char *s = malloc(cap);
+    if (s)
+        snprintf(s, cap, "%.*s%s", (int)base, url, route);
+    return s;
+}
+
+/* Splits spec into URL and options; derives the /keys and /healthz URLs. */
 static awsv2_status parse_spec(struct http_signer *h, const char *spec, struct options *o,
                                char **query, awsv2_error *err)
 {
-    static const char sign_path[] = "/sign/aws";
     static const char *const timeout_opt[] = {"timeout_ms", NULL};
     unsigned long timeout = DEFAULT_TIMEOUT_MS;
     awsv2_status st;
@@ -344,10 +363,10 @@ static awsv2_status parse_spec(struct http_signer *h, const char *spec, struct o
     h->timeout_ms = timeout > 0 && timeout < 3600000 ? (long)timeout : DEFAULT_TIMEOUT_MS;
     size_t n = strlen(h->sign_url), sn = sizeof sign_path - 1;
     if (n > sn && strcmp(h->sign_url + n - sn, sign_path) == 0) {
-        h->keys_url = malloc(n);
-        if (!h->keys_url)
+        h->keys_url = beside(h->sign_url, n, "/keys");
+        h->health_url = beside(h->sign_url, n, "/healthz");
+        if (!h->keys_url || !h->health_url)
             return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
-        snprintf(h->keys_url, n, "%.*s/keys", (int)(n - sn), h->sign_url);
     }
     return AWSV2_OK;
 }
@@ -381,10 +400,14 @@ static awsv2_status setup(struct http_signer *h, const char *spec, awsv2_error *
         st = awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
     if (!st)
         st = make_headers(h, spec, o.token_file, err);
-    if (!st)
-        st = awsv2__signer_describe_set(&h->base, err, "%s%s%s", h->sign_url,
-                                        h->unix_socket ? " via " : "",
-                                        h->unix_socket ? h->unix_socket : "");
+    if (!st) {
+        size_t n = strlen(h->sign_url) + 6 + (h->unix_socket ? strlen(h->unix_socket) : 0);
+        if (!(h->description = malloc(n)))
+            st = awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
+        else
+            snprintf(h->description, n, "%s%s%s", h->sign_url, h->unix_socket ? " via " : "",
+                     h->unix_socket ? h->unix_socket : "");
+    }
     free(query);
     return st;
 }
@@ -397,21 +420,16 @@ awsv2_status awsv2__http_open(awsv2_signer **out, const char *spec, const char *
 
     (void)rest;
     (void)creds; /* the daemon holds the keys */
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-        return awsv2__fail(err, AWSV2_E_NOMEM, "signer spec '%s': libcurl failed to start",
-                           spec);
+    if ((st = awsv2__curl_init(err)))
+        return st;
     h = calloc(1, sizeof *h);
-    if (!h) {
-        curl_global_cleanup();
+    if (!h)
         return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
-    }
-    h->base.ops = &http_ops;
     pthread_mutex_init(&h->lock, NULL);
     st = setup(h, spec, err);
-    if (st) {
-        awsv2_signer_close(&h->base);
-        return st;
-    }
-    *out = &h->base;
-    return AWSV2_OK;
+    if (!st)
+        st = awsv2_signer_new(out, &http_ops, h, h->description, err);
+    if (st)
+        http_close(h);
+    return st;
 }

@@ -3,7 +3,7 @@
 
 #include <json-c/json.h>
 
-#include "hex.h"
+#include "awsv2_sts.h"
 #include "http_reply.h"
 #include "internal.h"
 
@@ -79,7 +79,7 @@ static awsv2_status fail_reply(long http, json_object *obj, const char *url, aws
         awsv2__fail(err, st, "signing daemon %s: unexpected reply (HTTP %ld%s)", url, http,
                     obj ? "" : ", not JSON");
     else
-        awsv2__fail_code(err, st, code ? code : "", "signing daemon %s: %s (HTTP %ld)", url,
+        awsv2_error_set(err, st, code ? code : "", "signing daemon %s: %s (HTTP %ld)", url,
                          code ? code : "failed", http);
     return st;
 }
@@ -106,7 +106,7 @@ awsv2_status awsv2__http_parse_sign(long status, const char *body, size_t len, a
             *mac_len = n;
     }
     json_object_put(obj);
-    if (st && err)
+    if (st && err && AWSV2__ERROR_HAS(err, http_status))
         err->http_status = status;
     return st;
 }
@@ -153,7 +153,33 @@ awsv2_status awsv2__http_parse_keys(long status, const char *body, size_t len, c
     else
         st = join_ids(keys, buf, cap, url, err);
     json_object_put(obj);
-    if (st && err)
+    if (st && err && AWSV2__ERROR_HAS(err, http_status))
+        err->http_status = status;
+    return st;
+}
+
+/* 1 when obj's member name is the boolean true. */
+static int is_true(json_object *obj, const char *name)
+{
+    json_object *v;
+    return obj && json_object_object_get_ex(obj, name, &v) &&
+           json_object_is_type(v, json_type_boolean) && json_object_get_boolean(v);
+}
+
+awsv2_status awsv2__http_parse_health(long status, const char *body, size_t len, const char *url,
+                                      awsv2_error *err)
+{
+    json_object *obj = status == 404 ? NULL : parse_object(body, len);
+    awsv2_status st = AWSV2_OK;
+
+    if (status == 404)
+        st = awsv2__fail(err, AWSV2_E_UNAVAILABLE, "signing daemon %s has no /healthz", url);
+    else if (status != 200 || success_of(obj) == 0)
+        st = fail_reply(status, obj, url, err);
+    else if (success_of(obj) != 1 || !is_true(obj, "healthy"))
+        st = awsv2__fail(err, AWSV2_E_PROTOCOL, "signing daemon %s: not a health reply", url);
+    json_object_put(obj);
+    if (st && err && AWSV2__ERROR_HAS(err, http_status))
         err->http_status = status;
     return st;
 }

@@ -1,5 +1,5 @@
 /* Reading a signing daemon's replies: awsv2-hsmd's (an HTTP status per
- * failure, DESIGN.md) and the original hsmd.py's (200 and "success": false
+ * failure, docs/daemon-api.md) and the original hsmd.py's (200 and "success": false
  * on every failure). Pure functions of the HTTP status and body. */
 #ifndef AWSV2_HTTP_REPLY_H
 #define AWSV2_HTTP_REPLY_H
@@ -27,5 +27,12 @@ awsv2_status awsv2__http_parse_sign(long status, const char *body, size_t len, a
  * AWSV2_E_UNAVAILABLE; other failures as above. */
 awsv2_status awsv2__http_parse_keys(long status, const char *body, size_t len, char *buf,
                                     size_t cap, const char *url, awsv2_error *err);
+
+/* A reply to GET /healthz: 200 {"success": true, "healthy": true, ...} is
+ * AWSV2_OK (the daemon's signer answered). 404 (hsmd.py has no /healthz)
+ * is AWSV2_E_UNAVAILABLE; 503 (the device is gone, the queue full) is
+ * AWSV2_E_DEVICE with the daemon's code; other failures as above. */
+awsv2_status awsv2__http_parse_health(long status, const char *body, size_t len, const char *url,
+                                      awsv2_error *err);
 
 #endif

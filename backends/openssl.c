@@ -4,14 +4,16 @@
  * keeps the key), which costs a third of a one-shot HMAC(). Contexts are
  * not thread-safe, so each sits behind its own mutex. */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
 
+#include "awsv2_sts.h"
+#include "credentials_impl.h"
 #include "signer_impl.h"
-#include "sts_param.h"
 
 struct keyed_mac {
     pthread_mutex_t lock;
@@ -19,9 +21,9 @@ struct keyed_mac {
 };
 
 struct openssl_signer {
-    awsv2_signer base;
     struct keyed_mac mac[2]; /* indexed by awsv2_hash */
     char *key_id;
+    char description[AWSV2_KEY_ID_SIZE + 16];
 };
 
 static EVP_MAC_CTX *keyed_ctx(const char *digest, const char *secret)
@@ -46,27 +48,39 @@ static EVP_MAC_CTX *keyed_ctx(const char *digest, const char *secret)
 static awsv2_status check_key_id(const struct openssl_signer *s, const awsv2_sign_job *job,
                                  awsv2_error *err)
 {
-    const char *id;
-    size_t id_len;
-    int n = awsv2__sts_param(job->string_to_sign, job->len, "AWSAccessKeyId", &id, &id_len);
-    if (n != 1)
-        return awsv2__fail_code(err, AWSV2_E_REFUSED,
-                                n ? "invalid-awsaccesskeyid" : "awsaccesskeyid-not-found",
-                                "the string to sign has %s AWSAccessKeyId",
-                                n ? "more than one" : "no");
-    if (!s->key_id || strlen(s->key_id) != id_len || memcmp(s->key_id, id, id_len) != 0)
-        return awsv2__fail_code(err, AWSV2_E_REFUSED, "unknown-awsaccesskey",
-                                "signer %s holds no secret for access key id %.*s",
-                                s->base.description, (int)(id_len > 128 ? 128 : id_len), id);
+    /* The credentials' key id, not the device's [A-Z0-9] alphabet, decides
+     * here: a secret is keyed to whatever id the user configured. */
+    char id[AWSV2_KEY_ID_SIZE];
+    size_t len = 0;
+    awsv2__sts sts;
+    if (awsv2__sts_parse(job->string_to_sign, job->len, &sts) == AWSV2__STS_MALFORMED)
+        return awsv2_error_set(err, AWSV2_E_INVALID, "invalid-command", "not a string to sign");
+    switch (awsv2__sts_param_decoded(sts.query, sts.query_len, "AWSAccessKeyId", id,
+                                     sizeof id - 1, &len)) {
+    case 0:
+        return awsv2_error_set(err, AWSV2_E_REFUSED, "awsaccesskeyid-not-found",
+                                "the string to sign has no AWSAccessKeyId");
+    case 1:
+        break;
+    default:
+        return awsv2_error_set(err, AWSV2_E_REFUSED, "invalid-awsaccesskeyid",
+                                "the string to sign has a repeated or malformed "
+                                "AWSAccessKeyId");
+    }
+    if (!s->key_id || strlen(s->key_id) != len || memcmp(s->key_id, id, len) != 0)
+        return awsv2_error_set(err, AWSV2_E_REFUSED, "unknown-awsaccesskey",
+                                "signer %s holds no secret for that access key id",
+                                s->description);
     return AWSV2_OK;
 }
 
-static awsv2_status openssl_sign(awsv2_signer *base, awsv2_sign_job *job, awsv2_error *err)
+static awsv2_status openssl_sign(void *ctx, awsv2_sign_job *job, awsv2_error *err)
 {
-    struct openssl_signer *s = (struct openssl_signer *)base;
+    struct openssl_signer *s = ctx;
     struct keyed_mac *m = &s->mac[job->hash];
-    if ((job->status = check_key_id(s, job, err)))
-        return job->status;
+    awsv2_status st = check_key_id(s, job, err);
+    if (st)
+        return st;
     size_t out_len = 0;
     pthread_mutex_lock(&m->lock);
     int ok = EVP_MAC_init(m->ctx, NULL, 0, NULL) &&
@@ -74,14 +88,14 @@ static awsv2_status openssl_sign(awsv2_signer *base, awsv2_sign_job *job, awsv2_
              EVP_MAC_final(m->ctx, job->mac, &out_len, sizeof job->mac);
     pthread_mutex_unlock(&m->lock);
     if (!ok || out_len != awsv2_hash_size(job->hash))
-        return job->status = awsv2__fail(err, AWSV2_E_SIGNER, "OpenSSL HMAC failed");
+        return awsv2__fail(err, AWSV2_E_SIGNER, "OpenSSL HMAC failed");
     job->mac_len = out_len;
-    return job->status = AWSV2_OK;
+    return AWSV2_OK;
 }
 
-static awsv2_status openssl_key_ids(awsv2_signer *base, char *buf, size_t cap, awsv2_error *err)
+static awsv2_status openssl_key_ids(void *ctx, char *buf, size_t cap, awsv2_error *err)
 {
-    struct openssl_signer *s = (struct openssl_signer *)base;
+    struct openssl_signer *s = ctx;
     const char *id = s->key_id ? s->key_id : "";
     if (strlen(id) >= cap)
         return awsv2__fail(err, AWSV2_E_INVALID, "buffer too small for the key id");
@@ -89,17 +103,19 @@ static awsv2_status openssl_key_ids(awsv2_signer *base, char *buf, size_t cap, a
     return AWSV2_OK;
 }
 
-static void openssl_close(awsv2_signer *base)
+static void openssl_close(void *ctx)
 {
-    struct openssl_signer *s = (struct openssl_signer *)base;
+    struct openssl_signer *s = ctx;
     for (int i = 0; i < 2; i++) {
         EVP_MAC_CTX_free(s->mac[i].ctx); /* OpenSSL cleanses the key schedule */
         pthread_mutex_destroy(&s->mac[i].lock);
     }
     free(s->key_id);
+    free(s);
 }
 
-static const struct awsv2_signer_ops openssl_ops = {
+static const awsv2_signer_ops openssl_ops = {
+    .size = sizeof openssl_ops,
     .sign = openssl_sign,
     .key_ids = openssl_key_ids,
     .close = openssl_close,
@@ -117,7 +133,6 @@ awsv2_status awsv2__openssl_open(awsv2_signer **out, const char *spec, const cha
     struct openssl_signer *s = calloc(1, sizeof *s);
     if (!s)
         return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
-    s->base.ops = &openssl_ops;
     for (int i = 0; i < 2; i++)
         pthread_mutex_init(&s->mac[i].lock, NULL);
     s->mac[AWSV2_HMAC_SHA256].ctx = keyed_ctx("SHA256", secret);
@@ -127,12 +142,10 @@ awsv2_status awsv2__openssl_open(awsv2_signer **out, const char *spec, const cha
     awsv2_status st = AWSV2_OK;
     if (!s->mac[0].ctx || !s->mac[1].ctx || (id && !s->key_id))
         st = awsv2__fail(err, AWSV2_E_SIGNER, "cannot set up OpenSSL's HMAC");
+    snprintf(s->description, sizeof s->description, "openssl (%.128s)", id ? id : "no key id");
     if (!st)
-        st = awsv2__signer_describe_set(&s->base, err, "openssl (%s)", id ? id : "no key id");
-    if (st) {
-        awsv2_signer_close(&s->base);
-        return st;
-    }
-    *out = &s->base;
-    return AWSV2_OK;
+        st = awsv2_signer_new(out, &openssl_ops, s, s->description, err);
+    if (st)
+        openssl_close(s);
+    return st;
 }

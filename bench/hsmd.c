@@ -59,7 +59,7 @@ static void *signing_thread(void *arg)
     struct run *r = arg;
     uint8_t mac[AWSV2_MAC_MAX];
     size_t mac_len;
-    awsv2_error err;
+    awsv2_error err = AWSV2_ERROR_INIT;
 
     while (bench_now() < r->end) {
         if (awsv2_signer_sign(r->signer, AWSV2_HMAC_SHA256, sts, sizeof sts - 1, mac, &mac_len,
@@ -79,7 +79,7 @@ static double rate(const char *spec)
 {
     struct run r = {0};
     pthread_t threads[THREADS];
-    awsv2_error err;
+    awsv2_error err = AWSV2_ERROR_INIT;
     double rates[2];
 
     if (awsv2_signer_open(&r.signer, spec, NULL, &err) != AWSV2_OK) {

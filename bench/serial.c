@@ -66,7 +66,7 @@ static double one_at_a_time(awsv2_signer *s, double secs)
 {
     uint8_t mac[AWSV2_MAC_MAX];
     size_t mac_len = 0, n = 0;
-    awsv2_error err;
+    awsv2_error err = AWSV2_ERROR_INIT;
     double t0 = bench_now(), t;
     do {
         if (awsv2_signer_sign(s, AWSV2_HMAC_SHA256, vector_sts, strlen(vector_sts), mac,
@@ -84,19 +84,27 @@ static double one_at_a_time(awsv2_signer *s, double secs)
 static double pipelined(awsv2_signer *s, size_t n)
 {
     awsv2_sign_job *jobs = calloc(n, sizeof *jobs);
-    if (!jobs)
+    awsv2_sign_job **ptrs = calloc(n, sizeof *ptrs);
+    if (!jobs || !ptrs) {
+        free(jobs);
+        free(ptrs);
         return -1;
-    for (size_t i = 0; i < n; i++)
-        jobs[i] = (awsv2_sign_job){.string_to_sign = vector_sts, .len = strlen(vector_sts)};
-    awsv2_error err;
+    }
+    for (size_t i = 0; i < n; i++) {
+        jobs[i] = (awsv2_sign_job){.size = sizeof jobs[i], .string_to_sign = vector_sts,
+                                   .len = strlen(vector_sts)};
+        ptrs[i] = &jobs[i];
+    }
+    awsv2_error err = AWSV2_ERROR_INIT;
     double t0 = bench_now();
-    awsv2_status st = awsv2_signer_sign_batch(s, jobs, n, &err);
+    awsv2_status st = awsv2_signer_sign_batch(s, ptrs, n, &err);
     double rate = (double)n / (bench_now() - t0);
     if (st || check_mac(jobs[n - 1].mac, jobs[n - 1].mac_len))
         rate = -1;
     if (st)
         fprintf(stderr, "awsv2-bench serial: %s\n", err.message);
     free(jobs);
+    free(ptrs);
     return rate;
 }
 
@@ -123,7 +131,7 @@ static int run_model(const char *credentials, const char *link, const char *wind
     char spec[600];
     snprintf(spec, sizeof spec, "due:%s?timeout_ms=10000%s", e.line, window);
     awsv2_signer *s = NULL;
-    awsv2_error err;
+    awsv2_error err = AWSV2_ERROR_INIT;
     int rc = -1;
     if (awsv2_signer_open(&s, spec, NULL, &err)) {
         fprintf(stderr, "awsv2-bench serial: %s\n", err.message);

@@ -51,7 +51,7 @@ static awsv2_status build_and_sign(awsv2_request *req, awsv2_signer *signer, aws
 static double rate_sign(awsv2_request *req, awsv2_signer *signer)
 {
     /* one slice of build + sign */
-    awsv2_error err;
+    awsv2_error err = AWSV2_ERROR_INIT;
     long n = 0;
     double start = bench_now(), now;
     do {
@@ -100,7 +100,7 @@ int bench_sign(int argc, char **argv)
 {
     (void)argc;
     (void)argv;
-    awsv2_error err;
+    awsv2_error err = AWSV2_ERROR_INIT;
     awsv2_credentials *creds = NULL;
     awsv2_signer *signer = NULL;
     awsv2_request *req = NULL;

@@ -9,7 +9,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "awsv2/status.h"
 #include "listen.h"
 
 #define BACKLOG 128
@@ -17,7 +17,7 @@
 static awsv2_status sock_fail(struct hsmd_listen *l, const char *addr, const char *what,
                               awsv2_error *err)
 {
-    awsv2_status st = awsv2__fail(err, AWSV2_E_NETWORK, "listen address '%s': %s: %s", addr,
+    awsv2_status st = awsv2_error_set(err, AWSV2_E_NETWORK, NULL, "listen address '%s': %s: %s", addr,
                                   what, strerror(errno));
     hsmd_listen_close(l);
     return st;
@@ -44,7 +44,7 @@ static awsv2_status open_unix(struct hsmd_listen *l, const char *addr, const cha
     struct sockaddr_un sun = {.sun_family = AF_UNIX};
 
     if (*path == '\0' || strlen(path) >= sizeof sun.sun_path)
-        return awsv2__fail(err, AWSV2_E_INVALID, "listen address '%s': bad socket path", addr);
+        return awsv2_error_set(err, AWSV2_E_INVALID, NULL, "listen address '%s': bad socket path", addr);
     strcpy(sun.sun_path, path);
     remove_stale(&sun);
     l->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -70,18 +70,18 @@ static awsv2_status split(const char *addr, char *host, size_t cap, const char *
     if (addr[0] == '[') {
         const char *end = strchr(addr, ']');
         if (!end || end[1] != ':')
-            return awsv2__fail(err, AWSV2_E_INVALID, "listen address '%s': want [V6]:PORT", addr);
+            return awsv2_error_set(err, AWSV2_E_INVALID, NULL, "listen address '%s': want [V6]:PORT", addr);
         colon = end + 1;
         addr++;
         n = (size_t)(end - addr);
     } else {
         colon = strrchr(addr, ':');
         if (!colon)
-            return awsv2__fail(err, AWSV2_E_INVALID, "listen address '%s': want HOST:PORT", addr);
+            return awsv2_error_set(err, AWSV2_E_INVALID, NULL, "listen address '%s': want HOST:PORT", addr);
         n = (size_t)(colon - addr);
     }
     if (n == 0 || n >= cap || colon[1] == '\0')
-        return awsv2__fail(err, AWSV2_E_INVALID, "listen address '%s': want HOST:PORT", addr);
+        return awsv2_error_set(err, AWSV2_E_INVALID, NULL, "listen address '%s': want HOST:PORT", addr);
     memcpy(host, addr, n);
     host[n] = '\0';
     *port = colon + 1;
@@ -131,7 +131,7 @@ static awsv2_status open_inet(struct hsmd_listen *l, const char *addr, awsv2_err
         return st;
     int rc = getaddrinfo(host, port, &hints, &ai);
     if (rc != 0)
-        return awsv2__fail(err, AWSV2_E_INVALID, "listen address '%s': %s", addr,
+        return awsv2_error_set(err, AWSV2_E_INVALID, NULL, "listen address '%s': %s", addr,
                            gai_strerror(rc));
     l->local = is_loopback(ai->ai_addr);
     l->fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);

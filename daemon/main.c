@@ -1,5 +1,5 @@
 /* awsv2-hsmd: the signing daemon. Owns one signer (normally a Due) and
- * signs for local clients over HTTP; see README.md and DESIGN.md. */
+ * signs for local clients over HTTP; see docs/daemon-api.md. */
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -114,7 +114,7 @@ static int serve(const struct options *o, awsv2_signer *signer, const struct hsm
 {
     struct hsmd_server_config cfg = {.listen_fd = l->fd, .token = token};
     hsmd_server *srv = NULL;
-    awsv2_error err;
+    awsv2_error err = AWSV2_ERROR_INIT;
     int sig;
 
     awsv2_error_clear(&err);
@@ -145,7 +145,7 @@ int main(int argc, char **argv)
     struct hsmd_token token;
     struct hsmd_listen l = {.fd = -1};
     awsv2_signer *signer = NULL;
-    awsv2_error err;
+    awsv2_error err = AWSV2_ERROR_INIT;
     sigset_t stop;
     int rc = parse(argc, argv, &o);
 

@@ -15,7 +15,7 @@ static const char *const route_names[HSMD_ROUTE_COUNT] = {
 static const unsigned statuses[] = {200, 400, 403, 404, 405, 413, 500, 503, 504};
 #define N_STATUSES (sizeof statuses / sizeof statuses[0])
 
-/* The device's codes (DESIGN.md) and the daemon's own; the last is the
+/* The device's codes (docs/serial-protocol.md) and the daemon's own; the last is the
  * catch-all. */
 static const char *const codes[] = {
     "invalid-command", "awsaccesskeyid-not-found", "invalid-awsaccesskeyid",

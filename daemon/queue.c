@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "awsv2/status.h"
 #include "queue.h"
 
 /* Two workers: one batch can be sent while the replies to another are
@@ -83,7 +83,7 @@ static void fail_job(struct hsmd_job *job, awsv2_status st, const awsv2_error *e
 static void explain(hsmd_queue *q, struct hsmd_job *job, awsv2_status st, bool first,
                     const awsv2_error *err)
 {
-    awsv2_error again;
+    awsv2_error again = AWSV2_ERROR_INIT;
 
     if (first) {
         fail_job(job, st, err);
@@ -102,17 +102,20 @@ static void explain(hsmd_queue *q, struct hsmd_job *job, awsv2_status st, bool f
 static void sign(hsmd_queue *q, struct hsmd_job **batch, size_t n)
 {
     awsv2_sign_job jobs[BATCH_MAX];
-    awsv2_error err;
+    awsv2_sign_job *ptrs[BATCH_MAX];
+    awsv2_error err = AWSV2_ERROR_INIT;
     bool first = true;
 
     awsv2_error_clear(&err);
     memset(jobs, 0, n * sizeof jobs[0]);
     for (size_t i = 0; i < n; i++) {
+        ptrs[i] = &jobs[i];
+        jobs[i].size = sizeof jobs[i];
         jobs[i].string_to_sign = batch[i]->sts;
         jobs[i].len = batch[i]->len;
         jobs[i].hash = batch[i]->hash;
     }
-    awsv2_signer_sign_batch(q->signer, jobs, n, &err);
+    awsv2_signer_sign_batch(q->signer, ptrs, n, &err);
     for (size_t i = 0; i < n; i++) {
         struct hsmd_job *job = batch[i];
         job->code[0] = job->message[0] = '\0';
@@ -131,7 +134,7 @@ static void sign(hsmd_queue *q, struct hsmd_job **batch, size_t n)
 /* A job that asks the signer rather than signing: /keys or /healthz. */
 static void ask_signer(hsmd_queue *q, struct hsmd_job *job)
 {
-    awsv2_error err;
+    awsv2_error err = AWSV2_ERROR_INIT;
 
     awsv2_error_clear(&err);
     job->code[0] = job->message[0] = '\0';
@@ -205,7 +208,7 @@ awsv2_status hsmd_queue_new(hsmd_queue **out, awsv2_signer *signer, size_t capac
     hsmd_queue *q = calloc(1, sizeof *q);
 
     if (!q)
-        return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
+        return awsv2_error_set(err, AWSV2_E_NOMEM, NULL, "out of memory");
     q->signer = signer;
     q->capacity = capacity;
     pthread_mutex_init(&q->lock, NULL);
@@ -213,7 +216,7 @@ awsv2_status hsmd_queue_new(hsmd_queue **out, awsv2_signer *signer, size_t capac
     for (; q->n_workers < WORKERS; q->n_workers++)
         if (pthread_create(&q->workers[q->n_workers], NULL, worker, q) != 0) {
             hsmd_queue_free(q);
-            return awsv2__fail(err, AWSV2_E_NOMEM, "cannot start the signing threads");
+            return awsv2_error_set(err, AWSV2_E_NOMEM, NULL, "cannot start the signing threads");
         }
     *out = q;
     return AWSV2_OK;

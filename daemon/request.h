@@ -11,7 +11,6 @@
 #include "awsv2/signer.h"
 #include "metrics.h"
 #include "queue.h"
-#include "sts.h"
 
 /* The largest request the device accepts, hence the largest body. */
 #define HSMD_BODY_MAX 8192
@@ -31,7 +30,7 @@ struct hsmd_request {
     char body[HSMD_BODY_MAX];
     size_t len;
     bool too_long;       /* more than HSMD_BODY_MAX bytes came */
-    struct hsmd_sts sts; /* key id and action of a signing request, for the log */
+    awsv2_sts_info sts;  /* key id and action of a signing request, for the log */
     bool close;          /* reply with "Connection: close" (shutting down) */
     struct hsmd_job job; /* what the signer was asked, once submitted */
     bool submitted;      /* the request waits for (or got) job's result */

@@ -1,10 +1,51 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "hex.h"
-#include "outcome.h"
+#include "awsv2/util.h"
 #include "reply.h"
 #include "routes.h"
+
+/* What a failed signing request is answered. */
+struct hsmd_outcome {
+    unsigned http;    /* HTTP status */
+    const char *code; /* the device's code when it gave one, else the daemon's */
+};
+
+/* The device's refusals and what each says about the request. */
+static const struct hsmd_outcome refusals[] = {
+    {403, "unknown-awsaccesskey"},
+    {413, "message-too-long"},
+    {400, "invalid-command"},
+    {400, "awsaccesskeyid-not-found"},
+    {400, "invalid-awsaccesskeyid"},
+    {400, "unsupported-signaturemethod"},
+    /* The device works but cannot sign now. */
+    {503, "locked"},
+    {503, "storage-failure"},
+};
+
+/* How a signer's failure is answered: HTTP status and JSON error code
+ * (docs/daemon-api.md). st is not AWSV2_OK; code is err->code, maybe "". */
+static struct hsmd_outcome outcome_of(awsv2_status st, const char *code)
+{
+    switch (st) {
+    case AWSV2_E_REFUSED:
+        for (size_t i = 0; i < sizeof refusals / sizeof refusals[0]; i++)
+            if (strcmp(code, refusals[i].code) == 0)
+                return refusals[i];
+        return (struct hsmd_outcome){403, "refused"};
+    case AWSV2_E_INVALID:
+        return (struct hsmd_outcome){400, "invalid-command"};
+    case AWSV2_E_DEVICE:
+        return (struct hsmd_outcome){503, "device-unavailable"};
+    case AWSV2_E_PROTOCOL: /* a garbled reply: the device is not working right */
+        return (struct hsmd_outcome){503, "device-protocol-error"};
+    case AWSV2_E_TIMEOUT:
+        return (struct hsmd_outcome){504, "device-timeout"};
+    default:
+        return (struct hsmd_outcome){500, "internal-error"};
+    }
+}
 
 /* A finished job that failed, or one the queue had no room for. */
 static enum MHD_Result job_failed(struct hsmd_request *r)
@@ -12,7 +53,7 @@ static enum MHD_Result job_failed(struct hsmd_request *r)
     if (r->queue_full) /* or closed: the daemon is stopping */
         return hsmd_reply_error(r, MHD_HTTP_SERVICE_UNAVAILABLE,
                                 r->close ? "shutting-down" : "queue-full");
-    struct hsmd_outcome o = hsmd_outcome_of(r->job.status, r->job.code);
+    struct hsmd_outcome o = outcome_of(r->job.status, r->job.code);
     snprintf(r->detail, sizeof r->detail, "%s", r->job.message);
     return hsmd_reply_error(r, o.http, o.code);
 }
@@ -21,9 +62,10 @@ enum MHD_Result hsmd_route_sign(const struct hsmd_ctx *ctx, struct hsmd_request 
 {
     if (r->too_long)
         return hsmd_reply_error(r, 413 /* Content Too Large */, "message-too-long");
-    hsmd_sts_status st = hsmd_sts_parse(r->body, r->len, &r->sts);
-    if (st != HSMD_STS_OK)
-        return hsmd_reply_error(r, MHD_HTTP_BAD_REQUEST, hsmd_sts_code(st));
+    awsv2_error err = AWSV2_ERROR_INIT;
+    r->sts.size = sizeof r->sts;
+    if (awsv2_string_to_sign_inspect(r->body, r->len, &r->sts, &err))
+        return hsmd_reply_error(r, MHD_HTTP_BAD_REQUEST, err.code);
     r->job.kind = HSMD_JOB_SIGN;
     r->job.sts = r->body;
     r->job.len = r->len;
@@ -38,7 +80,7 @@ enum MHD_Result hsmd_route_sign_finish(const struct hsmd_ctx *ctx, struct hsmd_r
     (void)ctx;
     if (r->queue_full || r->job.status != AWSV2_OK)
         return job_failed(r);
-    awsv2__hex_encode(r->job.mac, r->job.mac_len, sig);
+    awsv2_hex_encode(r->job.mac, r->job.mac_len, sig);
     json_object *obj = json_object_new_object();
     if (obj) {
         json_object_object_add(obj, "success", json_object_new_boolean(1));

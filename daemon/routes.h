@@ -1,4 +1,4 @@
-/* The daemon's endpoints (DESIGN.md, "Signing daemon HTTP API"). A route's
+/* The daemon's endpoints (docs/daemon-api.md). A route's
  * handler runs once the request is authorised, with the right method and,
  * for POST /sign/aws, its whole body of at most HSMD_BODY_MAX bytes; it
  * replies at once or submits a job (hsmd_request_submit), and then its

@@ -7,7 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "awsv2/status.h"
 #include "reply.h"
 #include "routes.h"
 #include "server.h"
@@ -82,7 +82,7 @@ static struct hsmd_request *begin(hsmd_server *srv, struct MHD_Connection *conn,
     r->conn = conn;
     r->start = hsmd_now();
     r->route = HSMD_ROUTE_OTHER;
-    for (size_t i = 0; i < AWSV2__ARRAY_LEN(routes); i++)
+    for (size_t i = 0; i < (sizeof routes / sizeof routes[0]); i++)
         if (strcmp(url, routes[i].path) == 0)
             r->route = routes[i].route;
     printable(r->method, sizeof r->method, method);
@@ -147,7 +147,7 @@ static void on_body(struct hsmd_request *r, const char *data, size_t n)
 /* The whole request is in; or, once submitted, its job is done. */
 static enum MHD_Result on_complete(hsmd_server *srv, struct hsmd_request *r)
 {
-    for (size_t i = 0; i < AWSV2__ARRAY_LEN(routes); i++)
+    for (size_t i = 0; i < (sizeof routes / sizeof routes[0]); i++)
         if (routes[i].route == r->route)
             return (r->submitted ? routes[i].finish : routes[i].handle)(&srv->cfg->ctx, r);
     return MHD_NO; /* not reached: on_headers answered unknown paths */
@@ -225,7 +225,7 @@ awsv2_status hsmd_server_start(hsmd_server **out, const struct hsmd_server_confi
     hsmd_server *srv = calloc(1, sizeof *srv);
 
     if (!srv)
-        return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
+        return awsv2_error_set(err, AWSV2_E_NOMEM, NULL, "out of memory");
     srv->cfg = cfg;
     pthread_mutex_init(&srv->lock, NULL);
     pthread_cond_init(&srv->idle, NULL);
@@ -240,7 +240,7 @@ awsv2_status hsmd_server_start(hsmd_server **out, const struct hsmd_server_confi
         pthread_cond_destroy(&srv->idle);
         pthread_mutex_destroy(&srv->lock);
         free(srv);
-        return awsv2__fail(err, AWSV2_E_NETWORK, "cannot start the HTTP server: %s",
+        return awsv2_error_set(err, AWSV2_E_NETWORK, NULL, "cannot start the HTTP server: %s",
                            strerror(e));
     }
     *out = srv;

@@ -1,12 +1,10 @@
-#include <errno.h>
 #include <string.h>
 #include <strings.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
-#include "internal.h"
-#include "token_file.h"
+#include "awsv2/util.h"
 #include "token.h"
 
 static bool digest(const char *s, size_t n, unsigned char out[32])
@@ -17,18 +15,14 @@ static bool digest(const char *s, size_t n, unsigned char out[32])
 
 awsv2_status hsmd_token_load(struct hsmd_token *out, const char *path, awsv2_error *err)
 {
-    char buf[AWSV2__TOKEN_MAX + 2];
+    char buf[AWSV2_TOKEN_SIZE];
     size_t n;
-    awsv2_status st = awsv2__token_file_read(path, buf, &n);
+    awsv2_status st = awsv2_token_file_read(path, buf, sizeof buf, &n, err);
 
-    if (st == AWSV2_E_IO)
-        st = awsv2__fail(err, st, "token file %s: %s", path, strerror(errno));
-    else if (st != AWSV2_OK)
-        st = awsv2__fail(err, st, "token file %s: %s", path,
-                         n == 0 ? "no token on its first line" : "token too long");
-    else if (!digest(buf, n, out->digest))
-        st = awsv2__fail(err, AWSV2_E_NOMEM, "token file %s: cannot hash the token", path);
-    awsv2__wipe(buf, sizeof buf);
+    if (!st && !digest(buf, n, out->digest))
+        st = awsv2_error_set(err, AWSV2_E_NOMEM, NULL, "token file %s: cannot hash the token",
+                             path);
+    awsv2_wipe(buf, sizeof buf);
     return st;
 }
 

@@ -13,7 +13,7 @@ struct hsmd_token {
     unsigned char digest[32];
 };
 
-/* Reads the token of the file at path (src/token_file.h). An empty or
+/* Reads the token of the file at path (awsv2_token_file_read). An empty or
  * too long token or an unreadable file is an error naming path. */
 awsv2_status hsmd_token_load(struct hsmd_token *out, const char *path, awsv2_error *err);
 

@@ -3,10 +3,10 @@
 
 # The portable core, as the sketch, the emulator and the tests compile it.
 HSM_CORE_SOURCES = \
+	firmware/hsm/src/awsv2_sts.c firmware/hsm/src/awsv2_sts.h \
 	firmware/hsm/src/hsm_hmac.c firmware/hsm/src/hsm_hmac.h \
 	firmware/hsm/src/hsm_keystore.c firmware/hsm/src/hsm_keystore.h \
 	firmware/hsm/src/hsm_protocol.c firmware/hsm/src/hsm_protocol.h \
-	firmware/hsm/src/hsm_query.c firmware/hsm/src/hsm_query.h \
 	firmware/hsm/src/hsm_sha1.c firmware/hsm/src/hsm_sha1.h \
 	firmware/hsm/src/hsm_sha256.c firmware/hsm/src/hsm_sha256.h \
 	firmware/hsm/src/hsm_sha_md.c firmware/hsm/src/hsm_sha_md.h \
@@ -15,7 +15,7 @@ HSM_CORE_SOURCES = \
 HSM_CORE_CPPFLAGS = -I$(top_srcdir)/firmware/hsm/src
 
 bin_PROGRAMS += awsv2-due-emu
-awsv2_due_emu_CPPFLAGS = $(AM_CPPFLAGS) $(HSM_CORE_CPPFLAGS)
+awsv2_due_emu_CPPFLAGS = $(PUBLIC_CPPFLAGS) $(HSM_CORE_CPPFLAGS)
 awsv2_due_emu_SOURCES = $(HSM_CORE_SOURCES) \
 	firmware/emu/emu.h \
 	firmware/emu/emu_import.c firmware/emu/emu_import.h \
@@ -62,15 +62,15 @@ tests_firmware_test_emu_SOURCES = tests/firmware/test_emu.c \
 SKETCH_STUB = tests/firmware/arduino_stub
 SKETCH_FILES = firmware/hsm/hsm.ino $(SKETCH_STUB)/Arduino.h $(SKETCH_STUB)/sketch_check.cpp
 EXTRA_DIST += $(SKETCH_FILES) firmware/README.md
-check_SCRIPTS += tests/firmware/sketch_check
-TESTS += tests/firmware/sketch_check
-CLEANFILES += tests/firmware/sketch_check
+check_SCRIPTS += tests/firmware/test_sketch
+TESTS += tests/firmware/test_sketch
+CLEANFILES += tests/firmware/test_sketch
 clean-local: clean-sketch-check
 .PHONY: clean-sketch-check
 clean-sketch-check:
 	-rm -rf tests/firmware/sketch-obj
-tests/firmware/sketch_check: $(addprefix $(srcdir)/,$(SKETCH_FILES) $(HSM_CORE_SOURCES))
-	$(AM_V_GEN)set -e; obj=tests/firmware/sketch-obj; mkdir -p $$obj; \
+tests/firmware/test_sketch: $(addprefix $(srcdir)/,$(SKETCH_FILES) $(HSM_CORE_SOURCES))
+	$(AM_V_GEN)set -e; obj=tests/firmware/sketch-obj; rm -rf $$obj; mkdir -p $$obj; \
 	for f in $(filter %.c,$(HSM_CORE_SOURCES)); do \
 	  $(CC) -std=c11 $(CFLAGS) -Wall -Wextra -Werror -c $(srcdir)/$$f -o $$obj/`basename $$f .c`.o; \
 	done; \

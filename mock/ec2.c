@@ -4,8 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <json-c/json.h>
-#include <openssl/evp.h>
+#include "codec.h"
+#include "ec2_selection.h"
+#include "xml.h"
 
 #define EC2_XMLNS "http://ec2.amazonaws.com/doc/2016-11-15/"
 #define TOKEN_PREFIX "awsv2-mock-page:"
@@ -18,30 +19,30 @@ static void token_format(size_t offset, char out[TOKEN_MAX])
 {
     char text[TOKEN_TEXT_MAX];
     int n = snprintf(text, sizeof text, TOKEN_PREFIX "%zu", offset);
-    EVP_EncodeBlock((unsigned char *)out, (const unsigned char *)text, n);
+    mock_base64(text, (size_t)n, out);
 }
 
 static bool token_parse(mock_call *c, size_t *offset)
 {
-    const char *token = awsv2_params_get(c->params, "NextToken");
-    unsigned char text[96];
-    size_t len = token ? strlen(token) : 0;
+    const char *token = mock_call_param(c, "NextToken");
+    unsigned char *text = NULL;
+    size_t len;
     *offset = 0;
     if (token == NULL)
         return true;
-    int n = len % 4 == 0 && len / 4 * 3 < sizeof text
-                ? EVP_DecodeBlock(text, (const unsigned char *)token, (int)len)
-                : -1;
-    if (n > 0) {
-        text[n] = '\0';
-        char *end;
-        const char *digits = (const char *)text + sizeof TOKEN_PREFIX - 1;
-        if (strncmp((const char *)text, TOKEN_PREFIX, sizeof TOKEN_PREFIX - 1) == 0 &&
-            *digits >= '0' && *digits <= '9') {
+    if (strlen(token) <= 4 * TOKEN_TEXT_MAX / 3 && mock_unbase64(token, &text, &len)) {
+        text[len] = '\0';
+        char *end = NULL;
+        bool ok = len >= sizeof TOKEN_PREFIX &&
+                  strncmp((const char *)text, TOKEN_PREFIX, sizeof TOKEN_PREFIX - 1) == 0;
+        const char *digits = ok ? (const char *)text + sizeof TOKEN_PREFIX - 1 : "";
+        ok = ok && *digits >= '0' && *digits <= '9';
+        if (ok)
             *offset = strtoul(digits, &end, 10);
-            if (*end == '\0' && *offset <= c->srv->ec2.n)
-                return true;
-        }
+        ok = ok && *end == '\0' && *offset <= ec2_instances_count(mock_call_server(c)->ec2);
+        free(text);
+        if (ok)
+            return true;
     }
     mock_reply_error(c, 400, "InvalidParameterValue", "Invalid value '%s' for NextToken", token);
     return false;
@@ -53,54 +54,54 @@ static void optional_elem(FILE *f, const char *name, const char *text)
         mock_xml_elem(f, name, text);
 }
 
-static void write_tags(FILE *f, struct json_object *inst)
+static void write_tags(FILE *f, const ec2_instance *in)
 {
-    struct json_object *tags;
-    if (!json_object_object_get_ex(inst, "tags", &tags) || json_object_object_length(tags) == 0)
+    size_t n = ec2_instance_tag_count(in);
+    if (n == 0)
         return;
     fputs("<tagSet>", f);
-    json_object_object_foreach(tags, key, val)
-    {
+    for (size_t i = 0; i < n; i++) {
+        const char *key, *value;
+        ec2_instance_tag_at(in, i, &key, &value);
         fputs("<item>", f);
         mock_xml_elem(f, "key", key);
-        mock_xml_elem(f, "value", json_object_get_string(val));
+        mock_xml_elem(f, "value", value);
         fputs("</item>", f);
     }
     fputs("</tagSet>", f);
 }
 
-static void write_instance(FILE *f, const mock_instance *in)
+static void write_instance(FILE *f, const ec2_instance *o)
 {
-    struct json_object *o = in->instance;
-    const char *state = mock_json_str(o, "state");
+    const char *state = ec2_instance_get(o, "state");
     fputs("<item>", f);
-    mock_xml_elem(f, "instanceId", mock_json_str(o, "id"));
-    mock_xml_elem(f, "imageId", mock_json_str(o, "image_id"));
-    fprintf(f, "<instanceState><code>%d</code>", mock_state_code(state));
+    mock_xml_elem(f, "instanceId", ec2_instance_get(o, "id"));
+    mock_xml_elem(f, "imageId", ec2_instance_get(o, "image_id"));
+    fprintf(f, "<instanceState><code>%d</code>", ec2_instance_state_code(o));
     mock_xml_elem(f, "name", state);
     fputs("</instanceState>", f);
-    mock_xml_elem(f, "privateDnsName", mock_json_str(o, "private_dns"));
-    mock_xml_elem(f, "dnsName", mock_json_str(o, "public_dns"));
+    mock_xml_elem(f, "privateDnsName", ec2_instance_get(o, "private_dns"));
+    mock_xml_elem(f, "dnsName", ec2_instance_get(o, "public_dns"));
     fputs("<reason/>", f);
-    optional_elem(f, "keyName", mock_json_str(o, "key_name"));
-    fprintf(f, "<amiLaunchIndex>%zu</amiLaunchIndex><productCodes/>", in->launch_index);
-    mock_xml_elem(f, "instanceType", mock_json_str(o, "type"));
-    optional_elem(f, "launchTime", mock_json_str(o, "launch_time"));
+    optional_elem(f, "keyName", ec2_instance_get(o, "key_name"));
+    fprintf(f, "<amiLaunchIndex>%zu</amiLaunchIndex><productCodes/>", ec2_instance_launch_index(o));
+    mock_xml_elem(f, "instanceType", ec2_instance_get(o, "type"));
+    optional_elem(f, "launchTime", ec2_instance_get(o, "launch_time"));
     fputs("<placement>", f);
-    optional_elem(f, "availabilityZone", mock_json_str(o, "availability_zone"));
+    optional_elem(f, "availabilityZone", ec2_instance_get(o, "availability_zone"));
     fputs("<groupName/><tenancy>default</tenancy></placement>", f);
     fputs("<monitoring><state>disabled</state></monitoring>", f);
-    optional_elem(f, "privateIpAddress", mock_json_str(o, "private_ip"));
-    optional_elem(f, "ipAddress", mock_json_str(o, "public_ip"));
+    optional_elem(f, "privateIpAddress", ec2_instance_get(o, "private_ip"));
+    optional_elem(f, "ipAddress", ec2_instance_get(o, "public_ip"));
     write_tags(f, o);
     fputs("</item>", f);
 }
 
-static void open_reservation(FILE *f, struct json_object *res)
+static void open_reservation(FILE *f, const ec2_instance *in)
 {
-    const char *owner = mock_json_str(res, "owner_id");
+    const char *owner = ec2_instance_reservation_get(in, "owner_id");
     fputs("<item>", f);
-    mock_xml_elem(f, "reservationId", mock_json_str(res, "id"));
+    mock_xml_elem(f, "reservationId", ec2_instance_reservation_get(in, "id"));
     mock_xml_elem(f, "ownerId", owner ? owner : MOCK_ACCOUNT_ID);
     fputs("<groupSet/><instancesSet>", f);
 }
@@ -109,27 +110,28 @@ static void open_reservation(FILE *f, struct json_object *res)
  * reservation (a reservation cut by a page boundary appears on both). */
 static void write_page(mock_call *c, const ec2_selection *sel, size_t offset, size_t max)
 {
-    const mock_ec2_data *data = &c->srv->ec2;
+    const ec2_instances *set = mock_call_server(c)->ec2;
     FILE *f = mock_reply_begin(c, 200);
     if (f == NULL)
         return mock_reply_end(c, f);
     fputs("<DescribeInstancesResponse xmlns=\"" EC2_XMLNS "\">", f);
-    mock_xml_elem(f, "requestId", c->request_id);
+    mock_xml_elem(f, "requestId", mock_call_request_id(c));
     fputs("<reservationSet>", f);
-    struct json_object *open = NULL;
+    const ec2_instance *open = NULL; /* the first of the open reservation */
     size_t seen = 0;
-    for (size_t i = 0; i < data->n; i++) {
-        if (!ec2_selection_matches(sel, &data->v[i]) || seen++ < offset)
+    for (size_t i = 0; i < ec2_instances_count(set); i++) {
+        const ec2_instance *in = ec2_instances_at(set, i);
+        if (!ec2_selection_matches(sel, in) || seen++ < offset)
             continue;
         if (seen > offset + max)
             break;
-        if (open != data->v[i].reservation) {
+        if (open == NULL || !ec2_instance_same_reservation(open, in)) {
             if (open != NULL)
                 fputs("</instancesSet></item>", f);
-            open = data->v[i].reservation;
+            open = in;
             open_reservation(f, open);
         }
-        write_instance(f, &data->v[i]);
+        write_instance(f, in);
     }
     fputs(open ? "</instancesSet></item></reservationSet>" : "</reservationSet>", f);
     if (seen > offset + max) {
@@ -141,19 +143,19 @@ static void write_page(mock_call *c, const ec2_selection *sel, size_t offset, si
     mock_reply_end(c, f);
 }
 
-void mock_ec2_describe_instances(mock_call *c)
+void ec2_describe_instances(mock_call *c)
 {
-    ec2_selection sel;
+    ec2_selection *sel = ec2_selection_parse(c);
     long max;
     size_t offset;
-    bool ok = ec2_selection_parse(c, &sel) &&
-              mock_param_long(c, "MaxResults", 5, 1000, 0, &max) && token_parse(c, &offset);
-    if (ok && max != 0 && sel.nids > 0) {
+    bool ok = sel != NULL && mock_call_param_long(c, "MaxResults", 5, 1000, 0, &max) &&
+              token_parse(c, &offset);
+    if (ok && max != 0 && ec2_selection_has_ids(sel)) {
         mock_reply_error(c, 400, "InvalidParameterCombination",
                          "The parameter instancesSet cannot be used with the parameter maxResults");
         ok = false;
     }
     if (ok)
-        write_page(c, &sel, offset, max != 0 ? (size_t)max : (size_t)-1 / 2);
-    ec2_selection_free(&sel);
+        write_page(c, sel, offset, max != 0 ? (size_t)max : (size_t)-1 / 2);
+    ec2_selection_free(sel);
 }

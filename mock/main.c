@@ -1,8 +1,6 @@
 /* awsv2-mock: command line, startup and shutdown. */
 #include "config.h"
 
-#include "mock.h"
-
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
@@ -14,11 +12,15 @@
 
 #include <microhttpd.h>
 
+#include "server.h"
+
 typedef struct options {
     unsigned long port;
     const char *bind;
     const char *credentials;
     const char *instances;
+    unsigned long fail_503;
+    unsigned long fail_throttle;
 } options;
 
 static void usage(FILE *f)
@@ -72,8 +74,8 @@ static int parse_args(int argc, char **argv, options *o, mock_server *srv)
         case 'b': o->bind = optarg; break;
         case 'c': o->credentials = optarg; break;
         case 'i': o->instances = optarg; break;
-        case '5': ok = number(optarg, ULONG_MAX, &srv->fail_503); break;
-        case 't': ok = number(optarg, ULONG_MAX, &srv->fail_throttle); break;
+        case '5': ok = number(optarg, ULONG_MAX, &o->fail_503); break;
+        case 't': ok = number(optarg, ULONG_MAX, &o->fail_throttle); break;
         case 'm': srv->wrong_md5 = true; break;
         case 'v': srv->verbose = true; break;
         case 'h': usage(stdout); return 0;
@@ -118,18 +120,18 @@ static bool loopback_addr(const char *text, unsigned long port, struct sockaddr_
 
 static bool load(mock_server *srv, const options *o)
 {
-    if (!mock_keys_load(&srv->keys, o->credentials))
+    if ((srv->keys = mock_keys_load(o->credentials)) == NULL ||
+        (srv->ec2 = ec2_instances_load(o->instances)) == NULL)
         return false;
-    if (!mock_ec2_data_load(&srv->ec2, o->instances))
-        return false;
-    srv->sqs = mock_sqs_new();
-    if (srv->sqs == NULL)
+    srv->sqs = sqs_store_new();
+    srv->faults = mock_faults_new(o->fail_503, o->fail_throttle);
+    if (srv->sqs == NULL || srv->faults == NULL)
         fputs("awsv2-mock: out of memory\n", stderr);
-    return srv->sqs != NULL;
+    return srv->sqs != NULL && srv->faults != NULL;
 }
 
 /* Serves until SIGINT or SIGTERM (blocked in every thread, taken here). */
-static int serve(mock_server *srv, const struct sockaddr *addr)
+static int serve(const mock_server *srv, const struct sockaddr *addr)
 {
     sigset_t set;
     int sig;
@@ -145,7 +147,7 @@ static int serve(mock_server *srv, const struct sockaddr *addr)
     printf("%s\n", url);
     fflush(stdout);
     sigwait(&set, &sig);
-    mock_sqs_shutdown(srv->sqs);
+    sqs_store_shutdown(srv->sqs);
     MHD_stop_daemon(d);
     return 0;
 }
@@ -153,9 +155,8 @@ static int serve(mock_server *srv, const struct sockaddr *addr)
 int main(int argc, char **argv)
 {
     options o = { .port = 0, .bind = "127.0.0.1" };
-    mock_server srv = { .ctl_count = 0 };
+    mock_server srv = { .verbose = false };
     struct sockaddr_storage addr;
-    pthread_mutex_init(&srv.fail_lock, NULL);
     int status = parse_args(argc, argv, &o, &srv);
     if (status < 0 && !loopback_addr(o.bind, o.port, &addr)) {
         fprintf(stderr, "awsv2-mock: --bind %s is not a loopback address\n", o.bind);
@@ -163,9 +164,9 @@ int main(int argc, char **argv)
     }
     if (status < 0)
         status = load(&srv, &o) ? serve(&srv, (struct sockaddr *)&addr) : 2;
-    mock_sqs_free(srv.sqs);
-    mock_ec2_data_free(&srv.ec2);
-    mock_keys_free(&srv.keys);
-    pthread_mutex_destroy(&srv.fail_lock);
+    mock_faults_free(srv.faults);
+    sqs_store_free(srv.sqs);
+    ec2_instances_free(srv.ec2);
+    mock_keys_free(srv.keys);
     return status;
 }

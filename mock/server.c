@@ -1,6 +1,5 @@
-/* The HTTP side (libmicrohttpd): one thread per connection, so a
- * ReceiveMessage long poll blocks only its own client. */
-#include "mock.h"
+/* See server.h: the HTTP side. */
+#include "server.h"
 
 #include <errno.h>
 #include <netinet/in.h>
@@ -9,6 +8,12 @@
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
+
+#include "call.h"
+#include "handle.h"
+
+/* The largest form body accepted (a 256 KiB message percent-encoded fits). */
+#define BODY_MAX ((size_t)1 << 20)
 
 /* Per request: the raw URI (MHD hands the handler a decoded path and
  * loosely decoded arguments; SigV2 needs the bytes as sent) and the body. */
@@ -70,24 +75,33 @@ static const char *header(struct MHD_Connection *conn, const char *name)
     return MHD_lookup_connection_value(conn, MHD_HEADER_KIND, name);
 }
 
-/* Answers an error before the request could be handled (body too large). */
-static enum MHD_Result send_error(mock_server *srv, struct MHD_Connection *conn, conn_req *r,
-                                  const char *method, unsigned status, const char *code,
-                                  const char *message)
+/* Sends the call's reply and frees the call; an empty 500 when there is no
+ * call (out of memory). */
+static enum MHD_Result send_call(struct MHD_Connection *conn, mock_call *c)
 {
-    mock_call c;
-    r->uri[strcspn(r->uri, "?")] = '\0';
-    mock_call_init(&c, srv, method, "", r->uri);
-    mock_reply_error(&c, status, code, "%s", message);
-    enum MHD_Result ret = send_reply(conn, c.reply.status, c.reply.body, c.reply.len, c.request_id);
-    c.reply.body = NULL;
-    mock_call_free(&c);
-    r->answered = true;
+    size_t len = 0;
+    char *body = c ? mock_call_take_body(c, &len) : NULL;
+    enum MHD_Result ret = send_reply(conn, c ? mock_call_status(c) : 500, body, len,
+                                     c ? mock_call_request_id(c) : NULL);
+    mock_call_free(c);
     return ret;
 }
 
+/* Answers an error before the request could be handled (body too large). */
+static enum MHD_Result send_error(const mock_server *srv, struct MHD_Connection *conn,
+                                  conn_req *r, const char *method, unsigned status,
+                                  const char *code, const char *message)
+{
+    r->uri[strcspn(r->uri, "?")] = '\0';
+    mock_call *c = mock_call_new(srv, method, "", r->uri);
+    if (c != NULL)
+        mock_reply_error(c, status, code, "%s", message);
+    r->answered = true;
+    return send_call(conn, c);
+}
+
 /* POST <base>_mock/fail?status=503&count=N: the next N requests fail. */
-static enum MHD_Result control(mock_server *srv, struct MHD_Connection *conn, const char *method)
+static enum MHD_Result control(const mock_server *srv, struct MHD_Connection *conn, const char *method)
 {
     const char *status = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "status");
     const char *count = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "count");
@@ -95,23 +109,20 @@ static enum MHD_Result control(mock_server *srv, struct MHD_Connection *conn, co
     unsigned long n = count ? strtoul(count, &end, 10) : 0;
     bool ok = strcmp(method, "POST") == 0 && status && count && *count && *end == '\0' &&
               (strcmp(status, "503") == 0 || strcmp(status, "500") == 0);
-    if (ok) {
-        pthread_mutex_lock(&srv->fail_lock);
-        srv->ctl_status = (unsigned)atoi(status);
-        srv->ctl_count = n;
-        pthread_mutex_unlock(&srv->fail_lock);
-    }
+    if (ok)
+        mock_faults_order(srv->faults, (unsigned)atoi(status), n);
     return send_reply(conn, ok ? MHD_HTTP_NO_CONTENT : MHD_HTTP_BAD_REQUEST, NULL, 0, NULL);
 }
 
 static void log_request(const mock_call *c)
 {
-    fprintf(stderr, "awsv2-mock: %s %s %s -> %u\n", c->method, c->path,
-            c->action ? c->action : "-", c->reply.status);
+    const char *action = mock_call_action(c);
+    fprintf(stderr, "awsv2-mock: %s %s %s -> %u\n", mock_call_method(c), mock_call_path(c),
+            action ? action : "-", mock_call_status(c));
 }
 
 /* The whole request is in: answer it. */
-static enum MHD_Result answer(mock_server *srv, struct MHD_Connection *conn, conn_req *r,
+static enum MHD_Result answer(const mock_server *srv, struct MHD_Connection *conn, conn_req *r,
                               const char *method)
 {
     char *query = strchr(r->uri, '?');
@@ -120,25 +131,23 @@ static enum MHD_Result answer(mock_server *srv, struct MHD_Connection *conn, con
     if (strcmp(r->uri, "/_mock/fail") == 0)
         return control(srv, conn, method);
     const char *host = header(conn, MHD_HTTP_HEADER_HOST);
-    mock_call c;
-    mock_call_init(&c, srv, method, host ? host : "", r->uri);
+    mock_call *c = mock_call_new(srv, method, host ? host : "", r->uri);
+    if (c == NULL)
+        return send_call(conn, c);
     if (host == NULL)
-        mock_reply_error(&c, 400, "MissingParameter", "The request must have a Host header");
+        mock_reply_error(c, 400, "MissingParameter", "The request must have a Host header");
     else
-        mock_handle(&c, query, header(conn, MHD_HTTP_HEADER_CONTENT_TYPE), r->body, r->len);
+        mock_handle(c, query, header(conn, MHD_HTTP_HEADER_CONTENT_TYPE), r->body, r->len);
     if (srv->verbose)
-        log_request(&c);
-    enum MHD_Result ret = send_reply(conn, c.reply.status, c.reply.body, c.reply.len, c.request_id);
-    c.reply.body = NULL;
-    mock_call_free(&c);
-    return ret;
+        log_request(c);
+    return send_call(conn, c);
 }
 
-/* Appends upload data; false when the body grows past MOCK_BODY_MAX (or
+/* Appends upload data; false when the body grows past BODY_MAX (or
  * memory runs out, which the client hears as the same). */
 static bool take_upload(conn_req *r, const char *data, size_t n)
 {
-    if (n > MOCK_BODY_MAX - r->len)
+    if (n > BODY_MAX - r->len)
         return false;
     if (r->len + n + 1 > r->cap) {
         size_t cap = r->cap ? 2 * r->cap : 16384;
@@ -162,7 +171,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                                   void **req_cls)
 {
     (void)url, (void)version;
-    mock_server *srv = cls;
+    const mock_server *srv = cls;
     conn_req *r = *req_cls;
     if (r == NULL)
         return MHD_NO; /* out of memory in on_uri: drop the connection */
@@ -176,7 +185,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             return send_error(srv, conn, r, method, 405, "InvalidAction",
                               "Only GET and POST are supported.");
         const char *length = header(conn, MHD_HTTP_HEADER_CONTENT_LENGTH);
-        if (length != NULL && strtoull(length, NULL, 10) > MOCK_BODY_MAX)
+        if (length != NULL && strtoull(length, NULL, 10) > BODY_MAX)
             return send_error(srv, conn, r, method, MHD_HTTP_CONTENT_TOO_LARGE,
                               "RequestEntityTooLarge", "The request body is larger than 1 MiB.");
         return MHD_YES;
@@ -194,7 +203,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     return answer(srv, conn, r, method);
 }
 
-struct MHD_Daemon *mock_http_start(mock_server *srv, const struct sockaddr *addr, char *url,
+struct MHD_Daemon *mock_http_start(const mock_server *srv, const struct sockaddr *addr, char *url,
                                    size_t url_cap)
 {
     unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD;
@@ -203,7 +212,7 @@ struct MHD_Daemon *mock_http_start(mock_server *srv, const struct sockaddr *addr
     if (srv->verbose)
         flags |= MHD_USE_ERROR_LOG;
     struct MHD_Daemon *d = MHD_start_daemon(
-        flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, addr,
+        flags, 0, NULL, NULL, on_request, (void *)srv, MHD_OPTION_SOCK_ADDR, addr,
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
         NULL, MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_CONNECTION_LIMIT, 512u,
         MHD_OPTION_END);

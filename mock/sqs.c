@@ -1,12 +1,16 @@
-/* SQS actions on the query API (2012-11-05). */
+/* SQS's actions but ReceiveMessage (sqs_receive.c). */
 #include "sqs.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
+#include "codec.h"
+#include "sqs_attrs.h"
+#include "sqs_store.h"
+#include "xml.h"
 
-#include "hex.h"
+/* SQS's limit on a message, body and attributes together. */
+#define SQS_MESSAGE_MAX 262144
 
 #define QUEUE_PREFIX "/" MOCK_ACCOUNT_ID "/"
 
@@ -27,7 +31,7 @@ static bool valid_queue_name(const char *s)
 /* QueueName, checked; NULL after replying. */
 static const char *queue_name_param(mock_call *c)
 {
-    const char *name = awsv2_params_get(c->params, "QueueName");
+    const char *name = mock_call_param(c, "QueueName");
     if (name == NULL)
         mock_reply_error(c, 400, "MissingParameter",
                          "The request must contain the parameter QueueName.");
@@ -40,10 +44,11 @@ static const char *queue_name_param(mock_call *c)
     return NULL;
 }
 
-const char *mock_sqs_queue_of(mock_call *c)
+const char *sqs_queue_of(mock_call *c)
 {
-    const char *url = awsv2_params_get(c->params, "QueueUrl");
-    const char *at = strncmp(c->path, QUEUE_PREFIX, strlen(QUEUE_PREFIX)) == 0 ? c->path : NULL;
+    const char *url = mock_call_param(c, "QueueUrl");
+    const char *path = mock_call_path(c);
+    const char *at = strncmp(path, QUEUE_PREFIX, strlen(QUEUE_PREFIX)) == 0 ? path : NULL;
     if (at == NULL && url != NULL)
         at = strstr(url, QUEUE_PREFIX);
     if (at == NULL) {
@@ -52,7 +57,7 @@ const char *mock_sqs_queue_of(mock_call *c)
         return NULL;
     }
     at += strlen(QUEUE_PREFIX);
-    if (!valid_queue_name(at) || !sqs_queue_exists(c->srv->sqs, at)) {
+    if (!valid_queue_name(at) || !sqs_store_has_queue(mock_call_server(c)->sqs, at)) {
         reply_no_queue(c);
         return NULL;
     }
@@ -63,38 +68,31 @@ const char *mock_sqs_queue_of(mock_call *c)
 static void reply_queue_url(mock_call *c, const char *name)
 {
     char url[512];
-    snprintf(url, sizeof url, "http://%s" QUEUE_PREFIX "%s", c->host, name);
-    FILE *f = mock_sqs_begin(c, true);
+    snprintf(url, sizeof url, "http://%s" QUEUE_PREFIX "%s", mock_call_host(c), name);
+    FILE *f = mock_reply_sqs_begin(c, true);
     if (f != NULL)
         mock_xml_elem(f, "QueueUrl", url);
-    mock_sqs_end(c, f, true);
+    mock_reply_sqs_end(c, f, true);
 }
 
-void mock_sqs_create_queue(mock_call *c)
+void sqs_create_queue(mock_call *c)
 {
     const char *name = queue_name_param(c);
     if (name == NULL)
         return;
-    if (!sqs_queue_create(c->srv->sqs, name))
+    if (!sqs_store_create_queue(mock_call_server(c)->sqs, name))
         mock_reply_error(c, 500, "InternalError", "out of memory");
     else
         reply_queue_url(c, name);
 }
 
-void mock_sqs_get_queue_url(mock_call *c)
+void sqs_get_queue_url(mock_call *c)
 {
     const char *name = queue_name_param(c);
-    if (name != NULL && !sqs_queue_exists(c->srv->sqs, name))
+    if (name != NULL && !sqs_store_has_queue(mock_call_server(c)->sqs, name))
         reply_no_queue(c);
     else if (name != NULL)
         reply_queue_url(c, name);
-}
-
-void sqs_md5_hex(const void *data, size_t len, char hex[33])
-{
-    unsigned char digest[16];
-    EVP_Digest(data, len, digest, NULL, EVP_md5(), NULL);
-    awsv2__hex_encode(digest, sizeof digest, hex);
 }
 
 /* --wrong-md5: still hex, never the right value. */
@@ -103,94 +101,69 @@ static void spoil(char hex[33])
     hex[0] = hex[0] == '0' ? '1' : '0';
 }
 
-/* A new message from the call's parameters; NULL after replying. */
-static sqs_message *message_from(mock_call *c)
+/* The message body and attributes of a SendMessage, checked; false after
+ * replying. */
+static bool read_message(mock_call *c, const char **body, sqs_attrs **attrs, long *delay)
 {
-    const char *body = awsv2_params_get(c->params, "MessageBody");
-    long delay;
-    size_t attrs_size;
-    if (body == NULL || *body == '\0') {
+    *attrs = NULL;
+    *body = mock_call_param(c, "MessageBody");
+    if (*body == NULL || **body == '\0') {
         mock_reply_error(c, 400, "MissingParameter",
                          "The request must contain the parameter MessageBody.");
-        return NULL;
+        return false;
     }
-    if (!mock_valid_text(body, strlen(body))) {
+    if (!mock_valid_text(*body, strlen(*body))) {
         mock_reply_error(c, 400, "InvalidMessageContents",
                          "Invalid binary character in the message body.");
-        return NULL;
+        return false;
     }
-    if (!mock_param_long(c, "DelaySeconds", 0, 900, 0, &delay))
-        return NULL;
-    sqs_message *m = calloc(1, sizeof *m);
-    bool ok = m != NULL && sqs_attrs_parse(c, &m->attrs, &attrs_size);
-    if (ok && strlen(body) + attrs_size > SQS_MESSAGE_MAX) {
+    if (!mock_call_param_long(c, "DelaySeconds", 0, 900, 0, delay) ||
+        (*attrs = sqs_attrs_parse(c)) == NULL)
+        return false;
+    if (strlen(*body) + sqs_attrs_size(*attrs) > SQS_MESSAGE_MAX) {
         mock_reply_error(c, 400, "InvalidParameterValue",
                          "One or more parameters are invalid. Reason: Message must be shorter "
                          "than %d bytes.", SQS_MESSAGE_MAX);
-        ok = false;
-    } else if (ok) {
-        m->body = strdup(body);
-        m->sender = strdup(awsv2_params_get(c->params, "AWSAccessKeyId"));
-        if (m->body == NULL || m->sender == NULL) {
-            mock_reply_error(c, 500, "InternalError", "out of memory");
-            ok = false;
-        }
-    } else if (m == NULL) {
-        mock_reply_error(c, 500, "InternalError", "out of memory");
+        sqs_attrs_free(*attrs);
+        return false;
     }
-    if (!ok) {
-        sqs_message_free(m);
-        return NULL;
-    }
-    mock_uuid(m->id);
-    m->sent_ms = sqs_epoch_ms();
-    m->visible_at = sqs_mono_ms() + delay * 1000;
-    return m;
+    return true;
 }
 
-static void attrs_md5(const sqs_attrs *attrs, char hex[33])
+void sqs_send_message(mock_call *c)
 {
-    const sqs_attr *v[SQS_ATTRS_MAX];
-    for (size_t i = 0; i < attrs->n; i++)
-        v[i] = &attrs->v[i];
-    sqs_attrs_md5(v, attrs->n, hex);
-}
-
-void mock_sqs_send_message(mock_call *c)
-{
-    const char *queue = mock_sqs_queue_of(c);
-    sqs_message *m = queue ? message_from(c) : NULL;
-    char body_md5[33], attrs_hex[33] = "", id[37];
-    if (m == NULL)
+    const char *queue = sqs_queue_of(c), *body;
+    sqs_attrs *attrs;
+    long delay;
+    char body_md5[33], attrs_md5[33], id[37];
+    if (queue == NULL || !read_message(c, &body, &attrs, &delay))
         return;
-    sqs_md5_hex(m->body, strlen(m->body), body_md5);
-    if (m->attrs.n > 0)
-        attrs_md5(&m->attrs, attrs_hex);
-    memcpy(id, m->id, sizeof id);
-    if (!sqs_send(c->srv->sqs, queue, m)) {
-        sqs_message_free(m);
+    mock_md5_hex(body, strlen(body), body_md5);
+    sqs_attrs_md5(attrs, attrs_md5);
+    if (!sqs_store_send(mock_call_server(c)->sqs, queue, body,
+                        mock_call_param(c, "AWSAccessKeyId"), attrs, delay, id)) {
         reply_no_queue(c); /* deleted meanwhile, or out of memory */
         return;
     }
-    if (c->srv->wrong_md5) {
+    if (mock_call_server(c)->wrong_md5) {
         spoil(body_md5);
-        if (*attrs_hex)
-            spoil(attrs_hex);
+        if (*attrs_md5)
+            spoil(attrs_md5);
     }
-    FILE *f = mock_sqs_begin(c, true);
+    FILE *f = mock_reply_sqs_begin(c, true);
     if (f != NULL) {
         mock_xml_elem(f, "MD5OfMessageBody", body_md5);
-        if (*attrs_hex)
-            mock_xml_elem(f, "MD5OfMessageAttributes", attrs_hex);
+        if (*attrs_md5)
+            mock_xml_elem(f, "MD5OfMessageAttributes", attrs_md5);
         mock_xml_elem(f, "MessageId", id);
     }
-    mock_sqs_end(c, f, true);
+    mock_reply_sqs_end(c, f, true);
 }
 
-void mock_sqs_delete_message(mock_call *c)
+void sqs_delete_message(mock_call *c)
 {
-    const char *queue = mock_sqs_queue_of(c);
-    const char *handle = queue ? awsv2_params_get(c->params, "ReceiptHandle") : NULL;
+    const char *queue = sqs_queue_of(c);
+    const char *handle = queue ? mock_call_param(c, "ReceiptHandle") : NULL;
     if (queue == NULL)
         return;
     if (handle == NULL) {
@@ -203,10 +176,10 @@ void mock_sqs_delete_message(mock_call *c)
                          "The input receipt handle \"%s\" is not a valid receipt handle.", handle);
         return;
     }
-    if (!sqs_delete(c->srv->sqs, queue, handle)) {
+    if (!sqs_store_delete(mock_call_server(c)->sqs, queue, handle)) {
         reply_no_queue(c);
         return;
     }
-    FILE *f = mock_sqs_begin(c, false);
-    mock_sqs_end(c, f, false);
+    FILE *f = mock_reply_sqs_begin(c, false);
+    mock_reply_sqs_end(c, f, false);
 }

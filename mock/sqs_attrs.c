@@ -1,13 +1,28 @@
-/* SQS message attributes: MessageAttribute.N.Name / .Value.DataType /
- * .Value.StringValue / .Value.BinaryValue, and AWS's MD5 of them. */
-#include "sqs.h"
+/* See sqs_attrs.h. */
+#include "sqs_attrs.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include <openssl/evp.h>
 
-#include "hex.h"
+#include "call.h"
+#include "codec.h"
+#include "xml.h"
+
+/* One attribute; value holds the String/Number text or the decoded Binary
+ * bytes. */
+typedef struct sqs_attr {
+    char *name;
+    char *type;
+    unsigned char *value;
+    size_t len;
+} sqs_attr;
+
+struct sqs_attrs {
+    sqs_attr v[SQS_ATTRS_MAX];
+    size_t n;
+};
 
 /* One MessageAttribute.N as sent (borrowed strings). */
 typedef struct raw_attr {
@@ -65,23 +80,6 @@ static int transport(const char *type)
     return 0;
 }
 
-/* Base64 to bytes; false when text is not base64. */
-static bool base64_decode(const char *text, unsigned char **out, size_t *len)
-{
-    size_t n = strlen(text);
-    if (n == 0 || n % 4 != 0 || (*out = malloc(n / 4 * 3 + 1)) == NULL)
-        return false;
-    int got = EVP_DecodeBlock(*out, (const unsigned char *)text, (int)n);
-    if (got < 0) {
-        free(*out);
-        *out = NULL;
-        return false;
-    }
-    /* EVP_DecodeBlock counts the bytes of '=' padding as zeros. */
-    *len = (size_t)got - (text[n - 1] == '=') - (text[n - 2] == '=');
-    return true;
-}
-
 /* Checks one attribute and copies it into a. */
 static bool convert(mock_call *c, const raw_attr *r, sqs_attr *a)
 {
@@ -98,7 +96,7 @@ static bool convert(mock_call *c, const raw_attr *r, sqs_attr *a)
         why = "contains invalid characters";
     if (why == NULL) {
         *a = (sqs_attr){ strdup(r->name), strdup(r->type), NULL, 0 };
-        if (kind == 2 && !base64_decode(value, &a->value, &a->len))
+        if (kind == 2 && !mock_unbase64(value, &a->value, &a->len))
             why = "has a BinaryValue that is not base64";
         else if (kind == 1 && (a->value = (unsigned char *)strdup(value)) != NULL)
             a->len = strlen(value);
@@ -132,9 +130,10 @@ static bool check_unique(mock_call *c, const sqs_attrs *out)
  * SQS allows, so that an 11th is seen and refused). */
 static bool collect_all(mock_call *c, raw_attr *raw, size_t *count)
 {
-    for (size_t i = 0; i < awsv2_params_count(c->params); i++) {
+    const mock_params *params = mock_call_params(c);
+    for (size_t i = 0; i < mock_params_count(params); i++) {
         const char *name, *value;
-        awsv2_params_at(c->params, i, &name, &value);
+        mock_params_at(params, i, &name, &value);
         if (strncmp(name, "MessageAttribute.", 17) != 0)
             continue;
         if (!collect(raw, count, name, value)) {
@@ -152,40 +151,50 @@ static bool collect_all(mock_call *c, raw_attr *raw, size_t *count)
     return true;
 }
 
-bool sqs_attrs_parse(mock_call *c, sqs_attrs *out, size_t *size)
+sqs_attrs *sqs_attrs_parse(mock_call *c)
 {
     raw_attr raw[SQS_ATTRS_MAX + 1];
     size_t count = 0;
-    memset(out, 0, sizeof *out);
-    *size = 0;
-    if (!collect_all(c, raw, &count))
-        return false;
-    if (count == 0)
-        return true;
-    if ((out->v = calloc(count, sizeof *out->v)) == NULL) {
+    sqs_attrs *out = calloc(1, sizeof *out);
+    if (out == NULL) {
         mock_reply_error(c, 500, "InternalError", "out of memory");
-        return false;
+        return NULL;
     }
-    for (size_t i = 0; i < count; i++) {
-        bool ok = convert(c, &raw[i], &out->v[out->n]);
+    bool ok = collect_all(c, raw, &count);
+    for (size_t i = 0; ok && i < count; i++) {
+        ok = convert(c, &raw[i], &out->v[out->n]);
         out->n++; /* a half-converted slot is freed by sqs_attrs_free */
-        if (!ok)
-            return false;
-        *size += strlen(raw[i].name) + strlen(raw[i].type) + out->v[i].len;
     }
-    return check_unique(c, out);
+    if (!ok || !check_unique(c, out)) {
+        sqs_attrs_free(out);
+        return NULL;
+    }
+    return out;
 }
 
 void sqs_attrs_free(sqs_attrs *attrs)
 {
+    if (attrs == NULL)
+        return;
     for (size_t i = 0; i < attrs->n; i++) {
         free(attrs->v[i].name);
         free(attrs->v[i].type);
         free(attrs->v[i].value);
     }
-    free(attrs->v);
-    attrs->v = NULL;
-    attrs->n = 0;
+    free(attrs);
+}
+
+size_t sqs_attrs_count(const sqs_attrs *attrs)
+{
+    return attrs->n;
+}
+
+size_t sqs_attrs_size(const sqs_attrs *attrs)
+{
+    size_t size = 0;
+    for (size_t i = 0; i < attrs->n; i++)
+        size += strlen(attrs->v[i].name) + strlen(attrs->v[i].type) + attrs->v[i].len;
+    return size;
 }
 
 static int by_name(const void *a, const void *b)
@@ -201,7 +210,8 @@ static void put_field(EVP_MD_CTX *md, const void *data, size_t len)
     EVP_DigestUpdate(md, data, len);
 }
 
-void sqs_attrs_md5(const sqs_attr *const *v, size_t n, char hex[33])
+/* AWS's MD5OfMessageAttributes of n attributes, in any order. */
+static void md5_of(const sqs_attr *const *v, size_t n, char hex[33])
 {
     const sqs_attr *sorted[SQS_ATTRS_MAX];
     unsigned char digest[16];
@@ -221,6 +231,65 @@ void sqs_attrs_md5(const sqs_attr *const *v, size_t n, char hex[33])
         put_field(md, sorted[i]->value, sorted[i]->len);
     }
     if (EVP_DigestFinal_ex(md, digest, NULL))
-        awsv2__hex_encode(digest, sizeof digest, hex);
+        mock_hex(digest, sizeof digest, hex);
     EVP_MD_CTX_free(md);
+}
+
+void sqs_attrs_md5(const sqs_attrs *attrs, char hex[33])
+{
+    const sqs_attr *v[SQS_ATTRS_MAX];
+    hex[0] = '\0';
+    if (attrs->n == 0)
+        return;
+    for (size_t i = 0; i < attrs->n; i++)
+        v[i] = &attrs->v[i];
+    md5_of(v, attrs->n, hex);
+}
+
+/* Base64 of n bytes, written in pieces (whole 3-byte groups but the last). */
+static void write_base64(FILE *f, const unsigned char *p, size_t n)
+{
+    char out[4 * 255 / 3 + 1];
+    while (n > 0) {
+        size_t chunk = n < 255 ? n : 255;
+        fwrite(out, 1, mock_base64(p, chunk, out), f);
+        p += chunk;
+        n -= chunk;
+    }
+}
+
+static void write_attr(FILE *f, const sqs_attr *a)
+{
+    fputs("<MessageAttribute>", f);
+    mock_xml_elem(f, "Name", a->name);
+    fputs("<Value>", f);
+    if (strncmp(a->type, "Binary", 6) == 0) {
+        fputs("<BinaryValue>", f);
+        write_base64(f, a->value, a->len);
+        fputs("</BinaryValue>", f);
+    } else {
+        fputs("<StringValue>", f);
+        mock_xml_text(f, (const char *)a->value, a->len);
+        fputs("</StringValue>", f);
+    }
+    mock_xml_elem(f, "DataType", a->type);
+    fputs("</Value></MessageAttribute>", f);
+}
+
+/* AWS's MD5 covers exactly the attributes it returns. */
+void sqs_attrs_write(const sqs_attrs *attrs, FILE *f,
+                     bool (*wanted)(const void *ctx, const char *name), const void *ctx)
+{
+    const sqs_attr *sel[SQS_ATTRS_MAX];
+    size_t n = 0;
+    char hex[33];
+    for (size_t i = 0; i < attrs->n; i++)
+        if (wanted(ctx, attrs->v[i].name))
+            sel[n++] = &attrs->v[i];
+    if (n == 0)
+        return;
+    md5_of(sel, n, hex);
+    mock_xml_elem(f, "MD5OfMessageAttributes", hex);
+    for (size_t i = 0; i < n; i++)
+        write_attr(f, sel[i]);
 }

@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
+#include "codec.h"
+#include "sqs_store.h"
+#include "xml.h"
 
 /* A list of names a request asked for. */
 typedef struct names {
@@ -28,8 +30,9 @@ static bool has_prefix(const char *s, const char *prefix)
 }
 
 /* "All" and ".*" select everything, "prefix.*" a prefix, else exact. */
-static bool wanted(const names *list, const char *name)
+static bool wanted(const void *ctx, const char *name)
 {
+    const names *list = ctx;
     for (size_t i = 0; i < list->n; i++) {
         const char *p = list->v[i];
         size_t len = strlen(p);
@@ -46,13 +49,13 @@ static void write_system(receive_ctx *rc, const sqs_message *m)
         const char *name;
         int64_t value;
     } numeric[] = {
-        { "ApproximateFirstReceiveTimestamp", m->first_receive_ms },
-        { "ApproximateReceiveCount", (int64_t)m->receives },
-        { "SentTimestamp", m->sent_ms },
+        { "ApproximateFirstReceiveTimestamp", sqs_message_first_receive_ms(m) },
+        { "ApproximateReceiveCount", (int64_t)sqs_message_receives(m) },
+        { "SentTimestamp", sqs_message_sent_ms(m) },
     };
     if (wanted(&rc->system, "SenderId")) {
         fputs("<Attribute><Name>SenderId</Name>", rc->f);
-        mock_xml_elem(rc->f, "Value", m->sender);
+        mock_xml_elem(rc->f, "Value", sqs_message_sender(m));
         fputs("</Attribute>", rc->f);
     }
     for (size_t i = 0; i < sizeof numeric / sizeof numeric[0]; i++)
@@ -61,105 +64,59 @@ static void write_system(receive_ctx *rc, const sqs_message *m)
                     numeric[i].name, numeric[i].value);
 }
 
-/* Base64 of n bytes, written in pieces (whole 3-byte groups but the last). */
-static void write_base64(FILE *f, const unsigned char *p, size_t n)
-{
-    unsigned char out[4 * 256 / 3 + 4];
-    while (n > 0) {
-        size_t chunk = n < 255 ? n : 255;
-        int len = EVP_EncodeBlock(out, p, (int)chunk);
-        fwrite(out, 1, (size_t)len, f);
-        p += chunk;
-        n -= chunk;
-    }
-}
-
-static void write_user_attr(FILE *f, const sqs_attr *a)
-{
-    fputs("<MessageAttribute>", f);
-    mock_xml_elem(f, "Name", a->name);
-    fputs("<Value>", f);
-    if (strncmp(a->type, "Binary", 6) == 0) {
-        fputs("<BinaryValue>", f);
-        write_base64(f, a->value, a->len);
-        fputs("</BinaryValue>", f);
-    } else {
-        fputs("<StringValue>", f);
-        mock_xml_text(f, (const char *)a->value, a->len);
-        fputs("</StringValue>", f);
-    }
-    mock_xml_elem(f, "DataType", a->type);
-    fputs("</Value></MessageAttribute>", f);
-}
-
-/* The user attributes asked for, and their MD5 (AWS covers exactly the
- * attributes it returns). */
-static void write_user_attrs(receive_ctx *rc, const sqs_message *m)
-{
-    const sqs_attr *sel[SQS_ATTRS_MAX];
-    size_t n = 0;
-    char hex[33];
-    for (size_t i = 0; i < m->attrs.n; i++)
-        if (wanted(&rc->user, m->attrs.v[i].name))
-            sel[n++] = &m->attrs.v[i];
-    if (n == 0)
-        return;
-    sqs_attrs_md5(sel, n, hex);
-    mock_xml_elem(rc->f, "MD5OfMessageAttributes", hex);
-    for (size_t i = 0; i < n; i++)
-        write_user_attr(rc->f, sel[i]);
-}
-
 static void emit(void *ctx, const sqs_message *m)
 {
     receive_ctx *rc = ctx;
     char hex[33];
-    size_t len = strlen(m->body);
-    sqs_md5_hex(m->body, len, hex);
+    const char *body = sqs_message_body(m);
+    size_t len = strlen(body);
+    mock_md5_hex(body, len, hex);
     fputs("<Message>", rc->f);
-    mock_xml_elem(rc->f, "MessageId", m->id);
-    mock_xml_elem(rc->f, "ReceiptHandle", m->handle);
+    mock_xml_elem(rc->f, "MessageId", sqs_message_id(m));
+    mock_xml_elem(rc->f, "ReceiptHandle", sqs_message_handle(m));
     mock_xml_elem(rc->f, "MD5OfBody", hex);
     fputs("<Body>", rc->f);
-    mock_xml_text(rc->f, m->body, len);
+    mock_xml_text(rc->f, body, len);
     fputs("</Body>", rc->f);
     write_system(rc, m);
-    write_user_attrs(rc, m);
+    sqs_attrs_write(sqs_message_attrs(m), rc->f, wanted, &rc->user);
     fputs("</Message>", rc->f);
 }
 
 /* Collects the values of the parameters PREFIX.N into list. */
 static bool collect_names(mock_call *c, names *list, const char *prefix, const char *prefix2)
 {
-    size_t count = awsv2_params_count(c->params);
+    const mock_params *params = mock_call_params(c);
+    size_t count = mock_params_count(params);
     list->v = calloc(count + 1, sizeof *list->v);
     if (list->v == NULL)
         return false;
     for (size_t i = 0; i < count; i++) {
         const char *name, *value;
-        awsv2_params_at(c->params, i, &name, &value);
+        mock_params_at(params, i, &name, &value);
         if (has_prefix(name, prefix) || (prefix2 != NULL && has_prefix(name, prefix2)))
             list->v[list->n++] = value;
     }
     return true;
 }
 
-void mock_sqs_receive_message(mock_call *c)
+void sqs_receive_message(mock_call *c)
 {
-    const char *queue = mock_sqs_queue_of(c);
+    const char *queue = sqs_queue_of(c);
     receive_ctx rc = { .c = c };
     long max, visibility, wait;
-    if (queue == NULL || !mock_param_long(c, "MaxNumberOfMessages", 1, 10, 1, &max) ||
-        !mock_param_long(c, "VisibilityTimeout", 0, 43200, 30, &visibility) ||
-        !mock_param_long(c, "WaitTimeSeconds", 0, 20, 0, &wait))
+    if (queue == NULL || !mock_call_param_long(c, "MaxNumberOfMessages", 1, 10, 1, &max) ||
+        !mock_call_param_long(c, "VisibilityTimeout", 0, 43200, 30, &visibility) ||
+        !mock_call_param_long(c, "WaitTimeSeconds", 0, 20, 0, &wait))
         return;
     bool ok = collect_names(c, &rc.system, "AttributeName.", "MessageSystemAttributeName.") &&
               collect_names(c, &rc.user, "MessageAttributeName.", NULL);
     if (ok) {
-        rc.f = mock_sqs_begin(c, true);
-        ok = rc.f == NULL || sqs_receive(c->srv->sqs, queue, (size_t)max, visibility * 1000,
-                                         wait * 1000, emit, &rc);
-        mock_sqs_end(c, rc.f, true); /* a NULL stream gives a 500 */
+        rc.f = mock_reply_sqs_begin(c, true);
+        ok = rc.f == NULL ||
+             sqs_store_receive(mock_call_server(c)->sqs, queue, (size_t)max, visibility * 1000,
+                               wait * 1000, emit, &rc);
+        mock_reply_sqs_end(c, rc.f, true); /* a NULL stream gives a 500 */
     }
     if (!ok)
         mock_reply_error(c, 500, "InternalError", "out of memory");

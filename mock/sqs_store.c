@@ -1,15 +1,25 @@
-/* SQS queues in memory, behind one lock; a condition variable wakes
- * ReceiveMessage long polls when a message arrives. */
-#include "sqs.h"
+/* See sqs_store.h. A condition variable wakes long polls when a message
+ * arrives; visibility runs on the monotonic clock. */
+#include "sqs_store.h"
 
-#include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include <openssl/rand.h>
+#include "codec.h"
 
-#include "hex.h"
+struct sqs_message {
+    char id[37];
+    char *body;
+    char *sender;
+    sqs_attrs *attrs;
+    int64_t sent_ms;          /* epoch milliseconds */
+    int64_t first_receive_ms; /* epoch milliseconds, 0 before the first */
+    int64_t visible_at;       /* monotonic milliseconds */
+    unsigned long receives;
+    char handle[SQS_HANDLE_LEN + 1]; /* of the latest receive, "" before */
+};
 
 typedef struct queue {
     char *name;
@@ -17,7 +27,7 @@ typedef struct queue {
     size_t n, cap;
 } queue;
 
-struct mock_sqs {
+struct sqs_store {
     pthread_mutex_t lock;
     pthread_cond_t arrived;
     queue *queues;
@@ -32,19 +42,14 @@ static int64_t clock_ms(clockid_t id)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int64_t sqs_epoch_ms(void)
+static int64_t epoch_ms(void)
 {
     return clock_ms(CLOCK_REALTIME);
 }
 
-int64_t sqs_mono_ms(void)
+sqs_store *sqs_store_new(void)
 {
-    return clock_ms(CLOCK_MONOTONIC);
-}
-
-mock_sqs *mock_sqs_new(void)
-{
-    mock_sqs *sqs = calloc(1, sizeof *sqs);
+    sqs_store *sqs = calloc(1, sizeof *sqs);
     pthread_condattr_t attr;
     if (sqs == NULL)
         return NULL;
@@ -56,23 +61,23 @@ mock_sqs *mock_sqs_new(void)
     return sqs;
 }
 
-void sqs_message_free(sqs_message *m)
+static void message_free(sqs_message *m)
 {
     if (m == NULL)
         return;
     free(m->body);
     free(m->sender);
-    sqs_attrs_free(&m->attrs);
+    sqs_attrs_free(m->attrs);
     free(m);
 }
 
-void mock_sqs_free(mock_sqs *sqs)
+void sqs_store_free(sqs_store *sqs)
 {
     if (sqs == NULL)
         return;
     for (size_t i = 0; i < sqs->n; i++) {
         for (size_t j = 0; j < sqs->queues[i].n; j++)
-            sqs_message_free(sqs->queues[i].msgs[j]);
+            message_free(sqs->queues[i].msgs[j]);
         free(sqs->queues[i].msgs);
         free(sqs->queues[i].name);
     }
@@ -82,7 +87,7 @@ void mock_sqs_free(mock_sqs *sqs)
     free(sqs);
 }
 
-void mock_sqs_shutdown(mock_sqs *sqs)
+void sqs_store_shutdown(sqs_store *sqs)
 {
     pthread_mutex_lock(&sqs->lock);
     sqs->stopping = true;
@@ -90,7 +95,7 @@ void mock_sqs_shutdown(mock_sqs *sqs)
     pthread_mutex_unlock(&sqs->lock);
 }
 
-static queue *find(mock_sqs *sqs, const char *name)
+static queue *find(sqs_store *sqs, const char *name)
 {
     for (size_t i = 0; i < sqs->n; i++)
         if (strcmp(sqs->queues[i].name, name) == 0)
@@ -98,7 +103,7 @@ static queue *find(mock_sqs *sqs, const char *name)
     return NULL;
 }
 
-bool sqs_queue_create(mock_sqs *sqs, const char *name)
+bool sqs_store_create_queue(sqs_store *sqs, const char *name)
 {
     pthread_mutex_lock(&sqs->lock);
     bool ok = find(sqs, name) != NULL;
@@ -113,7 +118,7 @@ bool sqs_queue_create(mock_sqs *sqs, const char *name)
     return ok;
 }
 
-bool sqs_queue_exists(mock_sqs *sqs, const char *name)
+bool sqs_store_has_queue(sqs_store *sqs, const char *name)
 {
     pthread_mutex_lock(&sqs->lock);
     bool ok = find(sqs, name) != NULL;
@@ -121,8 +126,35 @@ bool sqs_queue_exists(mock_sqs *sqs, const char *name)
     return ok;
 }
 
-bool sqs_send(mock_sqs *sqs, const char *name, sqs_message *msg)
+/* A new message; NULL when out of memory (attrs freed). */
+static sqs_message *message_new(const char *body, const char *sender, sqs_attrs *attrs,
+                                long delay_seconds)
 {
+    sqs_message *m = calloc(1, sizeof *m);
+    if (m == NULL) {
+        sqs_attrs_free(attrs);
+        return NULL;
+    }
+    m->attrs = attrs;
+    m->body = strdup(body);
+    m->sender = strdup(sender);
+    if (m->body == NULL || m->sender == NULL) {
+        message_free(m);
+        return NULL;
+    }
+    mock_uuid(m->id);
+    m->sent_ms = epoch_ms();
+    m->visible_at = clock_ms(CLOCK_MONOTONIC) + (int64_t)delay_seconds * 1000;
+    return m;
+}
+
+bool sqs_store_send(sqs_store *sqs, const char *name, const char *body, const char *sender,
+                    sqs_attrs *attrs, long delay_seconds, char id[37])
+{
+    sqs_message *msg = message_new(body, sender, attrs, delay_seconds);
+    if (msg == NULL)
+        return false;
+    memcpy(id, msg->id, 37);
     pthread_mutex_lock(&sqs->lock);
     queue *q = find(sqs, name);
     bool ok = q != NULL;
@@ -138,15 +170,9 @@ bool sqs_send(mock_sqs *sqs, const char *name, sqs_message *msg)
         pthread_cond_broadcast(&sqs->arrived);
     }
     pthread_mutex_unlock(&sqs->lock);
+    if (!ok)
+        message_free(msg);
     return ok;
-}
-
-static void new_handle(char out[SQS_HANDLE_LEN + 1])
-{
-    unsigned char b[SQS_HANDLE_LEN / 2];
-    if (RAND_bytes(b, sizeof b) != 1)
-        abort(); /* no randomness: handles would repeat */
-    awsv2__hex_encode(b, sizeof b, out);
 }
 
 /* Emits up to max visible messages of q; returns how many, and in
@@ -167,16 +193,17 @@ static size_t take_visible(queue *q, size_t max, int64_t visibility_ms, int64_t 
         m->visible_at = now + visibility_ms;
         m->receives++;
         if (m->first_receive_ms == 0)
-            m->first_receive_ms = sqs_epoch_ms();
-        new_handle(m->handle);
+            m->first_receive_ms = epoch_ms();
+        mock_random_hex(SQS_HANDLE_LEN / 2, m->handle);
         emit(ctx, m);
         taken++;
     }
     return taken;
 }
 
-bool sqs_receive(mock_sqs *sqs, const char *name, size_t max, int64_t visibility_ms,
-                 int64_t wait_ms, void (*emit)(void *ctx, const sqs_message *m), void *ctx)
+bool sqs_store_receive(sqs_store *sqs, const char *name, size_t max, int64_t visibility_ms,
+                       int64_t wait_ms, void (*emit)(void *ctx, const sqs_message *m),
+                       void *ctx)
 {
     int64_t deadline = clock_ms(CLOCK_MONOTONIC) + wait_ms, next;
     pthread_mutex_lock(&sqs->lock);
@@ -193,13 +220,13 @@ bool sqs_receive(mock_sqs *sqs, const char *name, size_t max, int64_t visibility
     return q != NULL;
 }
 
-bool sqs_delete(mock_sqs *sqs, const char *name, const char *handle)
+bool sqs_store_delete(sqs_store *sqs, const char *name, const char *handle)
 {
     pthread_mutex_lock(&sqs->lock);
     queue *q = find(sqs, name);
     for (size_t i = 0; q != NULL && i < q->n; i++) {
         if (strcmp(q->msgs[i]->handle, handle) == 0) {
-            sqs_message_free(q->msgs[i]);
+            message_free(q->msgs[i]);
             memmove(&q->msgs[i], &q->msgs[i + 1], (q->n - i - 1) * sizeof q->msgs[0]);
             q->n--;
             break;
@@ -207,4 +234,44 @@ bool sqs_delete(mock_sqs *sqs, const char *name, const char *handle)
     }
     pthread_mutex_unlock(&sqs->lock);
     return q != NULL;
+}
+
+const char *sqs_message_id(const sqs_message *m)
+{
+    return m->id;
+}
+
+const char *sqs_message_body(const sqs_message *m)
+{
+    return m->body;
+}
+
+const char *sqs_message_handle(const sqs_message *m)
+{
+    return m->handle;
+}
+
+const char *sqs_message_sender(const sqs_message *m)
+{
+    return m->sender;
+}
+
+const sqs_attrs *sqs_message_attrs(const sqs_message *m)
+{
+    return m->attrs;
+}
+
+int64_t sqs_message_sent_ms(const sqs_message *m)
+{
+    return m->sent_ms;
+}
+
+int64_t sqs_message_first_receive_ms(const sqs_message *m)
+{
+    return m->first_receive_ms;
+}
+
+unsigned long sqs_message_receives(const sqs_message *m)
+{
+    return m->receives;
 }

@@ -1,6 +1,6 @@
 /* XML text escaping for everything the mock echoes, and the UTF-8 check
  * of message text. */
-#include "mock.h"
+#include "xml.h"
 
 #include <string.h>
 

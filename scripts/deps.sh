@@ -8,6 +8,7 @@ packages=(
     libssl-dev libcurl4-openssl-dev libxml2-dev libserialport-dev
     libmicrohttpd-dev libjson-c-dev check
     gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm
+    abigail-tools
     curl procps
 )
 

@@ -37,7 +37,7 @@ awsv2_status awsv2__buf_append(awsv2__buf *b, const char *s, size_t n)
 
 void awsv2__buf_free(awsv2__buf *b)
 {
-    awsv2__wipe(b->data, b->cap);
+    awsv2_wipe(b->data, b->cap);
     free(b->data);
     b->data = NULL;
     b->len = b->cap = 0;

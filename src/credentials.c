@@ -6,7 +6,7 @@
 #include "awsv2/credentials.h"
 #include "ini.h"
 #include "internal.h"
-#include "signer_impl.h"
+#include "credentials_impl.h"
 
 struct awsv2_credentials {
     char *key_id;

@@ -90,7 +90,7 @@ awsv2_status awsv2__endpoint_parse(const char *url, awsv2__endpoint *out, awsv2_
                                "endpoint '%s' has a byte that is not printable ASCII", url);
     const char *slash = strchr(rest, '/');
     size_t auth_len = slash ? (size_t)(slash - rest) : strlen(rest);
-    awsv2_error sub;
+    awsv2_error sub = AWSV2_ERROR_INIT;
     out->host = signing_host(rest, auth_len, https, &sub);
     if (!out->host)
         return awsv2__fail(err, sub.status, "endpoint '%s': %s", url, sub.message);

@@ -33,7 +33,7 @@ static awsv2_status read_all(const char *path, awsv2__buf *out, bool *found, aws
             st = awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
     if (!st && ferror(f))
         st = awsv2__fail(err, AWSV2_E_IO, "%s: read error", path);
-    awsv2__wipe(chunk, sizeof chunk);
+    awsv2_wipe(chunk, sizeof chunk);
     fclose(f);
     return awsv2__buf_reserve(out, 0) ? AWSV2_E_NOMEM : st;
 }

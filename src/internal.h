@@ -5,8 +5,10 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "awsv2/status.h"
+#include "awsv2/util.h"
 
 #if defined(__GNUC__)
 #define AWSV2__PRINTF(f, a) __attribute__((format(printf, f, a)))
@@ -15,16 +17,21 @@
 #endif
 
 /* Fills err (if not NULL) with status and a formatted message; returns
- * status so that `return awsv2__fail(err, ...)` reads naturally. */
+ * status so that `return awsv2__fail(err, ...)` reads naturally. With a
+ * code as well: the public awsv2_error_set. */
 awsv2_status awsv2__fail(awsv2_error *err, awsv2_status status, const char *fmt, ...)
     AWSV2__PRINTF(3, 4);
 
-/* Like awsv2__fail, and also sets err->code. */
-awsv2_status awsv2__fail_code(awsv2_error *err, awsv2_status status, const char *code,
-                              const char *fmt, ...) AWSV2__PRINTF(4, 5);
-
 /* Zeroes memory in a way the compiler cannot remove (OPENSSL_cleanse). */
-void awsv2__wipe(void *p, size_t n);
+void awsv2_wipe(void *p, size_t n);
+
+/* Whether the caller's awsv2_error (not NULL) has room for field: the
+ * library writes no field past err->size (0 means the first layout). */
+#define AWSV2__ERROR_HAS(err, field)                                                        \
+    ((err)->size == 0 || (err)->size >= offsetof(awsv2_error, field) + sizeof (err)->field)
+
+/* Copies src into dst (if not NULL), within dst's layout (awsv2_error.size). */
+void awsv2__error_copy(awsv2_error *dst, const awsv2_error *src);
 
 /* Wipes then frees a NUL-terminated string holding a secret; NULL is fine. */
 void awsv2__free_secret(char *s);

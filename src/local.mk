@@ -2,22 +2,23 @@
 # tests and our own programs may link for internal functions; libawsv2.la
 # wraps it and exports only the AWSV2_API symbols.
 noinst_LTLIBRARIES += libawsv2_internal.la
-libawsv2_internal_la_CPPFLAGS = $(AM_CPPFLAGS) -DAWSV2_BUILDING \
-	$(OPENSSL_CFLAGS) $(CURL_CFLAGS) $(XML_CFLAGS) $(SERIALPORT_CFLAGS) $(JSONC_CFLAGS)
+libawsv2_internal_la_CPPFLAGS = $(AM_CPPFLAGS) -DAWSV2_BUILDING -I$(top_srcdir)/firmware/hsm/src \
+	$(OPENSSL_CFLAGS) $(CURL_CFLAGS) $(XML_CFLAGS)
 libawsv2_internal_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden
-libawsv2_internal_la_LIBADD = $(OPENSSL_LIBS) $(CURL_LIBS) $(XML_LIBS) $(SERIALPORT_LIBS) $(JSONC_LIBS)
+libawsv2_internal_la_LIBADD = $(OPENSSL_LIBS) $(CURL_LIBS) $(XML_LIBS)
 libawsv2_internal_la_SOURCES = \
 	src/internal.h src/status.c \
 	src/buf.h src/buf.c \
-	src/hash.c src/hex.h src/hex.c src/timestamp.c src/percent.c \
+	src/util.c src/hash.c src/timestamp.c src/percent.c \
+	firmware/hsm/src/awsv2_sts.h firmware/hsm/src/awsv2_sts.c \
 	src/params_impl.h src/params.c \
 	src/endpoint.h src/endpoint.c \
-	src/canonical.h src/canonical.c \
 	src/request.c \
 	src/signer_impl.h src/signer.c src/spec_options.c \
-	src/sts_param.h src/sts_param.c \
-	src/ini.h src/ini.c src/credentials.c src/region.c \
-	src/token_file.h src/token_file.c
+	src/ini.h src/ini.c src/credentials_impl.h src/credentials.c src/region.c \
+	src/token_file.h src/token_file.c \
+	src/curl_common.h src/curl_common.c \
+	src/build_info.c
 
 lib_LTLIBRARIES += libawsv2.la
 libawsv2_la_SOURCES =
@@ -27,6 +28,7 @@ libawsv2_la_LDFLAGS = -version-info $(AWSV2_LT_VERSION) -export-symbols-regex '^
 awsv2include_HEADERS += \
 	include/awsv2/awsv2.h \
 	include/awsv2/status.h \
+	include/awsv2/util.h \
 	include/awsv2/request.h \
 	include/awsv2/signer.h \
 	include/awsv2/credentials.h

@@ -12,6 +12,22 @@
 #include "internal.h"
 #include "params_impl.h"
 
+/* Entries are kept sorted by the bytes of their names, the order of the
+ * canonical query, so lookups are binary searches and signing needs no
+ * sort. key holds the name's first 8 bytes big-endian (zero-padded): most
+ * comparisons end there without touching the arena. */
+struct awsv2__param {
+    uint64_t key;
+    uint32_t name, name_len; /* offset and length in the arena */
+    uint32_t value, value_len;
+};
+
+struct awsv2_params {
+    struct awsv2__param *entries;
+    size_t count, cap;
+    awsv2__buf arena;
+};
+
 awsv2_status awsv2_params_new(awsv2_params **out, awsv2_error *err)
 {
     *out = calloc(1, sizeof **out);
@@ -186,4 +202,41 @@ void awsv2_params_at(const awsv2_params *p, size_t i, const char **name, const c
 {
     *name = p->arena.data + p->entries[i].name;
     *value = p->arena.data + p->entries[i].value;
+}
+
+/* ---- The canonical query: the set is already in its order, so encode
+ * and join. */
+
+static int is_signature(const awsv2_params *p, size_t i)
+{
+    const struct awsv2__param *e = &p->entries[i];
+    return e->name_len == 9 && memcmp(p->arena.data + e->name, "Signature", 9) == 0;
+}
+
+static awsv2_status encode_pair(const awsv2_params *p, size_t i, int first, awsv2__buf *out)
+{
+    const struct awsv2__param *e = &p->entries[i];
+    if (awsv2__buf_reserve(out, 2 + 3 * (e->name_len + e->value_len)))
+        return AWSV2_E_NOMEM;
+    char *o = out->data + out->len;
+    if (!first)
+        *o++ = '&';
+    o += awsv2_percent_encode(p->arena.data + e->name, e->name_len, o);
+    *o++ = '=';
+    o += awsv2_percent_encode(p->arena.data + e->value, e->value_len, o);
+    out->len = (size_t)(o - out->data);
+    return AWSV2_OK;
+}
+
+awsv2_status awsv2__canonical_query(const awsv2_params *p, awsv2__buf *out)
+{
+    int first = 1;
+    for (size_t i = 0; i < p->count; i++) {
+        if (is_signature(p, i))
+            continue;
+        if (encode_pair(p, i, first, out))
+            return AWSV2_E_NOMEM;
+        first = 0;
+    }
+    return awsv2__buf_reserve(out, 0);
 }

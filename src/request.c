@@ -2,13 +2,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-
 #include "awsv2/signer.h"
 #include "buf.h"
-#include "canonical.h"
 #include "endpoint.h"
 #include "internal.h"
+#include "params_impl.h"
 #include "signer_impl.h"
 
 struct awsv2_request {
@@ -150,7 +148,8 @@ static awsv2_status build_outputs(awsv2_request *r)
 /* Base64 of the MAC, then the signed query and URL. */
 static awsv2_status finish(awsv2_request *r, const uint8_t *mac, size_t mac_len, awsv2_error *err)
 {
-    EVP_EncodeBlock((unsigned char *)r->signature, mac, (int)mac_len);
+    /* mac_len <= AWSV2_MAC_MAX: 44 characters always fit. */
+    awsv2_base64_encode(mac, mac_len, r->signature, sizeof r->signature, NULL, NULL);
     if (build_outputs(r))
         return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
     r->signed_ok = 1;

@@ -1,12 +1,22 @@
 /* The signer registry and the calls every backend shares: spec dispatch,
- * input validation, batches, descriptions and key ids. */
+ * input validation, batches, descriptions, key ids and device keys. Every
+ * signer, built-in or an application's, is an operations table and its
+ * context (awsv2_signer_new). */
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "awsv2_sts.h"
+#include "credentials_impl.h"
 #include "signer_impl.h"
+
+struct awsv2_signer {
+    awsv2_signer_ops ops; /* the caller's table, absent members NULL */
+    void *ctx;
+    char *description;    /* malloc'd, no secrets */
+};
 
 /* Adding a backend: one file in backends/ and one line here. */
 static const struct {
@@ -45,47 +55,53 @@ awsv2_status awsv2_signer_open(awsv2_signer **out, const char *spec,
                        spec);
 }
 
+awsv2_status awsv2_signer_new(awsv2_signer **out, const awsv2_signer_ops *ops, void *ctx,
+                              const char *description, awsv2_error *err)
+{
+    *out = NULL;
+    if (!ops || !ops->sign)
+        return awsv2__fail(err, AWSV2_E_INVALID, "a signer needs a sign operation");
+    size_t size = ops->size == 0 ? sizeof *ops : ops->size;
+    if (size < offsetof(awsv2_signer_ops, sign) + sizeof ops->sign)
+        return awsv2__fail(err, AWSV2_E_INVALID, "awsv2_signer_ops.size %zu is too small",
+                           ops->size);
+    awsv2_signer *s = calloc(1, sizeof *s);
+    if (!s)
+        return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
+    /* An older, smaller table leaves the newer members NULL: absent. */
+    memcpy(&s->ops, ops, size < sizeof s->ops ? size : sizeof s->ops);
+    s->ops.size = sizeof s->ops;
+    s->ctx = ctx;
+    s->description = awsv2__strdup(description ? description : "custom signer");
+    if (!s->description) {
+        free(s);
+        return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
+    }
+    *out = s;
+    return AWSV2_OK;
+}
+
 void awsv2_signer_close(awsv2_signer *s)
 {
     if (!s)
         return;
-    s->ops->close(s);
+    if (s->ops.close)
+        s->ops.close(s->ctx);
     free(s->description);
-    free(s); /* the backend's struct, whose first member s is */
-}
-
-/* 1 when no byte of s[0..n) is outside 0x20..0x7e. Eight bytes at a time:
- * every signature pays for this scan. */
-static int printable(const char *s, size_t n)
-{
-    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-    uint64_t bad = 0, w;
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        memcpy(&w, s + i, 8);
-        /* a byte < 0x20, or a byte >= 0x7f (0x7f + 1 and 0x80.. set the top bit) */
-        bad |= ((w - 0x20 * ones) & ~w) | ((w + ones) | w);
-    }
-    for (; i < n; i++)
-        bad |= (uint64_t)((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e) << 7;
-    return (bad & highs) == 0;
+    free(s);
 }
 
 int awsv2_string_to_sign_is_valid(const char *s, size_t len)
 {
-    const char *end = s + len;
-    for (int line = 0; line < 3; line++) {
-        const char *nl = memchr(s, '\n', (size_t)(end - s));
-        if (!nl || !printable(s, (size_t)(nl - s)))
-            return 0;
-        s = nl + 1;
-    }
-    return printable(s, (size_t)(end - s));
+    return awsv2__sts_is_valid(s, len);
 }
 
 static awsv2_status check_job(awsv2_sign_job *job, awsv2_error *err)
 {
     job->mac_len = 0;
+    if (job->size != 0 && job->size < sizeof *job)
+        return job->status = awsv2__fail(err, AWSV2_E_INVALID, "awsv2_sign_job.size %zu is too small",
+                                         job->size);
     if (job->hash != AWSV2_HMAC_SHA256 && job->hash != AWSV2_HMAC_SHA1)
         return job->status = awsv2__fail(err, AWSV2_E_INVALID, "unknown hash %d", (int)job->hash);
     if (!job->string_to_sign || !awsv2_string_to_sign_is_valid(job->string_to_sign, job->len))
@@ -107,8 +123,8 @@ awsv2_status awsv2__signer_sign_valid(awsv2_signer *s, awsv2_hash hash, const ch
                                       size_t len, uint8_t mac[AWSV2_MAC_MAX], size_t *mac_len,
                                       awsv2_error *err)
 {
-    awsv2_sign_job job = {.string_to_sign = sts, .len = len, .hash = hash};
-    awsv2_status st = s->ops->sign(s, &job, err);
+    awsv2_sign_job job = {.size = sizeof job, .string_to_sign = sts, .len = len, .hash = hash};
+    awsv2_status st = job.status = s->ops.sign(s->ctx, &job, err);
     if (!st) {
         memcpy(mac, job.mac, job.mac_len);
         *mac_len = job.mac_len;
@@ -118,72 +134,146 @@ awsv2_status awsv2__signer_sign_valid(awsv2_signer *s, awsv2_hash hash, const ch
 
 /* Validates every job first: a batch with one bad input signs nothing, and
  * the good jobs say so instead of claiming success without a MAC. */
-static awsv2_status check_batch(awsv2_sign_job *jobs, size_t n, awsv2_error *err)
+static awsv2_status check_batch(awsv2_sign_job *const *jobs, size_t n, awsv2_error *err)
 {
     awsv2_status first = AWSV2_OK;
-    awsv2_error job_err;
+    awsv2_error job_err = {0};
     for (size_t i = 0; i < n; i++)
-        if (check_job(&jobs[i], &job_err) && !first) {
-            first = jobs[i].status;
-            if (err)
-                *err = job_err;
+        if (check_job(jobs[i], &job_err) && !first) {
+            first = jobs[i]->status;
+            awsv2__error_copy(err, &job_err);
         }
     if (first)
         for (size_t i = 0; i < n; i++)
-            if (jobs[i].status == AWSV2_OK)
-                jobs[i].status = AWSV2_E_INVALID;
+            if (jobs[i]->status == AWSV2_OK)
+                jobs[i]->status = AWSV2_E_INVALID;
     return first;
 }
 
-awsv2_status awsv2_signer_sign_batch(awsv2_signer *s, awsv2_sign_job *jobs, size_t n,
+awsv2_status awsv2_signer_sign_batch(awsv2_signer *s, awsv2_sign_job *const *jobs, size_t n,
                                      awsv2_error *err)
 {
     awsv2_status first = check_batch(jobs, n, err);
     if (first)
         return first;
-    if (s->ops->sign_batch)
-        return s->ops->sign_batch(s, jobs, n, err);
+    if (s->ops.sign_batch)
+        return s->ops.sign_batch(s->ctx, jobs, n, err);
     for (size_t i = 0; i < n; i++)
-        if (s->ops->sign(s, &jobs[i], first ? NULL : err) && !first)
-            first = jobs[i].status;
+        if ((jobs[i]->status = s->ops.sign(s->ctx, jobs[i], first ? NULL : err)) && !first)
+            first = jobs[i]->status;
     return first;
 }
 
 const char *awsv2_signer_describe(const awsv2_signer *s)
 {
-    return s->description ? s->description : "signer";
-}
-
-awsv2_status awsv2__signer_describe_set(awsv2_signer *s, awsv2_error *err, const char *fmt, ...)
-{
-    char buf[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    free(s->description);
-    s->description = awsv2__strdup(buf);
-    return s->description ? AWSV2_OK : awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
+    return s->description;
 }
 
 awsv2_status awsv2_signer_ping(awsv2_signer *s, awsv2_error *err)
 {
-    return s->ops->ping ? s->ops->ping(s, err) : AWSV2_OK;
+    return s->ops.ping ? s->ops.ping(s->ctx, err) : AWSV2_OK;
+}
+
+static awsv2_status no_op(const awsv2_signer *s, const char *what, awsv2_error *err)
+{
+    return awsv2__fail(err, AWSV2_E_UNAVAILABLE, "signer %s cannot %s", s->description, what);
+}
+
+static awsv2_status check_key_id(const char *key_id, awsv2_error *err)
+{
+    if (!key_id || !awsv2__key_id_valid(key_id, strlen(key_id)))
+        return awsv2__fail(err, AWSV2_E_INVALID,
+                           "an access key id is 1 to 128 characters of A-Z and 0-9");
+    return AWSV2_OK;
 }
 
 awsv2_status awsv2_signer_key_ids(awsv2_signer *s, char *buf, size_t cap, awsv2_error *err)
 {
-    if (!s->ops->key_ids)
-        return awsv2__fail(err, AWSV2_E_UNAVAILABLE, "signer %s cannot list its keys",
-                           awsv2_signer_describe(s));
-    return s->ops->key_ids(s, buf, cap, err);
+    return s->ops.key_ids ? s->ops.key_ids(s->ctx, buf, cap, err)
+                          : no_op(s, "list its keys", err);
+}
+
+awsv2_status awsv2_signer_key_put(awsv2_signer *s, const char *key_id, const char *secret,
+                                  const awsv2_key_policy *policy, awsv2_error *err)
+{
+    awsv2_status st = check_key_id(key_id, err);
+    if (st)
+        return st;
+    if (!secret || !*secret)
+        return awsv2__fail(err, AWSV2_E_INVALID, "no secret for %s", key_id);
+    return s->ops.key_put ? s->ops.key_put(s->ctx, key_id, secret, policy, err)
+                          : no_op(s, "store keys", err);
+}
+
+awsv2_status awsv2_signer_key_put_credentials(awsv2_signer *s, const awsv2_credentials *creds,
+                                              const awsv2_key_policy *policy, awsv2_error *err)
+{
+    const char *secret = creds ? awsv2__credentials_secret(creds) : NULL;
+    if (!secret)
+        return awsv2__fail(err, AWSV2_E_CREDENTIALS, "the credentials hold no key pair");
+    return awsv2_signer_key_put(s, awsv2_credentials_access_key_id(creds), secret, policy, err);
+}
+
+awsv2_status awsv2_signer_key_delete(awsv2_signer *s, const char *key_id, awsv2_error *err)
+{
+    awsv2_status st = check_key_id(key_id, err);
+    if (st)
+        return st;
+    return s->ops.key_delete ? s->ops.key_delete(s->ctx, key_id, err)
+                             : no_op(s, "delete keys", err);
+}
+
+awsv2_status awsv2_signer_lock(awsv2_signer *s, awsv2_error *err)
+{
+    return s->ops.lock ? s->ops.lock(s->ctx, err) : no_op(s, "be locked", err);
+}
+
+/* The message of a refusal awsv2_string_to_sign_inspect reports. */
+static const char *sts_why(awsv2__sts_status st)
+{
+    switch (st) {
+    case AWSV2__STS_OK:
+        return "a string to sign";
+    case AWSV2__STS_MALFORMED:
+        return "not a string to sign (printable ASCII with exactly three newlines)";
+    case AWSV2__STS_NO_KEY_ID:
+        return "the string to sign has no AWSAccessKeyId";
+    case AWSV2__STS_BAD_KEY_ID:
+        return "the string to sign has a repeated or malformed AWSAccessKeyId";
+    case AWSV2__STS_BAD_METHOD:
+        return "the string to sign has a repeated or unsupported SignatureMethod";
+    }
+    return "not a string to sign";
+}
+
+awsv2_status awsv2_string_to_sign_inspect(const char *str, size_t len, awsv2_sts_info *info,
+                                          awsv2_error *err)
+{
+    /* Only the first layout exists yet: any size of it or more will do. */
+    if (info->size != 0 && info->size < sizeof *info)
+        return awsv2__fail(err, AWSV2_E_INVALID, "awsv2_sts_info.size %zu is too small",
+                           info->size);
+    awsv2__sts sts;
+    awsv2__sts_status st = awsv2__sts_parse(str, len, &sts);
+    memcpy(info->key_id, sts.key_id, sts.key_id_len + 1);
+    size_t n = sts.action_len < sizeof info->action - 1 ? sts.action_len : sizeof info->action - 1;
+    if (sts.action && n) {
+        memcpy(info->action, sts.action, n);
+        info->action[n] = '\0';
+    } else {
+        strcpy(info->action, "-");
+    }
+    info->hash = sts.hash == AWSV2__STS_SHA256 ? AWSV2_HMAC_SHA256 : AWSV2_HMAC_SHA1;
+    if (st == AWSV2__STS_OK)
+        return AWSV2_OK;
+    return awsv2_error_set(err, AWSV2_E_INVALID, awsv2__sts_code(st), "%s", sts_why(st));
 }
 
 awsv2_status awsv2_signer_pick_key_id(awsv2_signer *s, const awsv2_credentials *creds, char *out,
                                       size_t cap, awsv2_error *err)
 {
     const char *id = creds ? awsv2_credentials_access_key_id(creds) : NULL;
-    char ids[1024];
+    char ids[AWSV2_KEY_IDS_SIZE];
     if (!id) {
         awsv2_status st = awsv2_signer_key_ids(s, ids, sizeof ids, err);
         if (st)

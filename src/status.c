@@ -1,4 +1,5 @@
 /* Status strings, error filling and secret wiping. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,38 +8,71 @@
 
 #include "internal.h"
 
-static const char *const status_text[AWSV2_STATUS_COUNT] = {
-    [AWSV2_OK] = "success",
-    [AWSV2_E_INVALID] = "invalid argument or input",
-    [AWSV2_E_NOMEM] = "out of memory",
-    [AWSV2_E_SPEC] = "bad signer spec",
-    [AWSV2_E_UNAVAILABLE] = "not available in this build",
-    [AWSV2_E_CREDENTIALS] = "no usable credentials",
-    [AWSV2_E_CONFIG] = "malformed configuration file",
-    [AWSV2_E_SIGNER] = "signer failure",
-    [AWSV2_E_DEVICE] = "signing device unavailable",
-    [AWSV2_E_TIMEOUT] = "timed out",
-    [AWSV2_E_PROTOCOL] = "protocol error",
-    [AWSV2_E_REFUSED] = "signer refused the request",
-    [AWSV2_E_NETWORK] = "network error",
-    [AWSV2_E_TLS] = "TLS error",
-    [AWSV2_E_SERVICE] = "the service returned an error",
-    [AWSV2_E_RESPONSE] = "malformed response",
-    [AWSV2_E_CHECKSUM] = "checksum mismatch",
-    [AWSV2_E_IO] = "file I/O error",
-};
-
 const char *awsv2_strerror(awsv2_status status)
 {
-    if ((unsigned)status >= AWSV2_STATUS_COUNT)
-        return "unknown status";
-    return status_text[status];
+    switch (status) {
+    case AWSV2_OK:
+        return "success";
+    case AWSV2_E_INVALID:
+        return "invalid argument or input";
+    case AWSV2_E_NOMEM:
+        return "out of memory";
+    case AWSV2_E_SPEC:
+        return "bad signer spec";
+    case AWSV2_E_UNAVAILABLE:
+        return "not available in this build";
+    case AWSV2_E_CREDENTIALS:
+        return "no usable credentials";
+    case AWSV2_E_CONFIG:
+        return "malformed configuration file";
+    case AWSV2_E_SIGNER:
+        return "signer failure";
+    case AWSV2_E_DEVICE:
+        return "signing device unavailable";
+    case AWSV2_E_TIMEOUT:
+        return "timed out";
+    case AWSV2_E_PROTOCOL:
+        return "protocol error";
+    case AWSV2_E_REFUSED:
+        return "signer refused the request";
+    case AWSV2_E_NETWORK:
+        return "network error";
+    case AWSV2_E_TLS:
+        return "TLS error";
+    case AWSV2_E_SERVICE:
+        return "the service returned an error";
+    case AWSV2_E_RESPONSE:
+        return "malformed response";
+    case AWSV2_E_CHECKSUM:
+        return "checksum mismatch";
+    case AWSV2_E_IO:
+        return "file I/O error";
+    }
+    return "unknown status"; /* a value that is no awsv2_status */
+}
+
+/* How many bytes of err the caller's layout has (see awsv2_error.size). */
+static size_t error_size(const awsv2_error *err)
+{
+    return err->size == 0 || err->size > sizeof *err ? sizeof *err : err->size;
 }
 
 void awsv2_error_clear(awsv2_error *err)
 {
-    if (err)
-        memset(err, 0, sizeof *err);
+    if (!err)
+        return;
+    size_t size = err->size;
+    memset(err, 0, error_size(err));
+    err->size = size;
+}
+
+void awsv2__error_copy(awsv2_error *dst, const awsv2_error *src)
+{
+    if (!dst)
+        return;
+    size_t size = dst->size;
+    memcpy(dst, src, error_size(dst));
+    dst->size = size;
 }
 
 int awsv2_exit_code(awsv2_status status)
@@ -61,9 +95,14 @@ int awsv2_exit_code(awsv2_status status)
     case AWSV2_E_NETWORK:
     case AWSV2_E_TLS:
         return 4;
-    default:
+    case AWSV2_E_INVALID:
+    case AWSV2_E_NOMEM:
+    case AWSV2_E_SPEC:
+    case AWSV2_E_CONFIG:
+    case AWSV2_E_IO:
         return 2;
     }
+    return 2; /* a value that is no awsv2_status */
 }
 
 static void vfill(awsv2_error *err, awsv2_status status, const char *code,
@@ -71,11 +110,23 @@ static void vfill(awsv2_error *err, awsv2_status status, const char *code,
 {
     if (!err)
         return;
-    memset(err, 0, sizeof *err);
-    err->status = status;
-    vsnprintf(err->message, sizeof err->message, fmt, ap);
-    if (code)
+    awsv2_error_clear(err);
+    if (AWSV2__ERROR_HAS(err, status))
+        err->status = status;
+    if (AWSV2__ERROR_HAS(err, message))
+        vsnprintf(err->message, sizeof err->message, fmt, ap);
+    if (code && AWSV2__ERROR_HAS(err, code))
         snprintf(err->code, sizeof err->code, "%s", code);
+}
+
+awsv2_status awsv2_error_set(awsv2_error *err, awsv2_status status, const char *code,
+                             const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vfill(err, status, code, fmt, ap);
+    va_end(ap);
+    return status;
 }
 
 awsv2_status awsv2__fail(awsv2_error *err, awsv2_status status, const char *fmt, ...)
@@ -87,17 +138,7 @@ awsv2_status awsv2__fail(awsv2_error *err, awsv2_status status, const char *fmt,
     return status;
 }
 
-awsv2_status awsv2__fail_code(awsv2_error *err, awsv2_status status, const char *code,
-                              const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vfill(err, status, code, fmt, ap);
-    va_end(ap);
-    return status;
-}
-
-void awsv2__wipe(void *p, size_t n)
+void awsv2_wipe(void *p, size_t n)
 {
     if (p && n)
         OPENSSL_cleanse(p, n);
@@ -107,8 +148,13 @@ void awsv2__free_secret(char *s)
 {
     if (!s)
         return;
-    awsv2__wipe(s, strlen(s));
+    awsv2_wipe(s, strlen(s));
     free(s);
+}
+
+void awsv2_free(void *p)
+{
+    free(p);
 }
 
 char *awsv2__strdup(const char *s)

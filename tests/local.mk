@@ -10,67 +10,99 @@ libawsv2_testutil_la_SOURCES = \
 TESTUTIL_CPPFLAGS = -I$(top_srcdir)/tests/common
 
 # ---- tests/core: the core library (requests, signing, signers, credentials)
-# and awsv2-sign. Each suite is one program; they share core_test.c.
+# and awsv2-sign. Each suite is one program; they share harness.c.
 
-CORE_TEST_COMMON = tests/core/core_test.h tests/core/core_test.c
+CORE_TEST_COMMON = tests/core/harness.h tests/core/harness.c
 CORE_TEST_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(JSONC_CFLAGS) $(OPENSSL_CFLAGS)
 CORE_TEST_LIBS = libawsv2_internal.la \
 	$(CHECK_LIBS) $(JSONC_LIBS) $(OPENSSL_LIBS)
 
 CORE_TESTS = \
-	tests/core/vectors \
-	tests/core/percent \
-	tests/core/params \
-	tests/core/request \
-	tests/core/status \
-	tests/core/endpoint \
-	tests/core/timestamp \
-	tests/core/signer \
-	tests/core/credentials \
-	tests/core/region
+	tests/core/test_vectors \
+	tests/core/test_percent \
+	tests/core/test_params \
+	tests/core/test_request \
+	tests/core/test_status \
+	tests/core/test_endpoint \
+	tests/core/test_timestamp \
+	tests/core/test_signer \
+	tests/core/test_credentials \
+	tests/core/test_region
 check_PROGRAMS += $(CORE_TESTS)
 TESTS += $(CORE_TESTS) tests/core/awsv2-sign.sh
 EXTRA_DIST += tests/core/sigv2.jsonl tests/core/awsv2-sign.sh
 
-tests_core_vectors_SOURCES = tests/core/vectors.c $(CORE_TEST_COMMON)
-tests_core_vectors_CFLAGS = $(CORE_TEST_CFLAGS)
-tests_core_vectors_LDADD = $(CORE_TEST_LIBS)
+tests_core_test_vectors_SOURCES = tests/core/test_vectors.c $(CORE_TEST_COMMON)
+tests_core_test_vectors_CFLAGS = $(CORE_TEST_CFLAGS)
+tests_core_test_vectors_LDADD = $(CORE_TEST_LIBS)
 
-tests_core_percent_SOURCES = tests/core/percent.c $(CORE_TEST_COMMON)
-tests_core_percent_CFLAGS = $(CORE_TEST_CFLAGS)
-tests_core_percent_LDADD = $(CORE_TEST_LIBS)
+tests_core_test_percent_SOURCES = tests/core/test_percent.c $(CORE_TEST_COMMON)
+tests_core_test_percent_CFLAGS = $(CORE_TEST_CFLAGS)
+tests_core_test_percent_LDADD = $(CORE_TEST_LIBS)
 
-tests_core_params_SOURCES = tests/core/params.c $(CORE_TEST_COMMON)
-tests_core_params_CFLAGS = $(CORE_TEST_CFLAGS)
-tests_core_params_LDADD = $(CORE_TEST_LIBS)
+tests_core_test_params_SOURCES = tests/core/test_params.c $(CORE_TEST_COMMON)
+tests_core_test_params_CFLAGS = $(CORE_TEST_CFLAGS)
+tests_core_test_params_LDADD = $(CORE_TEST_LIBS)
 
-tests_core_request_SOURCES = tests/core/request.c $(CORE_TEST_COMMON)
-tests_core_request_CFLAGS = $(CORE_TEST_CFLAGS)
-tests_core_request_LDADD = $(CORE_TEST_LIBS)
+tests_core_test_request_SOURCES = tests/core/test_request.c $(CORE_TEST_COMMON)
+tests_core_test_request_CFLAGS = $(CORE_TEST_CFLAGS)
+tests_core_test_request_LDADD = $(CORE_TEST_LIBS)
 
-tests_core_status_SOURCES = tests/core/status.c $(CORE_TEST_COMMON)
-tests_core_status_CFLAGS = $(CORE_TEST_CFLAGS)
-tests_core_status_LDADD = $(CORE_TEST_LIBS)
+tests_core_test_status_SOURCES = tests/core/test_status.c $(CORE_TEST_COMMON)
+tests_core_test_status_CFLAGS = $(CORE_TEST_CFLAGS)
+tests_core_test_status_LDADD = $(CORE_TEST_LIBS)
 
-tests_core_endpoint_SOURCES = tests/core/endpoint.c $(CORE_TEST_COMMON)
-tests_core_endpoint_CFLAGS = $(CORE_TEST_CFLAGS)
-tests_core_endpoint_LDADD = $(CORE_TEST_LIBS)
+tests_core_test_endpoint_SOURCES = tests/core/test_endpoint.c $(CORE_TEST_COMMON)
+tests_core_test_endpoint_CFLAGS = $(CORE_TEST_CFLAGS)
+tests_core_test_endpoint_LDADD = $(CORE_TEST_LIBS)
 
-tests_core_timestamp_SOURCES = tests/core/timestamp.c $(CORE_TEST_COMMON)
-tests_core_timestamp_CFLAGS = $(CORE_TEST_CFLAGS)
-tests_core_timestamp_LDADD = $(CORE_TEST_LIBS)
+tests_core_test_timestamp_SOURCES = tests/core/test_timestamp.c $(CORE_TEST_COMMON)
+tests_core_test_timestamp_CFLAGS = $(CORE_TEST_CFLAGS)
+tests_core_test_timestamp_LDADD = $(CORE_TEST_LIBS)
 
-tests_core_signer_SOURCES = tests/core/signer.c $(CORE_TEST_COMMON)
-tests_core_signer_CFLAGS = $(CORE_TEST_CFLAGS)
-tests_core_signer_LDADD = $(CORE_TEST_LIBS)
+tests_core_test_signer_SOURCES = tests/core/test_signer.c $(CORE_TEST_COMMON)
+tests_core_test_signer_CFLAGS = $(CORE_TEST_CFLAGS)
+tests_core_test_signer_LDADD = $(CORE_TEST_LIBS)
 
-tests_core_credentials_SOURCES = tests/core/credentials.c $(CORE_TEST_COMMON)
-tests_core_credentials_CFLAGS = $(CORE_TEST_CFLAGS)
-tests_core_credentials_LDADD = $(CORE_TEST_LIBS)
+tests_core_test_credentials_SOURCES = tests/core/test_credentials.c $(CORE_TEST_COMMON)
+tests_core_test_credentials_CFLAGS = $(CORE_TEST_CFLAGS)
+tests_core_test_credentials_LDADD = $(CORE_TEST_LIBS)
 
-tests_core_region_SOURCES = tests/core/region.c $(CORE_TEST_COMMON)
-tests_core_region_CFLAGS = $(CORE_TEST_CFLAGS)
-tests_core_region_LDADD = $(CORE_TEST_LIBS)
+tests_core_test_region_SOURCES = tests/core/test_region.c $(CORE_TEST_COMMON)
+tests_core_test_region_CFLAGS = $(CORE_TEST_CFLAGS)
+tests_core_test_region_LDADD = $(CORE_TEST_LIBS)
+
+# A custom signer as a third party writes one: installed headers only,
+# linked against the public library alone.
+check_PROGRAMS += tests/core/test_custom_signer
+TESTS += tests/core/test_custom_signer
+tests_core_test_custom_signer_SOURCES = tests/core/test_custom_signer.c $(CORE_TEST_COMMON)
+tests_core_test_custom_signer_CPPFLAGS = $(PUBLIC_CPPFLAGS) $(TESTUTIL_CPPFLAGS)
+tests_core_test_custom_signer_CFLAGS = $(CORE_TEST_CFLAGS)
+tests_core_test_custom_signer_LDADD = libawsv2.la libawsv2_testutil.la $(CHECK_LIBS) $(OPENSSL_LIBS)
+
+# The string-to-sign module (firmware/hsm/src/awsv2_sts.c) on the host, and
+# awsv2_string_to_sign_inspect, its public face.
+check_PROGRAMS += tests/core/test_sts
+TESTS += tests/core/test_sts
+tests_core_test_sts_SOURCES = tests/core/test_sts.c $(CORE_TEST_COMMON)
+tests_core_test_sts_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/firmware/hsm/src
+tests_core_test_sts_CFLAGS = $(CORE_TEST_CFLAGS)
+tests_core_test_sts_LDADD = $(CORE_TEST_LIBS)
+
+# What the library was built with (configure's backends and version); the
+# libcurl layer's status mapping; ping of the in-process signers.
+check_PROGRAMS += tests/core/test_build tests/core/test_curl tests/core/test_ping
+TESTS += tests/core/test_build tests/core/test_curl tests/core/test_ping
+tests_core_test_build_SOURCES = tests/core/test_build.c $(CORE_TEST_COMMON)
+tests_core_test_build_CFLAGS = $(CORE_TEST_CFLAGS)
+tests_core_test_build_LDADD = $(CORE_TEST_LIBS)
+tests_core_test_curl_SOURCES = tests/core/test_curl.c $(CORE_TEST_COMMON)
+tests_core_test_curl_CFLAGS = $(CORE_TEST_CFLAGS) $(CURL_CFLAGS)
+tests_core_test_curl_LDADD = $(CORE_TEST_LIBS) $(CURL_LIBS)
+tests_core_test_ping_SOURCES = tests/core/test_ping.c $(CORE_TEST_COMMON)
+tests_core_test_ping_CFLAGS = $(CORE_TEST_CFLAGS)
+tests_core_test_ping_LDADD = $(CORE_TEST_LIBS)
 
 # ---- README.md's C example, built and run against awsv2-mock.
 TESTS += tests/readme.sh

@@ -11,7 +11,9 @@ trap cleanup EXIT
 
 awk '/^```c$/ {on = 1; next} /^```$/ {on = 0} on' "$top_srcdir/README.md" > "$work/list.c"
 [ -s "$work/list.c" ] || { echo "README.md has no C example"; exit 1; }
-${CC:-cc} ${CFLAGS:-} -I"$top_srcdir/include" "$work/list.c" ${LDFLAGS:-} \
+# As a user would build it, and warning-free: a reader copies it.
+${CC:-cc} -std=c11 -Wall -Wextra -Werror ${CFLAGS:-} -I"$top_srcdir/include" "$work/list.c" \
+    ${LDFLAGS:-} \
     -L"$top_builddir/.libs" -lawsv2 -o "$work/list"
 
 cat > "$work/credentials" <<'KEYS'

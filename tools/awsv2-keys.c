@@ -1,20 +1,15 @@
-/* awsv2-keys: manages the keys on an Arduino Due (or awsv2-due-emu) over
- * the due: backend's own link. The secret of `put` comes from standard
- * input or a credentials file, crosses the wire once in PUT-KEY, and is
- * wiped from memory right after. */
+/* awsv2-keys: manages the keys on an Arduino Due (or awsv2-due-emu) through
+ * the public device-key calls of a due: signer. The secret of `put` comes
+ * from standard input or a credentials file, crosses the wire once in
+ * PUT-KEY, and is wiped from memory right after. */
 #include <stdio.h>
 #include <string.h>
 
 #include "awsv2/awsv2.h"
 #include "cli.h"
-#include "due_command.h"
-#include "internal.h"
 #include "keys_secret.h"
 
 enum { OPT_FROM_CREDENTIALS = 1, OPT_PROFILE };
-
-#define ID_MAX 128
-#define REPLY_MAX 4096
 
 static const char help[] =
     "Manages the access keys stored on a Due (never shows a secret).\n\n"
@@ -33,7 +28,8 @@ struct keys_args {
     const char *command, *id, *from, *profile;
 };
 
-/* An id goes into a space-separated command: printable, no spaces. */
+/* A usage error before the device is opened: an id is one word of
+ * printable ASCII (the library checks its alphabet). */
 static bool plain_word(const char *s)
 {
     for (; *s; s++)
@@ -83,8 +79,8 @@ static int parse_args(struct cli_common *c, struct keys_args *a, int argc, char 
 
 static int list(const struct cli_common *c, awsv2_signer *s)
 {
-    char ids[REPLY_MAX];
-    awsv2_error err;
+    char ids[AWSV2_KEY_IDS_SIZE];
+    awsv2_error err = AWSV2_ERROR_INIT;
     if (awsv2_signer_key_ids(s, ids, sizeof ids, &err))
         return cli_fail(c, &err);
     for (char *id = strtok(ids, ","); id; id = strtok(NULL, ","))
@@ -92,48 +88,48 @@ static int list(const struct cli_common *c, awsv2_signer *s)
     return CLI_EXIT_OK;
 }
 
-/* Sends one command expecting "OK". */
-static int command(const struct cli_common *c, awsv2_signer *s, const char *cmd,
-                   const char *done)
+/* Reports the outcome of a key operation. */
+static int done(const struct cli_common *c, awsv2_status st, const awsv2_error *err,
+                const char *what, const char *id)
 {
-    char reply[REPLY_MAX];
-    awsv2_error err;
-    awsv2_status st = awsv2__due_command(s, cmd, reply, sizeof reply, &err);
-    if (!st && strcmp(reply, "OK") != 0)
-        st = awsv2__fail(&err, AWSV2_E_PROTOCOL, "unexpected reply from the device");
     if (st)
-        return cli_fail(c, &err);
-    puts(done);
+        return cli_fail(c, err);
+    printf("%s%s%s\n", what, id ? " " : "", id ? id : "");
     return CLI_EXIT_OK;
+}
+
+/* The key pair goes from the file to the device inside the library: the
+ * secret never passes through this program. */
+static int put_from_file(const struct cli_common *c, awsv2_signer *s, const struct keys_args *a)
+{
+    awsv2_credentials *creds = NULL;
+    awsv2_error err = AWSV2_ERROR_INIT;
+    awsv2_status st = awsv2_credentials_load_file(&creds, a->from, a->profile, &err);
+    const char *id = creds ? awsv2_credentials_access_key_id(creds) : NULL;
+    if (!st && (!id || !awsv2_credentials_has_secret(creds)))
+        st = awsv2_error_set(&err, AWSV2_E_CREDENTIALS, NULL, "profile [%s] of %s has no key pair",
+                             a->profile ? a->profile : "default", a->from);
+    else if (!st && a->id && strcmp(a->id, id) != 0)
+        st = awsv2_error_set(&err, AWSV2_E_INVALID, NULL, "%s holds %s, not %s", a->from, id,
+                             a->id);
+    if (!st)
+        st = awsv2_signer_key_put_credentials(s, creds, NULL, &err);
+    int rc = done(c, st, &err, "stored", id);
+    awsv2_credentials_free(creds);
+    return rc;
 }
 
 static int put(const struct cli_common *c, awsv2_signer *s, const struct keys_args *a)
 {
-    char id[ID_MAX], secret[KEYS_SECRET_MAX], cmd[16 + ID_MAX + KEYS_SECRET_MAX], done[32 + ID_MAX];
-    awsv2_error err;
-    awsv2_status st = AWSV2_OK;
-    snprintf(id, sizeof id, "%s", a->id ? a->id : "");
+    char secret[KEYS_SECRET_MAX];
+    awsv2_error err = AWSV2_ERROR_INIT;
     if (a->from)
-        st = keys_secret_from_file(a->from, a->profile, id, sizeof id, secret, sizeof secret,
-                                   &err);
-    else
-        st = keys_secret_from_stdin(id, secret, sizeof secret, &err);
-    if (!st && a->id && strcmp(a->id, id) != 0)
-        st = awsv2__fail(&err, AWSV2_E_INVALID, "%s holds %s, not %s", a->from, id, a->id);
-    if (!st && (!plain_word(secret) || !plain_word(id)))
-        st = awsv2__fail(&err, AWSV2_E_INVALID, "a key id or secret with spaces or "
-                                                "unprintable characters cannot be stored");
-    int rc;
-    if (st) {
-        rc = cli_fail(c, &err);
-    } else {
-        snprintf(cmd, sizeof cmd, "PUT-KEY %s %s", id, secret);
-        snprintf(done, sizeof done, "stored %s", id);
-        rc = command(c, s, cmd, done);
-    }
-    awsv2__wipe(secret, sizeof secret);
-    awsv2__wipe(cmd, sizeof cmd);
-    return rc;
+        return put_from_file(c, s, a);
+    awsv2_status st = keys_secret_from_stdin(a->id, secret, sizeof secret, &err);
+    if (!st)
+        st = awsv2_signer_key_put(s, a->id, secret, NULL, &err);
+    awsv2_wipe(secret, sizeof secret);
+    return done(c, st, &err, "stored", a->id);
 }
 
 static int run(const struct cli_common *c, const struct keys_args *a)
@@ -143,22 +139,18 @@ static int run(const struct cli_common *c, const struct keys_args *a)
         return cli_usage_error(c, "keys live on a device: give --signer due:PATH (not '%s')",
                                spec);
     awsv2_signer *s = NULL;
-    awsv2_error err;
+    awsv2_error err = AWSV2_ERROR_INIT;
     if (awsv2_signer_open(&s, spec, NULL, &err))
         return cli_fail(c, &err);
-    char cmd[16 + ID_MAX], done[16 + ID_MAX];
     int rc;
-    if (!strcmp(a->command, "list")) {
+    if (!strcmp(a->command, "list"))
         rc = list(c, s);
-    } else if (!strcmp(a->command, "put")) {
+    else if (!strcmp(a->command, "put"))
         rc = put(c, s, a);
-    } else if (!strcmp(a->command, "delete")) {
-        snprintf(cmd, sizeof cmd, "DELETE-KEY %s", a->id);
-        snprintf(done, sizeof done, "deleted %s", a->id);
-        rc = command(c, s, cmd, done);
-    } else {
-        rc = command(c, s, "LOCK", "locked");
-    }
+    else if (!strcmp(a->command, "delete"))
+        rc = done(c, awsv2_signer_key_delete(s, a->id, &err), &err, "deleted", a->id);
+    else
+        rc = done(c, awsv2_signer_lock(s, &err), &err, "locked", NULL);
     awsv2_signer_close(s);
     return rc;
 }

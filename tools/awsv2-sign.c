@@ -37,7 +37,7 @@ static int set_time(struct cli_common *c, struct sign_args *a, const char *name,
                     const char *value)
 {
     time_t t;
-    awsv2_error err;
+    awsv2_error err = AWSV2_ERROR_INIT;
     if (a->time_name && strcmp(a->time_name, name) != 0)
         return cli_usage_error(c, "give either a Timestamp or an Expires, not both");
     if (awsv2_timestamp_parse(value, &t, &err))
@@ -49,7 +49,7 @@ static int set_time(struct cli_common *c, struct sign_args *a, const char *name,
 
 static int own_option(struct cli_common *c, struct sign_args *a, int opt, const char *arg)
 {
-    awsv2_error err;
+    awsv2_error err = AWSV2_ERROR_INIT;
     switch (opt) {
     case OPT_METHOD:
         if (strcmp(arg, "GET") && strcmp(arg, "POST"))
@@ -102,7 +102,7 @@ static int parse_args(struct cli_common *c, struct sign_args *a, int argc, char 
  * set_time so that they are validated like the flags. */
 static int add_params(struct cli_common *c, struct sign_args *a, awsv2_params *p)
 {
-    awsv2_error err;
+    awsv2_error err = AWSV2_ERROR_INIT;
     for (int i = 0; i < a->nparams; i++) {
         char *eq = strchr(a->params[i], '=');
         if (!eq || eq == a->params[i])
@@ -126,7 +126,7 @@ static int add_params(struct cli_common *c, struct sign_args *a, awsv2_params *p
 static int sign_and_print(struct cli_common *c, struct sign_args *a, awsv2_request *req)
 {
     struct cli_signing s;
-    awsv2_error err;
+    awsv2_error err = AWSV2_ERROR_INIT;
     const char *sts;
     int rc = cli_signing_open(c, &s);
     if (rc)
@@ -165,7 +165,7 @@ int main(int argc, char **argv)
     };
     struct sign_args a = {.method = AWSV2_GET, .hash = AWSV2_HMAC_SHA256, .print = "url"};
     awsv2_request *req = NULL;
-    awsv2_error err;
+    awsv2_error err = AWSV2_ERROR_INIT;
     int rc = parse_args(&c, &a, argc, argv);
     if (rc != CLI_CONTINUE)
         return rc;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "awsv2/util.h"
 #include "cli.h"
 
 const char cli_common_help[] =
@@ -25,7 +26,8 @@ int cli_common_option(struct cli_common *c, int opt, const char *arg)
         printf("usage: %s\n\n%s\n%s", c->usage, c->help, cli_common_help);
         return CLI_EXIT_OK;
     case CLI_OPT_VERSION:
-        printf("%s (libawsv2) %s\n", c->prog, PACKAGE_VERSION);
+        printf("%s (libawsv2) %s\nlibawsv2 %s, signer backends: %s\n", c->prog, PACKAGE_VERSION,
+               awsv2_version(), awsv2_backends());
         return CLI_EXIT_OK;
     case CLI_OPT_SIGNER: c->signer = arg; return CLI_CONTINUE;
     case CLI_OPT_REGION: c->region = arg; return CLI_CONTINUE;
@@ -63,7 +65,7 @@ int cli_fail(const struct cli_common *c, const awsv2_error *err)
 
 int cli_signing_open(const struct cli_common *c, struct cli_signing *out)
 {
-    awsv2_error err = {0};
+    awsv2_error err = AWSV2_ERROR_INIT;
     const char *spec = awsv2_signer_spec_resolve(c->signer);
     unsigned flags = strcmp(spec, "openssl") == 0 ? 0 : AWSV2_CREDENTIALS_SECRET_OPTIONAL;
     memset(out, 0, sizeof *out);

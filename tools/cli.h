@@ -1,7 +1,10 @@
-/* What every program of libawsv2 shares: the common options of DESIGN.md
- * (--help --version --signer --region --endpoint --access-key-id --debug),
- * opening the signer they name, and reporting failures with the right exit
- * status. Linked into the programs from libawsv2_cli.la; not installed. */
+/* What every program of libawsv2 shares: the common options of
+ * docs/programs.md (--help --version --signer --region --endpoint
+ * --access-key-id --debug), opening the signer they name, and reporting
+ * failures with the right exit status. Linked into the programs from
+ * libawsv2_cli.la; not installed. Written on the public API only, as a
+ * third party's program would be. For a program's main thread: nothing
+ * here is thread-safe. */
 #ifndef AWSV2_TOOLS_CLI_H
 #define AWSV2_TOOLS_CLI_H
 
@@ -11,7 +14,7 @@
 #include "awsv2/credentials.h"
 #include "awsv2/signer.h"
 
-/* Exit statuses of DESIGN.md. */
+/* Exit statuses of docs/programs.md (awsv2_exit_code maps a status). */
 enum {
     CLI_EXIT_OK = 0,
     CLI_EXIT_SERVICE = 1,
@@ -79,11 +82,12 @@ int cli_fail(const struct cli_common *c, const awsv2_error *err);
 struct cli_signing {
     awsv2_signer *signer;
     awsv2_credentials *creds;
-    char access_key_id[128];
+    char access_key_id[AWSV2_KEY_ID_SIZE];
 };
 
 /* Opens all of it; on failure prints the error and returns its exit status
- * (with everything released). Returns CLI_EXIT_OK on success. */
+ * (with everything released). Returns CLI_EXIT_OK on success; *out then
+ * owns the signer and the credentials until cli_signing_close. */
 int cli_signing_open(const struct cli_common *c, struct cli_signing *out);
 void cli_signing_close(struct cli_signing *s);
 

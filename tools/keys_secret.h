@@ -1,5 +1,7 @@
-/* Where awsv2-keys put gets a secret: standard input (without echo on a
- * terminal) or a shared-credentials file. Never the command line. */
+/* Where awsv2-keys put reads a secret typed or piped in: standard input,
+ * without echo on a terminal. Never the command line. (A key pair from a
+ * shared-credentials file goes to the device without passing through the
+ * program: awsv2_signer_key_put_credentials.) */
 #ifndef AWSV2_TOOLS_KEYS_SECRET_H
 #define AWSV2_TOOLS_KEYS_SECRET_H
 
@@ -12,10 +14,5 @@
 /* One line from standard input into secret (cap bytes), without its line
  * end. On a terminal it prompts on stderr for id's secret with echo off. */
 awsv2_status keys_secret_from_stdin(const char *id, char *secret, size_t cap, awsv2_error *err);
-
-/* The key pair of profile (NULL: "default") in a shared-credentials file:
- * the id into id (cap_id bytes), the secret into secret (cap bytes). */
-awsv2_status keys_secret_from_file(const char *path, const char *profile, char *id,
-                                   size_t cap_id, char *secret, size_t cap, awsv2_error *err);
 
 #endif

@@ -40,25 +40,24 @@ static int client_open(const struct cli_common *c, const struct cli_signing *s,
                        const char *service, awsv2_method method,
                        const struct example_timeouts *t, awsv2_client **out)
 {
-    awsv2_error err;
-    char region[64], endpoint[2048];
+    awsv2_error err = AWSV2_ERROR_INIT;
+    char region[AWSV2_REGION_SIZE], endpoint[AWSV2_ENDPOINT_SIZE];
     awsv2_status st = awsv2_region_resolve(c->region, region, sizeof region, &err);
     if (!st)
         st = awsv2_endpoint_resolve(service, c->endpoint, region, endpoint, sizeof endpoint,
                                     &err);
     if (st)
         return cli_fail(c, &err);
-    awsv2_client_options o = {
-        .endpoint_url = endpoint,
-        .signer = s->signer,
-        .access_key_id = s->access_key_id,
-        .session_token = s->creds ? awsv2_credentials_session_token(s->creds) : NULL,
-        .method = method,
-        .connect_timeout_ms = t->connect_ms,
-        .timeout_ms = t->total_ms,
-        .debug = c->debug ? print_string_to_sign : NULL,
-        .debug_ctx = (void *)c,
-    };
+    awsv2_client_options o = AWSV2_CLIENT_OPTIONS_INIT;
+    o.endpoint_url = endpoint;
+    o.signer = s->signer;
+    o.access_key_id = s->access_key_id;
+    o.session_token = s->creds ? awsv2_credentials_session_token(s->creds) : NULL;
+    o.method = method;
+    o.connect_timeout_ms = t->connect_ms;
+    o.timeout_ms = t->total_ms;
+    o.debug = c->debug ? print_string_to_sign : NULL;
+    o.debug_ctx = (void *)c;
     if (awsv2_client_new(out, &o, &err))
         return cli_fail(c, &err);
     return CLI_EXIT_OK;

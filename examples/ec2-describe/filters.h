@@ -1,5 +1,6 @@
 /* --filter Name=N,Values=V1,V2 and --instance-id, gathered into a
- * DescribeInstances input. */
+ * DescribeInstances input. The struct owns copies of the filters (released
+ * by filters_free) and borrows the instance ids from argv. */
 #ifndef AWSV2_EXAMPLES_FILTERS_H
 #define AWSV2_EXAMPLES_FILTERS_H
 

@@ -1,5 +1,5 @@
 /* ec2-describe-instances: lists EC2 instances, following NextToken to the
- * end (DESIGN.md, "Programs"). */
+ * end (docs/programs.md, "ec2-describe-instances"). */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -84,15 +84,14 @@ static int parse(struct args *a, int argc, char **argv)
 static int run(void *ctx, awsv2_client *client)
 {
     struct args *a = ctx;
-    awsv2_ec2_describe_instances_input in = {
-        .filters = a->filters.filters,
-        .n_filters = a->filters.n_filters,
-        .instance_ids = a->filters.instance_ids,
-        .n_instance_ids = a->filters.n_instance_ids,
-        .max_results = a->page_size,
-    };
+    awsv2_ec2_describe_instances_input in = AWSV2_EC2_DESCRIBE_INSTANCES_INPUT_INIT;
+    in.filters = a->filters.filters;
+    in.n_filters = a->filters.n_filters;
+    in.instance_ids = a->filters.instance_ids;
+    in.n_instance_ids = a->filters.n_instance_ids;
+    in.max_results = a->page_size;
     awsv2_ec2_instances *result;
-    awsv2_error err;
+    awsv2_error err = AWSV2_ERROR_INIT;
     if (awsv2_ec2_describe_instances_all(client, &in, &result, &err))
         return cli_fail(&a->common, &err);
     int rc = a->json ? output_json(stdout, result) : output_text(stdout, result);

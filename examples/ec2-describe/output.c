@@ -11,9 +11,9 @@ static const char *or_dash(const char *s)
 int output_text(FILE *out, const awsv2_ec2_instances *r)
 {
     for (size_t i = 0; i < r->n_reservations; i++) {
-        const awsv2_ec2_reservation *res = &r->reservations[i];
+        const awsv2_ec2_reservation *res = r->reservations[i];
         for (size_t k = 0; k < res->n_instances; k++) {
-            const awsv2_ec2_instance *in = &res->instances[k];
+            const awsv2_ec2_instance *in = res->instances[k];
             fprintf(out, "%s %s %s %s\n", or_dash(res->reservation_id),
                     or_dash(in->instance_id), or_dash(in->instance_type),
                     or_dash(in->state_name));
@@ -71,7 +71,7 @@ static json_object *reservation_json(const awsv2_ec2_reservation *res)
     add_string(o, "ReservationId", res->reservation_id);
     add_string(o, "OwnerId", res->owner_id);
     for (size_t k = 0; k < res->n_instances; k++)
-        json_object_array_add(instances, instance_json(&res->instances[k]));
+        json_object_array_add(instances, instance_json(res->instances[k]));
     json_object_object_add(o, "Instances", instances);
     return o;
 }
@@ -81,7 +81,7 @@ int output_json(FILE *out, const awsv2_ec2_instances *r)
     json_object *root = json_object_new_object();
     json_object *list = json_object_new_array();
     for (size_t i = 0; i < r->n_reservations; i++)
-        json_object_array_add(list, reservation_json(&r->reservations[i]));
+        json_object_array_add(list, reservation_json(r->reservations[i]));
     json_object_object_add(root, "Reservations", list);
     const char *text = json_object_to_json_string_ext(
         root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE);

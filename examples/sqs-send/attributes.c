@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "attributes.h"
-#include "b64.h"
+#include "awsv2/util.h"
 
 /* Binary values arrive as base64 and are sent as the bytes they encode. */
 static const char *set_value(awsv2_sqs_attribute *at, const char *type, const char *value)
@@ -14,10 +14,14 @@ static const char *set_value(awsv2_sqs_attribute *at, const char *type, const ch
         at->value_len = strlen(value);
         return NULL;
     }
-    uint8_t *bytes;
-    size_t n;
-    if (awsv2__b64_decode(value, &bytes, &n, NULL))
-        return "a Binary value must be base64";
+    size_t len = strlen(value), n;
+    uint8_t *bytes = malloc(len / 4 * 3 + 1);
+    if (!bytes)
+        return "out of memory";
+    if (awsv2_base64_decode(value, len, bytes, len / 4 * 3 + 1, &n, NULL)) {
+        free(bytes);
+        return "a Binary value must be base64 (RFC 4648: A-Z a-z 0-9 + /, padded with =)";
+    }
     at->value = bytes;
     at->value_len = n;
     return NULL;

@@ -1,5 +1,5 @@
 /* sqs-send: sends one message to an SQS queue and prints its MessageId
- * (DESIGN.md, "Programs"). */
+ * (docs/programs.md). */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,15 +103,14 @@ static int read_stdin(const struct args *a, char **out)
 static int send(void *ctx, awsv2_client *client)
 {
     struct args *a = ctx;
-    awsv2_sqs_send_input in = {
-        .queue_url = a->queue_url,
-        .body = a->message,
-        .delay_seconds = a->delay,
-        .attributes = a->attributes.list,
-        .n_attributes = a->attributes.n,
-    };
-    awsv2_sqs_send_result result;
-    awsv2_error err;
+    awsv2_sqs_send_input in = AWSV2_SQS_SEND_INPUT_INIT;
+    in.queue_url = a->queue_url;
+    in.body = a->message;
+    in.delay_seconds = a->delay;
+    in.attributes = a->attributes.list;
+    in.n_attributes = a->attributes.n;
+    awsv2_sqs_send_result result = AWSV2_SQS_SEND_RESULT_INIT;
+    awsv2_error err = AWSV2_ERROR_INIT;
     if (awsv2_sqs_send_message(client, &in, &result, &err))
         return cli_fail(&a->common, &err);
     printf("%s\n", result.message_id);

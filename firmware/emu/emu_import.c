@@ -68,7 +68,7 @@ static int store(hsm_keystore *ks, const char *path, const profile *p, int verbo
 		return 0;
 	}
 	fprintf(stderr, "awsv2-due-emu: %s: profile [%s]: key %s %s\n", path, p->name,
-		hsm_keystore_valid_id(p->id, strlen(p->id)) ? p->id : "(malformed id)", why[st]);
+		awsv2__key_id_valid(p->id, strlen(p->id)) ? p->id : "(malformed id)", why[st]);
 	return -1;
 }
 

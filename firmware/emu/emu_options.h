@@ -1,4 +1,4 @@
-/* awsv2-due-emu's command line (DESIGN.md and the emulator's CLI spec). */
+/* awsv2-due-emu's command line (docs/programs.md). */
 #ifndef EMU_OPTIONS_H
 #define EMU_OPTIONS_H
 

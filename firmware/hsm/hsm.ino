@@ -1,7 +1,7 @@
 /* Arduino Due HSM: keeps AWS secret keys in the SAM3X8E's flash and signs
- * AWS Signature Version 2 strings over serial (protocol: DESIGN.md, Serial
- * protocol). Serves the native USB port (SerialUSB) and the programming
- * port (Serial), each with its own request state; both share one key store.
+ * AWS Signature Version 2 strings over serial (protocol:
+ * docs/serial-protocol.md). Serves the native USB port (SerialUSB) and the
+ * programming port (Serial), each with its own request state; both share one key store.
  *
  * This file is thin glue: everything else is the portable core in src/,
  * the same code awsv2-due-emu and the host tests run. No credentials live

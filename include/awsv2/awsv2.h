@@ -4,6 +4,7 @@
 #define AWSV2_AWSV2_H
 
 #include "awsv2/status.h"
+#include "awsv2/util.h"
 #include "awsv2/request.h"
 #include "awsv2/credentials.h"
 #include "awsv2/signer.h"

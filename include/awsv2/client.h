@@ -1,6 +1,10 @@
 /* A client of one AWS query API endpoint: HTTP(S) over libcurl, every
  * request signed with Signature Version 2 through an awsv2_signer, retried
- * as AWS's "standard" retry mode does. */
+ * as AWS's "standard" retry mode does.
+ *
+ * Ownership: the client copies every string option; the signer is borrowed.
+ * A response body from awsv2_client_call is the caller's, released with
+ * awsv2_free. Thread safety: see awsv2_client below. */
 #ifndef AWSV2_CLIENT_H
 #define AWSV2_CLIENT_H
 
@@ -9,6 +13,7 @@
 #include "awsv2/request.h"
 #include "awsv2/signer.h"
 #include "awsv2/status.h"
+#include "awsv2/util.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -16,12 +21,22 @@ extern "C" {
 
 /* Called with every string to sign before it is signed (each attempt of a
  * retried call has its own), e.g. to print it for --debug. A string to
- * sign holds no secret. */
+ * sign holds no secret, though it may hold a session token. The string is
+ * borrowed for the call's duration. It runs on the calling thread, under
+ * the client's lock: it must not call back into the same client. */
 typedef void (*awsv2_debug_fn)(void *ctx, const char *string_to_sign, size_t len);
 
-/* What awsv2_client_new needs. Zero every field you do not set (e.g.
- * `awsv2_client_options o = {0};`): a zero means the default given. */
+/* What awsv2_client_new needs; read by that call only, so it may be freed
+ * or reused as soon as it returns. Zero every field you do not set: a zero
+ * means the default given.
+ *
+ * The struct may grow at its end in a later release. `size` says which
+ * layout the caller was compiled with: start from AWSV2_CLIENT_OPTIONS_INIT
+ * (or set size = sizeof(awsv2_client_options)); the library reads no
+ * member beyond it. A size of 0 (e.g. `awsv2_client_options o = {0};`)
+ * means the first published layout, the one below. */
 typedef struct awsv2_client_options {
+    size_t size;
     /* The service endpoint, "http[s]://host[:port][/path]" (required). */
     const char *endpoint_url;
     /* Signs every request (required). Borrowed: it must outlive the client. */
@@ -57,26 +72,32 @@ typedef struct awsv2_client_options {
     void *debug_ctx;
 } awsv2_client_options;
 
+#define AWSV2_CLIENT_OPTIONS_INIT {.size = sizeof(awsv2_client_options)}
+
 /* A client bound to one endpoint. It keeps one HTTP connection alive across
  * calls. Thread-safe: calls from several threads are serialised on the one
  * connection, so give each thread its own client for parallel requests. */
 typedef struct awsv2_client awsv2_client;
 
 /* Makes a client; free it with awsv2_client_free. AWSV2_E_INVALID for a
- * missing or bad option, AWSV2_E_CONFIG for a bad AWS_MAX_ATTEMPTS. */
+ * missing or bad option (or a size smaller than the first layout's),
+ * AWSV2_E_CONFIG for a bad AWS_MAX_ATTEMPTS. */
 AWSV2_API awsv2_status awsv2_client_new(awsv2_client **out, const awsv2_client_options *options,
                                         awsv2_error *err);
-/* Closes the connection and frees. NULL is fine. */
+/* Closes the connection and frees. NULL is fine. No call on the client may
+ * be running, or start after it. */
 AWSV2_API void awsv2_client_free(awsv2_client *client);
 
-/* The endpoint URL the client was made with. Borrowed. */
+/* The endpoint URL the client was made with. Borrowed: valid as long as
+ * the client. */
 AWSV2_API const char *awsv2_client_endpoint(const awsv2_client *client);
 
 /* One call of any query API action: params (Action, Version and the
  * action's own; borrowed, not changed) are sent to url (NULL: the client's
  * endpoint; SQS queue actions pass the queue URL) with the client's method,
  * signed, and retried as described above. On success *body receives the
- * response document (malloc'd, NUL-terminated, *len bytes; free() it). An
+ * response document (NUL-terminated, *len bytes), which the caller releases
+ * with awsv2_free (never free(): the library's allocator may differ). An
  * error answer fails with AWSV2_E_SERVICE, err->code/message/request_id/
  * http_status filled in: err->code is AWS's code (e.g. "AuthFailure") and
  * err->message AWS's Message; print them as "Code: Message". */

@@ -11,6 +11,13 @@
 extern "C" {
 #endif
 
+/* Room for an access key id and its NUL (AWS allows 128 characters). */
+#define AWSV2_KEY_ID_SIZE 129
+/* Room for a region name and its NUL. */
+#define AWSV2_REGION_SIZE 64
+/* Room for an endpoint URL and its NUL, as awsv2_endpoint_resolve writes it. */
+#define AWSV2_ENDPOINT_SIZE 1024
+
 /* An access key id, optionally its secret and a session token. The secret
  * can only be read by the library's own signers: no public call returns it,
  * and it is wiped when the object is freed. Immutable once made, so it may

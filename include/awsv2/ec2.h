@@ -1,4 +1,10 @@
-/* EC2 on the query API: DescribeInstances. */
+/* EC2 on the query API: DescribeInstances.
+ *
+ * Ownership: inputs are borrowed for the call's duration; a result belongs
+ * to the caller, who releases it, and everything it points to, with
+ * awsv2_ec2_instances_free. Thread safety: the calls are as thread-safe as
+ * the client they use (awsv2/client.h); a result is plain data tied to no
+ * client, which any number of threads may read while none frees it. */
 #ifndef AWSV2_EC2_H
 #define AWSV2_EC2_H
 
@@ -14,15 +20,24 @@ extern "C" {
 /* The API version sent unless the input names another. */
 #define AWSV2_EC2_API_VERSION "2016-11-15"
 
-/* One filter, e.g. {"instance-state-name", {"running", "pending"}, 2}. */
+/* One filter, e.g. {"instance-state-name", {"running", "pending"}, 2}.
+ * A frozen value type: it will never grow, so an input holds a plain array
+ * of them. */
 typedef struct awsv2_ec2_filter {
     const char *name;
     const char *const *values;
     size_t n_values;
 } awsv2_ec2_filter;
 
-/* What to describe. Zero every field you do not set. All borrowed. */
+/* What to describe. Zero every field you do not set. All borrowed.
+ *
+ * The struct may grow at its end in a later release: start from
+ * AWSV2_EC2_DESCRIBE_INSTANCES_INPUT_INIT (or set size = sizeof the struct);
+ * the library reads no member beyond size. A size of 0 (`= {0}`) means the
+ * first published layout, the one below; a size from 1 to less than that
+ * layout is AWSV2_E_INVALID. */
 typedef struct awsv2_ec2_describe_instances_input {
+    size_t size;
     const awsv2_ec2_filter *filters;
     size_t n_filters;
     const char *const *instance_ids;
@@ -32,12 +47,21 @@ typedef struct awsv2_ec2_describe_instances_input {
     const char *version;    /* NULL: AWSV2_EC2_API_VERSION */
 } awsv2_ec2_describe_instances_input;
 
+#define AWSV2_EC2_DESCRIBE_INSTANCES_INPUT_INIT \
+    {.size = sizeof(awsv2_ec2_describe_instances_input)}
+
+/* One tag of an instance. A frozen value type: it will never grow, so an
+ * instance holds a plain array of them. */
 typedef struct awsv2_ec2_tag {
     char *key;
     char *value; /* "" for a tag without a value */
 } awsv2_ec2_tag;
 
-/* One instance. Every string is NUL-terminated and owned by the result; a
+/* The result structs below are allocated by the library only and reached
+ * through pointers, so a later release may add members at their ends:
+ * never allocate, copy by value or take sizeof of them.
+ *
+ * One instance. Every string is NUL-terminated and owned by the result; a
  * field EC2 did not send (e.g. the public IP of a stopped instance) is
  * NULL. */
 typedef struct awsv2_ec2_instance {
@@ -60,21 +84,21 @@ typedef struct awsv2_ec2_instance {
 typedef struct awsv2_ec2_reservation {
     char *reservation_id;
     char *owner_id;
-    awsv2_ec2_instance *instances;
+    awsv2_ec2_instance **instances; /* n_instances pointers */
     size_t n_instances;
 } awsv2_ec2_reservation;
 
 /* A page (or, from awsv2_ec2_describe_instances_all, every page) of
  * DescribeInstances. next_token is NULL on the last page. */
 typedef struct awsv2_ec2_instances {
-    awsv2_ec2_reservation *reservations;
+    awsv2_ec2_reservation **reservations; /* n_reservations pointers */
     size_t n_reservations;
     char *next_token;
     char *request_id;
 } awsv2_ec2_instances;
 
 /* Fetches one page. *out is the caller's: free it with
- * awsv2_ec2_instances_free. */
+ * awsv2_ec2_instances_free. On failure *out is NULL. */
 AWSV2_API awsv2_status awsv2_ec2_describe_instances(awsv2_client *client,
                                                     const awsv2_ec2_describe_instances_input *in,
                                                     awsv2_ec2_instances **out, awsv2_error *err);
@@ -90,7 +114,7 @@ AWSV2_API awsv2_status awsv2_ec2_describe_instances_all(
 AWSV2_API awsv2_status awsv2_ec2_instances_parse(const char *xml, size_t len,
                                                  awsv2_ec2_instances **out, awsv2_error *err);
 
-/* NULL is fine. */
+/* Frees a result and everything it points to. NULL is fine. */
 AWSV2_API void awsv2_ec2_instances_free(awsv2_ec2_instances *instances);
 
 #ifdef __cplusplus

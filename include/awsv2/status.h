@@ -34,12 +34,13 @@ typedef enum awsv2_status {
     AWSV2_E_SERVICE,      /* the service answered with an error (code/message/request id) */
     AWSV2_E_RESPONSE,     /* a response that cannot be parsed or is too large */
     AWSV2_E_CHECKSUM,     /* a checksum in the response did not match (SQS MD5s) */
-    AWSV2_E_IO,           /* a local file could not be read or written */
-    AWSV2_STATUS_COUNT
+    AWSV2_E_IO            /* a local file could not be read or written */
+    /* New statuses are added at the end. awsv2_strerror and awsv2_exit_code
+     * are switches without a default: a status they miss fails the build. */
 } awsv2_status;
 
-/* A short, static English description of a status. Never NULL; an unknown
- * value gives "unknown status". Thread-safe. */
+/* A short, static English description of a status. Never NULL; a value
+ * that is not an awsv2_status gives "unknown status". Thread-safe. */
 AWSV2_API const char *awsv2_strerror(awsv2_status status);
 
 #define AWSV2_ERROR_MESSAGE_MAX 512
@@ -48,8 +49,15 @@ AWSV2_API const char *awsv2_strerror(awsv2_status status);
 /* The details of the last failure of a call, in caller-provided storage.
  * Every fallible function takes an `awsv2_error *err` as its last argument;
  * it may be NULL. On failure the call fills it; on success it leaves it
- * untouched. No field ever contains a secret. Not shared between threads. */
+ * untouched. No field ever contains a secret. Not shared between threads.
+ *
+ * The struct may grow at its end in a later release. `size` says which
+ * layout the caller was compiled with: initialise with AWSV2_ERROR_INIT (or
+ * set size = sizeof(awsv2_error)); the library writes no field that lies
+ * beyond it. A size of 0 (e.g. `awsv2_error err = {0};`) means the first
+ * published layout, the one below, so such code keeps working. */
 typedef struct awsv2_error {
+    size_t size;
     awsv2_status status;
     /* For humans: what failed and why, naming the file, spec, key id or
      * parameter involved. */
@@ -64,13 +72,28 @@ typedef struct awsv2_error {
     long http_status;
 } awsv2_error;
 
-/* Resets an error to AWSV2_OK with empty strings. */
+#define AWSV2_ERROR_INIT {.size = sizeof(awsv2_error)}
+
+/* Resets an error to AWSV2_OK with empty strings, keeping its size. */
 AWSV2_API void awsv2_error_clear(awsv2_error *err);
 
-/* The exit status DESIGN.md assigns a failure: 1 the service answered with
- * an error (or a bad response or checksum), 3 the signer cannot sign (no
- * secret, device absent, refused, timed out), 4 network or TLS error, 2
- * anything the user got wrong (usage, spec syntax, config). 0 for AWSV2_OK. */
+/* Fills err (if not NULL) with status, code (NULL: none) and a
+ * printf-formatted message, within err's layout; returns status, so that
+ * `return awsv2_error_set(err, ...)` reads naturally. For the operations of
+ * a custom signer (signer.h) and for programs that report their own
+ * failures the library's way. */
+AWSV2_API awsv2_status awsv2_error_set(awsv2_error *err, awsv2_status status, const char *code,
+                                       const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+
+/* The exit status every libawsv2 program uses for a failure (docs/programs.md):
+ * 1 the service answered with an error (or a bad response or checksum), 3 the
+ * signer cannot sign (no secret, device absent, refused, timed out), 4
+ * network or TLS error, 2 anything the user got wrong (usage, spec syntax,
+ * config, a local file). 0 for AWSV2_OK; 2 for a value that is no status. */
 AWSV2_API int awsv2_exit_code(awsv2_status status);
 
 #ifdef __cplusplus

@@ -2,6 +2,7 @@
  * awsv2/client.h). */
 #include <errno.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -61,8 +62,18 @@ static long or_default(long v, long def)
     return v > 0 ? v : def;
 }
 
+/* The first published layout of awsv2_client_options ends with debug_ctx.
+ * Every member up to it is read unconditionally, so a caller's size may not
+ * be smaller; members added later are read only when size covers them. */
+#define OPTIONS_FIRST_LAYOUT (offsetof(awsv2_client_options, debug_ctx) + sizeof(void *))
+
 static awsv2_status check_options(const awsv2_client_options *o, awsv2_error *err)
 {
+    if (o && o->size != 0 && o->size < OPTIONS_FIRST_LAYOUT)
+        return awsv2__fail(err, AWSV2_E_INVALID,
+                           "awsv2_client_options.size %zu is smaller than its first layout "
+                           "(%zu bytes)",
+                           o->size, (size_t)OPTIONS_FIRST_LAYOUT);
     if (!o || !o->endpoint_url || !o->signer || !o->access_key_id || !*o->access_key_id)
         return awsv2__fail(err, AWSV2_E_INVALID,
                            "a client needs an endpoint URL, a signer and an access key id");
@@ -229,7 +240,7 @@ static awsv2_status call_locked(awsv2_client *c, awsv2_method method, const char
 awsv2_status awsv2__client_call_xml(awsv2_client *c, awsv2_method method, const char *url,
                                     const awsv2_params *params, xmlDoc **doc, awsv2_error *err)
 {
-    awsv2_error e;
+    awsv2_error e = AWSV2_ERROR_INIT;
     *doc = NULL;
     pthread_mutex_lock(&c->lock);
     awsv2_status st = call_locked(c, method, url, params, &e);
@@ -238,19 +249,20 @@ awsv2_status awsv2__client_call_xml(awsv2_client *c, awsv2_method method, const 
                              doc, &e);
     pthread_mutex_unlock(&c->lock);
     if (st && err)
-        *err = e;
+        awsv2__error_copy(err, &e);
     return st;
 }
 
 awsv2_status awsv2_client_call(awsv2_client *c, const char *url, const awsv2_params *params,
                                char **body, size_t *len, awsv2_error *err)
 {
-    awsv2_error e;
+    awsv2_error e = AWSV2_ERROR_INIT;
     *body = NULL;
     *len = 0;
     pthread_mutex_lock(&c->lock);
     awsv2_status st = call_locked(c, c->method, url, params, &e);
     if (!st) {
+        /* Released with awsv2_free, i.e. by the library's own free(). */
         *body = malloc(c->body.len + 1);
         if (*body) {
             if (c->body.len)
@@ -263,6 +275,6 @@ awsv2_status awsv2_client_call(awsv2_client *c, const char *url, const awsv2_par
     }
     pthread_mutex_unlock(&c->lock);
     if (st && err)
-        *err = e;
+        awsv2__error_copy(err, &e);
     return st;
 }

@@ -1,13 +1,31 @@
-/* EC2 DescribeInstances: the request, one page, and every page. */
-#include <stdbool.h>
+/* EC2 DescribeInstances: the request, one page, and every page. The result
+ * is built in ec2_result.c. */
+#include <stddef.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "awsv2/ec2.h"
 #include "client_impl.h"
-#include "ec2_impl.h"
+#include "ec2_result.h"
 #include "internal.h"
+
+/* The first published layout of the input ends with version. Every member
+ * up to it is read unconditionally, so a caller's size may not be smaller;
+ * members added later are read only when size covers them. */
+#define INPUT_FIRST_LAYOUT \
+    (offsetof(awsv2_ec2_describe_instances_input, version) + sizeof(const char *))
+
+static awsv2_status check_input(const awsv2_ec2_describe_instances_input *in, awsv2_error *err)
+{
+    if (!in)
+        return awsv2__fail(err, AWSV2_E_INVALID, "DescribeInstances needs an input");
+    if (in->size != 0 && in->size < INPUT_FIRST_LAYOUT)
+        return awsv2__fail(err, AWSV2_E_INVALID,
+                           "awsv2_ec2_describe_instances_input.size %zu is smaller than its "
+                           "first layout (%zu bytes)",
+                           in->size, (size_t)INPUT_FIRST_LAYOUT);
+    return AWSV2_OK;
+}
 
 /* Filter.N.Name, Filter.N.Value.M and InstanceId.N count from 1. */
 static awsv2_status set_filters(awsv2_params *p, const awsv2_ec2_describe_instances_input *in,
@@ -62,68 +80,28 @@ static awsv2_status page(awsv2_client *c, awsv2_params *p,
     return st;
 }
 
+static awsv2_status first_page(awsv2_client *c, awsv2_params **p,
+                               const awsv2_ec2_describe_instances_input *in,
+                               awsv2_ec2_instances **out, awsv2_error *err)
+{
+    *out = NULL;
+    *p = NULL;
+    awsv2_status st = check_input(in, err);
+    if (!st)
+        st = awsv2_params_new(p, err);
+    if (!st)
+        st = page(c, *p, in, in->next_token, out, err);
+    return st;
+}
+
 awsv2_status awsv2_ec2_describe_instances(awsv2_client *c,
                                           const awsv2_ec2_describe_instances_input *in,
                                           awsv2_ec2_instances **out, awsv2_error *err)
 {
     awsv2_params *p;
-    *out = NULL;
-    awsv2_status st = awsv2_params_new(&p, err);
-    if (st)
-        return st;
-    st = page(c, p, in, in->next_token, out, err);
+    awsv2_status st = first_page(c, &p, in, out, err);
     awsv2_params_free(p);
     return st;
-}
-
-/* Moves the instances of from's reservation to the end of into's: a page
- * boundary may cut a reservation in two. */
-static awsv2_status merge_reservation(awsv2_ec2_reservation *into, awsv2_ec2_reservation *from,
-                                      awsv2_error *err)
-{
-    size_t n = into->n_instances + from->n_instances;
-    awsv2_ec2_instance *v = realloc(into->instances, (n ? n : 1) * sizeof *v);
-    if (!v)
-        return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
-    memcpy(v + into->n_instances, from->instances, from->n_instances * sizeof *v);
-    into->instances = v;
-    into->n_instances = n;
-    from->n_instances = 0;
-    return AWSV2_OK;
-}
-
-static bool same_reservation(const awsv2_ec2_reservation *a, const awsv2_ec2_reservation *b)
-{
-    return a->reservation_id && b->reservation_id &&
-           strcmp(a->reservation_id, b->reservation_id) == 0;
-}
-
-/* Moves the reservations of from to the end of into, joining a reservation
- * split between the two pages; from keeps only emptied shells. */
-static awsv2_status append(awsv2_ec2_instances *into, awsv2_ec2_instances *from,
-                           awsv2_error *err)
-{
-    size_t skip = 0;
-    if (into->n_reservations && from->n_reservations &&
-        same_reservation(&into->reservations[into->n_reservations - 1], &from->reservations[0])) {
-        awsv2_status st = merge_reservation(&into->reservations[into->n_reservations - 1],
-                                            &from->reservations[0], err);
-        if (st)
-            return st;
-        skip = 1;
-    }
-    size_t moving = from->n_reservations - skip;
-    if (moving == 0)
-        return AWSV2_OK;
-    size_t n = into->n_reservations + moving;
-    awsv2_ec2_reservation *r = realloc(into->reservations, n * sizeof *r);
-    if (!r)
-        return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
-    memcpy(r + into->n_reservations, from->reservations + skip, moving * sizeof *r);
-    into->reservations = r;
-    into->n_reservations = n;
-    from->n_reservations = skip; /* the merged shell, if any, is freed with from */
-    return AWSV2_OK;
 }
 
 /* A service that hands back the token it was given would loop forever. */
@@ -139,30 +117,23 @@ awsv2_status awsv2_ec2_describe_instances_all(awsv2_client *c,
                                               const awsv2_ec2_describe_instances_input *in,
                                               awsv2_ec2_instances **out, awsv2_error *err)
 {
-    awsv2_ec2_instances *all = NULL;
-    awsv2_status st = awsv2_ec2_describe_instances(c, in, &all, err);
-    awsv2_params *p = NULL;
-    if (!st)
-        st = awsv2_params_new(&p, err);
+    awsv2_params *p;
+    awsv2_ec2_instances *all;
+    awsv2_status st = first_page(c, &p, in, &all, err);
     while (!st && all->next_token) {
         awsv2_ec2_instances *next = NULL;
         st = page(c, p, in, all->next_token, &next, err);
         if (!st)
             st = check_progress(all->next_token, next->next_token, err);
         if (!st)
-            st = append(all, next, err);
-        if (!st) {
-            free(all->next_token);
-            all->next_token = next->next_token;
-            next->next_token = NULL;
-        }
+            st = awsv2__ec2_instances_append(all, next, err);
         awsv2_ec2_instances_free(next);
     }
     awsv2_params_free(p);
     if (st) {
         awsv2_ec2_instances_free(all);
-        return st;
+        all = NULL;
     }
     *out = all;
-    return AWSV2_OK;
+    return st;
 }

@@ -4,9 +4,8 @@ libawsv2_internal_la_SOURCES += \
 	src/client/retry.h src/client/retry.c \
 	src/client/xml.h src/client/xml.c \
 	src/client/client_impl.h src/client/client.c \
-	src/client/ec2_impl.h src/client/ec2.c src/client/ec2_parse.c \
-	src/client/b64.h src/client/b64.c \
-	src/client/sqs_impl.h src/client/sqs_check.c src/client/sqs_md5.c \
+	src/client/ec2_result.h src/client/ec2_result.c src/client/ec2.c \
+	src/client/sqs_check.h src/client/sqs_check.c \
 	src/client/sqs_send.c src/client/sqs_receive.c src/client/sqs_queue.c
 
 awsv2include_HEADERS += \
@@ -15,20 +14,33 @@ awsv2include_HEADERS += \
 	include/awsv2/sqs.h
 
 # Tests: Check suites on the library, and process-level scripts that start
-# awsv2-mock and the programs (tests/client/*.test).
+# awsv2-mock and the programs (tests/client/*.sh).
 CLIENT_TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/client $(CHECK_CFLAGS) $(XML_CFLAGS)
 CLIENT_TEST_LDADD = libawsv2_internal.la $(CHECK_LIBS)
 
-check_PROGRAMS += tests/client/check_responses tests/client/check_transport
-tests_client_check_responses_SOURCES = tests/client/check_responses.c
-tests_client_check_responses_CPPFLAGS = $(CLIENT_TEST_CPPFLAGS)
-tests_client_check_responses_LDADD = $(CLIENT_TEST_LDADD)
-tests_client_check_transport_SOURCES = tests/client/check_transport.c \
+check_PROGRAMS += tests/client/test_responses tests/client/test_transport
+tests_client_test_responses_SOURCES = tests/client/test_responses.c
+tests_client_test_responses_CPPFLAGS = $(CLIENT_TEST_CPPFLAGS)
+tests_client_test_responses_LDADD = $(CLIENT_TEST_LDADD)
+tests_client_test_transport_SOURCES = tests/client/test_transport.c \
 	tests/client/stub_server.h tests/client/stub_server.c
-tests_client_check_transport_CPPFLAGS = $(CLIENT_TEST_CPPFLAGS)
-tests_client_check_transport_LDADD = $(CLIENT_TEST_LDADD)
+tests_client_test_transport_CPPFLAGS = $(CLIENT_TEST_CPPFLAGS)
+tests_client_test_transport_LDADD = $(CLIENT_TEST_LDADD)
 
-TESTS += tests/client/check_responses tests/client/check_transport
+TESTS += tests/client/test_responses tests/client/test_transport
+
+check_PROGRAMS += tests/client/test_ec2
+tests_client_test_ec2_SOURCES = tests/client/test_ec2.c
+tests_client_test_ec2_CPPFLAGS = $(CLIENT_TEST_CPPFLAGS)
+tests_client_test_ec2_LDADD = $(CLIENT_TEST_LDADD)
+TESTS += tests/client/test_ec2
+
+check_PROGRAMS += tests/client/test_sqs
+tests_client_test_sqs_SOURCES = tests/client/test_sqs.c \
+	tests/client/stub_server.h tests/client/stub_server.c
+tests_client_test_sqs_CPPFLAGS = $(CLIENT_TEST_CPPFLAGS)
+tests_client_test_sqs_LDADD = $(CLIENT_TEST_LDADD)
+TESTS += tests/client/test_sqs
 
 # Helpers of the process-level tests.
 check_PROGRAMS += tests/client/sqs-drain tests/client/stub-http
@@ -37,9 +49,8 @@ tests_client_sqs_drain_LDADD = libawsv2_internal.la
 tests_client_stub_http_SOURCES = tests/client/stub_http.c \
 	tests/client/stub_server.h tests/client/stub_server.c
 
-# Process-level tests: executable bash scripts (automake's default .test
-# extension runs them as they are).
-TESTS += tests/client/ec2.test tests/client/sqs.test tests/client/errors.test \
-	tests/client/hostile.test
-EXTRA_DIST += tests/client/lib.sh tests/client/ec2.test tests/client/sqs.test \
-	tests/client/errors.test tests/client/hostile.test
+# Process-level tests: executable bash scripts, run as they are.
+TESTS += tests/client/ec2.sh tests/client/sqs.sh tests/client/errors.sh \
+	tests/client/hostile.sh
+EXTRA_DIST += tests/client/lib.sh tests/client/ec2.sh tests/client/sqs.sh \
+	tests/client/errors.sh tests/client/hostile.sh

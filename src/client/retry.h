@@ -1,5 +1,5 @@
 /* AWS's "standard" retry mode: which failures are worth another attempt,
- * and how long to wait before it. */
+ * and how long to wait before it. Stateless and thread-safe. */
 #ifndef AWSV2_CLIENT_RETRY_H
 #define AWSV2_CLIENT_RETRY_H
 

@@ -3,14 +3,16 @@
 #include <string.h>
 
 #include "awsv2/sqs.h"
-#include "b64.h"
+#include "awsv2/util.h"
 #include "client_impl.h"
 #include "internal.h"
-#include "sqs_impl.h"
+#include "sqs_check.h"
 #include "xml.h"
 
 static void free_message(awsv2_sqs_message *m)
 {
+    if (!m)
+        return;
     for (size_t i = 0; i < m->n_attributes; i++) {
         free((void *)m->attributes[i].name);
         free((void *)m->attributes[i].data_type);
@@ -20,6 +22,7 @@ static void free_message(awsv2_sqs_message *m)
     free(m->message_id);
     free(m->receipt_handle);
     free(m->body);
+    free(m);
 }
 
 void awsv2_sqs_messages_free(awsv2_sqs_messages *ms)
@@ -27,7 +30,7 @@ void awsv2_sqs_messages_free(awsv2_sqs_messages *ms)
     if (!ms)
         return;
     for (size_t i = 0; i < ms->n_messages; i++)
-        free_message(&ms->messages[i]);
+        free_message(ms->messages[i]);
     free(ms->messages);
     free(ms);
 }
@@ -73,12 +76,18 @@ static awsv2_status parse_attribute(const xmlNode *n, awsv2_sqs_attribute *a, aw
         a->value_len = strlen(text);
         return AWSV2_OK;
     }
-    uint8_t *bytes;
-    awsv2_status st = awsv2__b64_decode(text, &bytes, &a->value_len, err);
+    size_t len = strlen(text);
+    char *bytes = malloc(len / 4 * 3 + 1); /* + 1: NUL-terminated, as sqs.h says */
+    if (!bytes) {
+        free(text);
+        return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
+    }
+    awsv2_status st = awsv2_base64_decode(text, len, bytes, len / 4 * 3, &a->value_len, err);
     free(text);
+    a->value = bytes;
     if (st)
         return awsv2__fail(err, AWSV2_E_RESPONSE, "message attribute %s: bad base64", name);
-    a->value = bytes;
+    bytes[a->value_len] = '\0';
     return AWSV2_OK;
 }
 
@@ -127,7 +136,11 @@ static awsv2_status parse_result(xmlDoc *doc, awsv2_sqs_messages *ms, awsv2_erro
     if (count && !(ms->messages = calloc(count, sizeof *ms->messages)))
         return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
     for (xmlNode *n = awsv2__xml_child(r, "Message"); n; n = awsv2__xml_next(n)) {
-        awsv2_status st = parse_message(n, &ms->messages[ms->n_messages++], err);
+        awsv2_sqs_message *m = calloc(1, sizeof *m);
+        if (!m)
+            return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
+        ms->messages[ms->n_messages++] = m;
+        awsv2_status st = parse_message(n, m, err);
         if (st)
             return st;
     }
@@ -138,6 +151,9 @@ awsv2_status awsv2_sqs_receive_message(awsv2_client *c, const awsv2_sqs_receive_
                                        awsv2_sqs_messages **out, awsv2_error *err)
 {
     *out = NULL;
+    if (in->size != 0 && in->size < sizeof *in)
+        return awsv2__fail(err, AWSV2_E_INVALID, "awsv2_sqs_receive_input.size %zu is too small",
+                           in->size);
     if (!in->queue_url)
         return awsv2__fail(err, AWSV2_E_INVALID, "ReceiveMessage needs a queue URL");
     awsv2_params *p;

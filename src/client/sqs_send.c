@@ -4,11 +4,25 @@
 #include <string.h>
 
 #include "awsv2/sqs.h"
-#include "b64.h"
+#include "awsv2/util.h"
 #include "client_impl.h"
 #include "internal.h"
-#include "sqs_impl.h"
+#include "sqs_check.h"
 #include "xml.h"
+
+/* Both structs are the caller's: a size below the first layout's is
+ * refused before anything is written or sent (see sqs.h). */
+static awsv2_status check_sizes(const awsv2_sqs_send_input *in, const awsv2_sqs_send_result *out,
+                                awsv2_error *err)
+{
+    if (in->size != 0 && in->size < sizeof *in)
+        return awsv2__fail(err, AWSV2_E_INVALID, "awsv2_sqs_send_input.size %zu is too small",
+                           in->size);
+    if (out->size != 0 && out->size < sizeof *out)
+        return awsv2__fail(err, AWSV2_E_INVALID, "awsv2_sqs_send_result.size %zu is too small",
+                           out->size);
+    return AWSV2_OK;
+}
 
 static awsv2_status check_input(const awsv2_sqs_send_input *in, awsv2_error *err)
 {
@@ -53,8 +67,12 @@ static awsv2_status set_attribute(awsv2_params *p, size_t n, const awsv2_sqs_att
         return awsv2_params_setf(p, name, err, "%.*s", (int)a->value_len,
                                  (const char *)a->value);
     }
-    char *b64;
-    st = awsv2__b64_encode(a->value, a->value_len, &b64, err);
+    /* check_input bounded value_len by AWSV2_SQS_MESSAGE_MAX. */
+    size_t cap = AWSV2_BASE64_LEN(a->value_len) + 1;
+    char *b64 = malloc(cap);
+    if (!b64)
+        return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
+    st = awsv2_base64_encode(a->value, a->value_len, b64, cap, NULL, err);
     snprintf(name, sizeof name, "MessageAttribute.%zu.Value.BinaryValue", n);
     if (!st)
         st = awsv2_params_set(p, name, b64, err);
@@ -102,9 +120,13 @@ static awsv2_status read_result(xmlDoc *doc, const awsv2_sqs_send_input *in,
 awsv2_status awsv2_sqs_send_message(awsv2_client *c, const awsv2_sqs_send_input *in,
                                     awsv2_sqs_send_result *out, awsv2_error *err)
 {
-    memset(out, 0, sizeof *out);
-    awsv2_status st = check_input(in, err);
+    awsv2_status st = check_sizes(in, out, err);
     if (st)
+        return st;
+    size_t size = out->size;
+    memset(out, 0, sizeof *out);
+    out->size = size;
+    if ((st = check_input(in, err)))
         return st;
     awsv2_params *p;
     if ((st = awsv2_params_new(&p, err)))

@@ -1,13 +1,13 @@
 /* The HTTP transport of a client on libcurl (see transport.h). */
 #include "config.h"
 
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <curl/curl.h>
 
+#include "curl_common.h"
 #include "internal.h"
 #include "transport.h"
 
@@ -21,15 +21,6 @@ struct awsv2__transport {
     bool too_large;
     bool nomem;
 };
-
-static pthread_once_t global_once = PTHREAD_ONCE_INIT;
-static CURLcode global_status = CURLE_FAILED_INIT;
-
-/* curl_global_init is not thread-safe in every libcurl we support. */
-static void global_init(void)
-{
-    global_status = curl_global_init(CURL_GLOBAL_DEFAULT);
-}
 
 /* Enforces the size limit while receiving, so a huge reply is cut off
  * after max_response_bytes rather than buffered whole. */
@@ -84,10 +75,9 @@ awsv2_status awsv2__transport_new(awsv2__transport **out,
                                   awsv2_error *err)
 {
     *out = NULL;
-    pthread_once(&global_once, global_init);
-    if (global_status != CURLE_OK)
-        return awsv2__fail(err, AWSV2_E_UNAVAILABLE, "libcurl failed to initialise: %s",
-                           curl_easy_strerror(global_status));
+    awsv2_status st = awsv2__curl_init(err);
+    if (st)
+        return st;
     awsv2__transport *t = calloc(1, sizeof *t);
     if (!t)
         return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
@@ -104,7 +94,7 @@ awsv2_status awsv2__transport_new(awsv2__transport **out,
         awsv2__transport_free(t);
         return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
     }
-    awsv2_status st = configure(t, options, err);
+    st = configure(t, options, err);
     if (st) {
         awsv2__transport_free(t);
         return st;
@@ -123,29 +113,6 @@ void awsv2__transport_free(awsv2__transport *t)
     free(t);
 }
 
-static bool is_tls_error(CURLcode rc)
-{
-    switch (rc) {
-    case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_CERTPROBLEM:
-    case CURLE_SSL_CIPHER:
-    case CURLE_SSL_CACERT_BADFILE:
-    case CURLE_SSL_ENGINE_NOTFOUND:
-    case CURLE_SSL_ENGINE_SETFAILED:
-    case CURLE_SSL_ENGINE_INITFAILED:
-    case CURLE_SSL_SHUTDOWN_FAILED:
-    case CURLE_SSL_CRL_BADFILE:
-    case CURLE_SSL_ISSUER_ERROR:
-    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
-    case CURLE_SSL_INVALIDCERTSTATUS:
-    case CURLE_SSL_CLIENTCERT:
-        return true;
-    default:
-        return false;
-    }
-}
-
 /* Turns a failed exchange into a status and a message naming the host. */
 static awsv2_status curl_failure(awsv2__transport *t, CURLcode rc, const char *host,
                                  awsv2_error *err)
@@ -153,15 +120,16 @@ static awsv2_status curl_failure(awsv2__transport *t, CURLcode rc, const char *h
     const char *why = t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc);
     if (t->nomem)
         return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory receiving from %s", host);
-    if (t->too_large || rc == CURLE_FILESIZE_EXCEEDED)
+    awsv2_status st = awsv2__curl_status(rc, AWSV2__CURL_SERVICE);
+    if (t->too_large || st == AWSV2_E_RESPONSE)
         return awsv2__fail(err, AWSV2_E_RESPONSE,
                            "the response from %s is larger than the limit of %zu bytes", host,
                            t->max_response_bytes);
     if (rc == CURLE_OPERATION_TIMEDOUT)
-        return awsv2__fail(err, AWSV2_E_NETWORK, "%s: timed out: %s", host, why);
-    if (is_tls_error(rc))
-        return awsv2__fail(err, AWSV2_E_TLS, "%s: TLS failed: %s", host, why);
-    return awsv2__fail(err, AWSV2_E_NETWORK, "%s: %s", host, why);
+        return awsv2__fail(err, st, "%s: timed out: %s", host, why);
+    if (st == AWSV2_E_TLS)
+        return awsv2__fail(err, st, "%s: TLS failed: %s", host, why);
+    return awsv2__fail(err, st, "%s: %s", host, why);
 }
 
 awsv2_status awsv2__transport_perform(awsv2__transport *t, const char *url, const char *form,

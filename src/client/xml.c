@@ -156,6 +156,8 @@ bool awsv2__xml_copy(const xmlNode *parent, const char *name, char *buf, size_t 
 /* EC2 says RequestID, SQS RequestId; either may sit beside or above Error. */
 static void request_id(const xmlNode *root, awsv2_error *err)
 {
+    if (!AWSV2__ERROR_HAS(err, request_id))
+        return;
     if (!awsv2__xml_copy(root, "RequestID", err->request_id, sizeof err->request_id))
         awsv2__xml_copy(root, "RequestId", err->request_id, sizeof err->request_id);
 }
@@ -163,7 +165,7 @@ static void request_id(const xmlNode *root, awsv2_error *err)
 awsv2_status awsv2__xml_service_error(const char *body, size_t len, long http_status,
                                       awsv2_error *err)
 {
-    awsv2_error local;
+    awsv2_error local = {0};
     if (!err)
         err = &local;
     xmlDoc *doc = NULL;
@@ -175,13 +177,14 @@ awsv2_status awsv2__xml_service_error(const char *body, size_t len, long http_st
     if (e && awsv2__xml_copy(e, "Code", code, sizeof code)) {
         if (!awsv2__xml_copy(e, "Message", message, sizeof message) && !message[0])
             snprintf(message, sizeof message, "(no message; HTTP %ld)", http_status);
-        awsv2__fail_code(err, AWSV2_E_SERVICE, code, "%s", message);
+        awsv2_error_set(err, AWSV2_E_SERVICE, code, "%s", message);
         request_id(xmlDocGetRootElement(doc), err);
     } else {
         awsv2__fail(err, AWSV2_E_SERVICE, "HTTP %ld: the service answered with an error %s",
                     http_status, doc ? "document without a code" : "that is not XML");
     }
-    err->http_status = http_status;
+    if (AWSV2__ERROR_HAS(err, http_status))
+        err->http_status = http_status;
     xmlFreeDoc(doc);
     return AWSV2_E_SERVICE;
 }

@@ -1,5 +1,7 @@
 /* Safe parsing of AWS's XML responses and walking them by local element
- * name (EC2's namespace changes with the API version). */
+ * name (EC2's namespace changes with the API version). Thread-safe (libxml2
+ * is initialised once); a document belongs to the thread that read it.
+ * Nodes are borrowed from their document. */
 #ifndef AWSV2_CLIENT_XML_H
 #define AWSV2_CLIENT_XML_H
 

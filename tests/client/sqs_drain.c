@@ -34,18 +34,20 @@ static int save(const char *dir, const awsv2_sqs_message *m)
 /* Receives until the queue answers empty. */
 static int drain(awsv2_client *c, const char *url, const char *dir)
 {
-    awsv2_error err;
+    awsv2_error err = AWSV2_ERROR_INIT;
     size_t total = 0;
     for (;;) {
-        awsv2_sqs_receive_input in = {.queue_url = url, .max_messages = 10};
+        awsv2_sqs_receive_input in = AWSV2_SQS_RECEIVE_INPUT_INIT;
+        in.queue_url = url;
+        in.max_messages = 10;
         awsv2_sqs_messages *ms;
         if (awsv2_sqs_receive_message(c, &in, &ms, &err))
             return fail("ReceiveMessage", &err);
         size_t n = ms->n_messages;
         int rc = 0;
         for (size_t i = 0; !rc && i < n; i++) {
-            rc = save(dir, &ms->messages[i]);
-            if (!rc && awsv2_sqs_delete_message(c, url, ms->messages[i].receipt_handle, &err))
+            rc = save(dir, ms->messages[i]);
+            if (!rc && awsv2_sqs_delete_message(c, url, ms->messages[i]->receipt_handle, &err))
                 rc = fail("DeleteMessage", &err);
         }
         awsv2_sqs_messages_free(ms);
@@ -64,7 +66,7 @@ static int run(int argc, char **argv, awsv2_signer *signer, const char *key_id)
     awsv2_client_options o = {.endpoint_url = argv[2], .signer = signer,
                               .access_key_id = key_id, .method = AWSV2_POST};
     awsv2_client *c;
-    awsv2_error err;
+    awsv2_error err = AWSV2_ERROR_INIT;
     if (awsv2_client_new(&c, &o, &err))
         return fail("client", &err);
     int rc = 0;
@@ -89,7 +91,7 @@ int main(int argc, char **argv)
     }
     awsv2_credentials *creds;
     awsv2_signer *signer;
-    awsv2_error err;
+    awsv2_error err = AWSV2_ERROR_INIT;
     if (awsv2_credentials_load(&creds, NULL, 0, &err))
         return fail("credentials", &err);
     if (awsv2_signer_open(&signer, "openssl", creds, &err)) {

@@ -1,6 +1,6 @@
 #!/bin/sh
 # awsv2-sign run as a process: known-answer vectors (tests/core/sigv2.jsonl),
-# every --print form, --debug, and the exit statuses of DESIGN.md. The
+# every --print form, --debug, and the exit statuses of docs/programs.md. The
 # secret must never appear in anything the program prints.
 set -u
 

@@ -1,20 +1,27 @@
 /* The due: backend against awsv2-due-emu on a pty: signatures equal to
  * OpenSSL's, pipelined and from many threads; every fault the emulator
- * injects; spec errors; strings that must never reach the device. */
+ * injects; spec errors; strings that must never reach the device; keys
+ * stored, listed, deleted and locked through the public calls. */
+#define _GNU_SOURCE /* posix_openpt, grantpt, unlockpt, ptsname_r */
 #include <check.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "../common/check_run.h"
 #include "awsv2/signer.h"
 #include "child.h"
-#include "signer_impl.h"
+#include "due_link.h"
 #include "tmpdir.h"
 
 #define KEY_ID "AKIAIOSFODNN7EXAMPLE"
@@ -78,7 +85,7 @@ static awsv2_signer *open_signer(const char *path, const char *options)
     char spec[PATH_MAX + 64];
     snprintf(spec, sizeof spec, "due:%s%s", path, options ? options : "");
     awsv2_signer *s = NULL;
-    awsv2_error err;
+    awsv2_error err = AWSV2_ERROR_INIT;
     awsv2_status st = awsv2_signer_open(&s, spec, NULL, &err);
     ck_assert_msg(st == AWSV2_OK, "open %s: %s", spec, err.message);
     return s;
@@ -136,13 +143,14 @@ START_TEST(test_pipelined_10000)
     awsv2_signer *s = open_signer(emu.line, NULL);
     ck_assert_ptr_nonnull(strstr(awsv2_signer_describe(s), "window=16"));
     static char bufs[N][300];
-    static awsv2_sign_job jobs[N];
+    static awsv2_sign_job jobs[N], *ptrs[N];
     for (size_t i = 0; i < N; i++) {
         jobs[i].len = sts(i, bufs[i], sizeof bufs[i], &jobs[i].hash);
         jobs[i].string_to_sign = bufs[i];
+        ptrs[i] = &jobs[i];
     }
-    awsv2_error err;
-    ck_assert_msg(awsv2_signer_sign_batch(s, jobs, N, &err) == AWSV2_OK, "%s", err.message);
+    awsv2_error err = AWSV2_ERROR_INIT;
+    ck_assert_msg(awsv2_signer_sign_batch(s, ptrs, N, &err) == AWSV2_OK, "%s", err.message);
     for (size_t i = 0; i < N; i++) {
         ck_assert_int_eq(jobs[i].status, AWSV2_OK);
         expect_mac(bufs[i], jobs[i].len, jobs[i].hash, jobs[i].mac, jobs[i].mac_len);
@@ -194,7 +202,7 @@ START_TEST(test_key_ids)
     start(NULL, NULL);
     awsv2_signer *s = open_signer(emu.line, NULL);
     char ids[256];
-    awsv2_error err;
+    awsv2_error err = AWSV2_ERROR_INIT;
     ck_assert_int_eq(awsv2_signer_key_ids(s, ids, sizeof ids, &err), AWSV2_OK);
     ck_assert_str_eq(ids, KEY_ID);
     ck_assert_int_eq(awsv2_signer_pick_key_id(s, NULL, ids, sizeof ids, &err), AWSV2_OK);
@@ -211,7 +219,7 @@ START_TEST(test_unknown_key_refused)
     const char *bad = "GET\nh\n/\nAWSAccessKeyId=AKIANOTONTHEDEVICE00&SignatureMethod=HmacSHA256";
     uint8_t mac[AWSV2_MAC_MAX];
     size_t mac_len;
-    awsv2_error err;
+    awsv2_error err = AWSV2_ERROR_INIT;
     ck_assert_int_eq(awsv2_signer_sign(s, AWSV2_HMAC_SHA256, bad, strlen(bad), mac, &mac_len,
                                        &err),
                      AWSV2_E_REFUSED);
@@ -240,10 +248,18 @@ START_TEST(test_smuggling_refused)
         ck_assert_int_eq(awsv2_signer_sign(s, AWSV2_HMAC_SHA256, bad[i].s, bad[i].len, mac,
                                            &mac_len, NULL),
                          AWSV2_E_INVALID);
-        awsv2_sign_job job = {.string_to_sign = bad[i].s, .len = bad[i].len};
-        ck_assert_int_eq(s->ops->sign(s, &job, NULL), AWSV2_E_INVALID);
+    }
+    /* The link under the backend, reached without the public checks. */
+    awsv2_signer_close(s);
+    struct awsv2__due_link *link = NULL;
+    ck_assert_int_eq(awsv2__due_link_open(&link, emu.line, 2000, 0, NULL), AWSV2_OK);
+    for (size_t i = 0; i < 2; i++) {
+        awsv2_sign_job job = {.string_to_sign = bad[i].s, .len = bad[i].len}, *one = &job;
+        ck_assert_int_eq(awsv2__due_link_sign(link, &one, 1, NULL), AWSV2_E_INVALID);
         ck_assert_int_eq(job.status, AWSV2_E_INVALID);
     }
+    awsv2__due_link_close(link);
+    s = open_signer(emu.line, NULL);
     char ids[256];
     ck_assert_int_eq(awsv2_signer_key_ids(s, ids, sizeof ids, NULL), AWSV2_OK);
     ck_assert_str_eq(ids, KEY_ID);
@@ -271,10 +287,304 @@ START_TEST(test_spec_errors)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         snprintf(spec, sizeof spec, cases[i].fmt, i == 5 || i == 6 ? dir : emu.line);
         awsv2_signer *s = NULL;
-        awsv2_error err;
+        awsv2_error err = AWSV2_ERROR_INIT;
         ck_assert_int_eq(awsv2_signer_open(&s, spec, NULL, &err), cases[i].want);
         ck_assert_ptr_null(s);
         ck_assert_msg(strstr(err.message, spec), "'%s' not named in: %s", spec, err.message);
+    }
+}
+END_TEST
+
+/* ---- Keys on the device ------------------------------------------------ */
+
+#define KEY_ID2 "AKIAI44QH8DHBEXAMPLE"
+#define SECRET2 "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY"
+
+/* Signs a string for key_id on the device and checks the MAC against
+ * OpenSSL's with secret: the device holds exactly that key pair. */
+static awsv2_status sign_as(awsv2_signer *s, const char *key_id, const char *secret)
+{
+    char buf[512];
+    int len = snprintf(buf, sizeof buf,
+                       "GET\nec2.amazonaws.com\n/\nAWSAccessKeyId=%s&Action=DescribeRegions"
+                       "&SignatureMethod=HmacSHA256&SignatureVersion=2"
+                       "&Timestamp=2026-11-21T12%%3A00%%3A00Z&Version=2016-11-15",
+                       key_id);
+    uint8_t mac[AWSV2_MAC_MAX], want[EVP_MAX_MD_SIZE];
+    size_t mac_len = 0;
+    unsigned want_len = 0;
+    awsv2_status st = awsv2_signer_sign(s, AWSV2_HMAC_SHA256, buf, (size_t)len, mac, &mac_len,
+                                        NULL);
+    if (st == AWSV2_OK) {
+        HMAC(EVP_sha256(), secret, (int)strlen(secret), (const unsigned char *)buf, (size_t)len,
+             want, &want_len);
+        ck_assert_uint_eq(mac_len, want_len);
+        ck_assert_msg(memcmp(mac, want, want_len) == 0, "wrong MAC for %s", key_id);
+    }
+    return st;
+}
+
+static void expect_ids(awsv2_signer *s, const char *want)
+{
+    char ids[AWSV2_KEY_IDS_SIZE];
+    awsv2_error err = AWSV2_ERROR_INIT;
+    ck_assert_msg(awsv2_signer_key_ids(s, ids, sizeof ids, &err) == AWSV2_OK, "%s", err.message);
+    ck_assert_str_eq(ids, want);
+}
+
+/* A refusal by the device: the status, its code, and no secret in the
+ * message. */
+static void expect_refused(awsv2_status st, const awsv2_error *err, const char *code)
+{
+    ck_assert_int_eq(st, AWSV2_E_REFUSED);
+    ck_assert_int_eq(err->status, AWSV2_E_REFUSED);
+    ck_assert_str_eq(err->code, code);
+    ck_assert_ptr_nonnull(strstr(err->message, code));
+    ck_assert_ptr_null(strstr(err->message, SECRET2));
+}
+
+START_TEST(test_key_put_list)
+{
+    start(NULL, NULL);
+    awsv2_signer *s = open_signer(emu.line, NULL);
+    awsv2_error err = AWSV2_ERROR_INIT;
+    ck_assert_int_eq(sign_as(s, KEY_ID2, SECRET2), AWSV2_E_REFUSED); /* not there yet */
+    ck_assert_msg(awsv2_signer_key_put(s, KEY_ID2, SECRET2, NULL, &err) == AWSV2_OK, "%s",
+                  err.message);
+    expect_ids(s, KEY_ID "," KEY_ID2);
+    ck_assert_int_eq(sign_as(s, KEY_ID2, SECRET2), AWSV2_OK);
+    ck_assert_int_eq(sign_as(s, KEY_ID, SECRET), AWSV2_OK);
+    awsv2_signer_close(s);
+}
+END_TEST
+
+START_TEST(test_key_put_refused)
+{
+    start(NULL, NULL);
+    awsv2_signer *s = open_signer(emu.line, NULL);
+    awsv2_error err = AWSV2_ERROR_INIT;
+    expect_refused(awsv2_signer_key_put(s, KEY_ID, SECRET2, NULL, &err), &err, "key-exists");
+    ck_assert_int_eq(sign_as(s, KEY_ID, SECRET), AWSV2_OK); /* the old secret stays */
+    /* Longer than the device keeps (88 bytes): the device says so. */
+    char long_secret[101];
+    memset(long_secret, 'A', sizeof long_secret - 1);
+    long_secret[sizeof long_secret - 1] = '\0';
+    err = (awsv2_error)AWSV2_ERROR_INIT;
+    expect_refused(awsv2_signer_key_put(s, KEY_ID2, long_secret, NULL, &err), &err,
+                   "invalid-command");
+    expect_ids(s, KEY_ID);
+    awsv2_signer_close(s);
+}
+END_TEST
+
+START_TEST(test_key_delete)
+{
+    start(NULL, NULL);
+    awsv2_signer *s = open_signer(emu.line, NULL);
+    awsv2_error err = AWSV2_ERROR_INIT;
+    expect_refused(awsv2_signer_key_delete(s, KEY_ID2, &err), &err, "unknown-awsaccesskey");
+    ck_assert_msg(awsv2_signer_key_delete(s, KEY_ID, &err) == AWSV2_OK, "%s", err.message);
+    expect_ids(s, "");
+    ck_assert_int_eq(sign_as(s, KEY_ID, SECRET), AWSV2_E_REFUSED);
+    err = (awsv2_error)AWSV2_ERROR_INIT;
+    expect_refused(awsv2_signer_key_delete(s, KEY_ID, &err), &err, "unknown-awsaccesskey");
+    awsv2_signer_close(s);
+}
+END_TEST
+
+START_TEST(test_key_put_credentials)
+{
+    start(NULL, NULL);
+    awsv2_signer *s = open_signer(emu.line, NULL);
+    awsv2_credentials *creds = NULL, *no_secret = NULL;
+    awsv2_error err = AWSV2_ERROR_INIT;
+    ck_assert_int_eq(awsv2_credentials_new(&creds, KEY_ID2, SECRET2, NULL, NULL), AWSV2_OK);
+    ck_assert_int_eq(awsv2_credentials_new(&no_secret, KEY_ID2, NULL, NULL, NULL), AWSV2_OK);
+    ck_assert_int_eq(awsv2_signer_key_put_credentials(s, no_secret, NULL, &err),
+                     AWSV2_E_CREDENTIALS);
+    ck_assert_int_eq(awsv2_signer_key_put_credentials(s, NULL, NULL, &err), AWSV2_E_CREDENTIALS);
+    ck_assert_msg(awsv2_signer_key_put_credentials(s, creds, NULL, &err) == AWSV2_OK, "%s",
+                  err.message);
+    expect_ids(s, KEY_ID "," KEY_ID2);
+    ck_assert_int_eq(sign_as(s, KEY_ID2, SECRET2), AWSV2_OK);
+    err = (awsv2_error)AWSV2_ERROR_INIT;
+    expect_refused(awsv2_signer_key_put_credentials(s, creds, NULL, &err), &err, "key-exists");
+    awsv2_credentials_free(creds);
+    awsv2_credentials_free(no_secret);
+    awsv2_signer_close(s);
+}
+END_TEST
+
+START_TEST(test_key_lock)
+{
+    start(NULL, NULL);
+    awsv2_signer *s = open_signer(emu.line, NULL);
+    awsv2_error err = AWSV2_ERROR_INIT;
+    ck_assert_msg(awsv2_signer_lock(s, &err) == AWSV2_OK, "%s", err.message);
+    expect_refused(awsv2_signer_key_put(s, KEY_ID2, SECRET2, NULL, &err), &err, "locked");
+    err = (awsv2_error)AWSV2_ERROR_INIT;
+    expect_refused(awsv2_signer_key_delete(s, KEY_ID, &err), &err, "locked");
+    expect_ids(s, KEY_ID);
+    ck_assert_int_eq(sign_as(s, KEY_ID, SECRET), AWSV2_OK); /* locked still signs */
+    awsv2_signer_close(s);
+}
+END_TEST
+
+START_TEST(test_key_ids_too_small)
+{
+    start(NULL, NULL);
+    awsv2_signer *s = open_signer(emu.line, NULL);
+    char ids[sizeof KEY_ID - 1]; /* one byte short */
+    awsv2_error err = AWSV2_ERROR_INIT;
+    ck_assert_int_eq(awsv2_signer_key_ids(s, ids, sizeof ids, &err), AWSV2_E_INVALID);
+    expect_ids(s, KEY_ID);
+    awsv2_signer_close(s);
+}
+END_TEST
+
+/* Arguments the device could not take fail before anything is written.
+ * The proof: the emulator garbles its reply to request 2 (request 1 is the
+ * open's PING), and it is the KEYS at the end that gets it. */
+START_TEST(test_key_checked_before_sending)
+{
+    start("--garble-reply", "2");
+    awsv2_signer *s = open_signer(emu.line, NULL);
+    static const awsv2_key_policy *const some_policy = (const awsv2_key_policy *)&emu;
+    char long_id[AWSV2_KEY_ID_SIZE + 1], huge[10000];
+    memset(long_id, 'A', sizeof long_id - 1);
+    long_id[sizeof long_id - 1] = '\0';
+    memset(huge, 'A', sizeof huge - 1);
+    huge[sizeof huge - 1] = '\0';
+    const char *const bad_ids[] = {NULL, "", "akiaiosfodnn7example", "AKIA IOSFODNN7EXAMPLE",
+                                   "AKIA-IOSFODNN7EXAMPLE", long_id};
+    for (size_t i = 0; i < sizeof bad_ids / sizeof bad_ids[0]; i++) {
+        awsv2_error err = AWSV2_ERROR_INIT;
+        ck_assert_int_eq(awsv2_signer_key_put(s, bad_ids[i], SECRET2, NULL, &err),
+                         AWSV2_E_INVALID);
+        ck_assert_ptr_null(strstr(err.message, SECRET2));
+        ck_assert_int_eq(awsv2_signer_key_delete(s, bad_ids[i], &err), AWSV2_E_INVALID);
+    }
+    const char *const bad_secrets[] = {NULL, "", "wJalrXUtnFEMI K7MDENG", "wJalrXUtnFEMI\tK7",
+                                       "wJalrXUtnFEMI\nLOCK", huge};
+    for (size_t i = 0; i < sizeof bad_secrets / sizeof bad_secrets[0]; i++) {
+        awsv2_error err = AWSV2_ERROR_INIT;
+        ck_assert_int_eq(awsv2_signer_key_put(s, KEY_ID2, bad_secrets[i], NULL, &err),
+                         AWSV2_E_INVALID);
+        ck_assert_ptr_null(strstr(err.message, "K7MDENG"));
+    }
+    awsv2_error err = AWSV2_ERROR_INIT;
+    ck_assert_int_eq(awsv2_signer_key_put(s, KEY_ID2, SECRET2, some_policy, &err),
+                     AWSV2_E_UNAVAILABLE);
+    char ids[AWSV2_KEY_IDS_SIZE];
+    ck_assert_int_eq(awsv2_signer_key_ids(s, ids, sizeof ids, &err), AWSV2_E_PROTOCOL);
+    expect_ids(s, KEY_ID); /* recovered, and nothing was stored or deleted */
+    awsv2_signer_close(s);
+}
+END_TEST
+
+/* A signer without key storage says so to every call that would change
+ * keys (it lists the one key it was opened with). */
+START_TEST(test_openssl_keys_unavailable)
+{
+    awsv2_credentials *creds = NULL;
+    awsv2_signer *s = NULL;
+    awsv2_error err = AWSV2_ERROR_INIT;
+    ck_assert_int_eq(awsv2_credentials_new(&creds, KEY_ID, SECRET, NULL, NULL), AWSV2_OK);
+    ck_assert_int_eq(awsv2_signer_open(&s, "openssl", creds, &err), AWSV2_OK);
+    char ids[AWSV2_KEY_IDS_SIZE];
+    ck_assert_int_eq(awsv2_signer_key_ids(s, ids, sizeof ids, &err), AWSV2_OK);
+    ck_assert_str_eq(ids, KEY_ID);
+    ck_assert_int_eq(awsv2_signer_key_put(s, KEY_ID2, SECRET2, NULL, &err), AWSV2_E_UNAVAILABLE);
+    ck_assert_int_eq(awsv2_signer_key_put_credentials(s, creds, NULL, &err), AWSV2_E_UNAVAILABLE);
+    ck_assert_int_eq(awsv2_signer_key_delete(s, KEY_ID, &err), AWSV2_E_UNAVAILABLE);
+    ck_assert_int_eq(awsv2_signer_lock(s, &err), AWSV2_E_UNAVAILABLE);
+    ck_assert_int_eq(err.status, AWSV2_E_UNAVAILABLE);
+    ck_assert_ptr_null(strstr(err.message, SECRET));
+    awsv2_signer_close(s);
+    awsv2_credentials_free(creds);
+}
+END_TEST
+
+/* A device of our own on a pty that answers PING as a Due does and every
+ * other request with one fixed line: replies a real device never sends. */
+struct fake_device {
+    int master;
+    char slave[PATH_MAX];
+    const char *answer;
+    atomic_int stop;
+    pthread_t thread;
+};
+
+static void *fake_device_run(void *arg)
+{
+    struct fake_device *f = arg;
+    char req[512];
+    size_t n = 0;
+    while (!f->stop) {
+        struct pollfd pfd = {.fd = f->master, .events = POLLIN};
+        if (poll(&pfd, 1, 50) <= 0)
+            continue;
+        char c;
+        if (read(f->master, &c, 1) != 1)
+            continue;
+        if (c != '\0') {
+            if (n < sizeof req - 1)
+                req[n++] = c;
+            continue;
+        }
+        req[n] = '\0';
+        if (strncmp(req, "PING ", 5) == 0)
+            dprintf(f->master, "PONG %s\n", req + 5);
+        else if (n)
+            dprintf(f->master, "%s\n", f->answer);
+        n = 0;
+    }
+    return NULL;
+}
+
+static void fake_device_start(struct fake_device *f, const char *answer)
+{
+    f->answer = answer;
+    f->stop = 0;
+    f->master = posix_openpt(O_RDWR | O_NOCTTY);
+    ck_assert_int_ge(f->master, 0);
+    ck_assert_int_eq(grantpt(f->master), 0);
+    ck_assert_int_eq(unlockpt(f->master), 0);
+    ck_assert_int_eq(ptsname_r(f->master, f->slave, sizeof f->slave), 0);
+    ck_assert_int_eq(pthread_create(&f->thread, NULL, fake_device_run, f), 0);
+}
+
+static void fake_device_stop(struct fake_device *f)
+{
+    f->stop = 1;
+    pthread_join(f->thread, NULL);
+    close(f->master);
+}
+
+START_TEST(test_key_unexpected_replies)
+{
+    static const char *const answers[] = {"HUH", "KEYS akia", "KEYS A,,B", "KEYS A,", "KEYSA"};
+    for (size_t i = 0; i < sizeof answers / sizeof answers[0]; i++) {
+        struct fake_device f;
+        fake_device_start(&f, answers[i]);
+        awsv2_signer *s = open_signer(f.slave, "?timeout_ms=500");
+        char ids[AWSV2_KEY_IDS_SIZE];
+        awsv2_error err = AWSV2_ERROR_INIT;
+        ck_assert_int_eq(awsv2_signer_key_ids(s, ids, sizeof ids, &err), AWSV2_E_PROTOCOL);
+        ck_assert_ptr_nonnull(strstr(err.message, "KEYS"));
+        if (i == 0) {
+            err = (awsv2_error)AWSV2_ERROR_INIT;
+            ck_assert_int_eq(awsv2_signer_key_put(s, KEY_ID2, SECRET2, NULL, &err),
+                             AWSV2_E_PROTOCOL);
+            ck_assert_ptr_nonnull(strstr(err.message, "PUT-KEY"));
+            ck_assert_ptr_null(strstr(err.message, SECRET2));
+            ck_assert_int_eq(awsv2_signer_key_delete(s, KEY_ID2, &err), AWSV2_E_PROTOCOL);
+            ck_assert_ptr_nonnull(strstr(err.message, "DELETE-KEY"));
+            ck_assert_int_eq(awsv2_signer_lock(s, &err), AWSV2_E_PROTOCOL);
+            ck_assert_ptr_nonnull(strstr(err.message, "LOCK"));
+        }
+        awsv2_signer_close(s);
+        fake_device_stop(&f);
     }
 }
 END_TEST
@@ -288,7 +598,7 @@ static void fault_case(const char *option, const char *value, awsv2_status want)
     start(option, value);
     awsv2_signer *s = open_signer(emu.line, "?timeout_ms=300");
     ck_assert_int_eq(sign_one(s, 0, NULL), AWSV2_OK);
-    awsv2_error err;
+    awsv2_error err = AWSV2_ERROR_INIT;
     long long t0 = now_ms();
     ck_assert_int_eq(sign_one(s, 1, &err), want);
     ck_assert_int_lt(now_ms() - t0, FAULT_TIMEOUT_MS + FAULT_SLACK_MS);
@@ -329,7 +639,7 @@ START_TEST(test_close_after)
     /* Request 3 (after the open's PING) is answered before the pty goes. */
     ck_assert_int_eq(sign_one(s, 1, NULL), AWSV2_OK);
     ck_assert_int_eq(emu_stop(), 0); /* it exits by itself after request 3 */
-    awsv2_error err;
+    awsv2_error err = AWSV2_ERROR_INIT;
     long long t0 = now_ms();
     ck_assert_int_eq(sign_one(s, 2, &err), AWSV2_E_DEVICE);
     ck_assert_int_eq(sign_one(s, 3, &err), AWSV2_E_DEVICE); /* still gone */
@@ -352,12 +662,13 @@ static void pipelined_fault(const char *option, const char *value)
     start(option, value);
     awsv2_signer *s = open_signer(emu.line, "?timeout_ms=300&window=8");
     static char bufs[N][300];
-    static awsv2_sign_job jobs[N];
+    static awsv2_sign_job jobs[N], *ptrs[N];
     for (size_t i = 0; i < N; i++) {
         jobs[i].len = sts(i, bufs[i], sizeof bufs[i], &jobs[i].hash);
         jobs[i].string_to_sign = bufs[i];
+        ptrs[i] = &jobs[i];
     }
-    ck_assert_int_ne(awsv2_signer_sign_batch(s, jobs, N, NULL), AWSV2_OK);
+    ck_assert_int_ne(awsv2_signer_sign_batch(s, ptrs, N, NULL), AWSV2_OK);
     size_t failed = 0;
     for (size_t i = 0; i < N; i++) {
         if (jobs[i].status == AWSV2_OK)
@@ -396,6 +707,15 @@ static Suite *suite(void)
         {"unknown_key_refused", test_unknown_key_refused},
         {"smuggling_refused", test_smuggling_refused},
         {"spec_errors", test_spec_errors},
+        {"key_put_list", test_key_put_list},
+        {"key_put_refused", test_key_put_refused},
+        {"key_delete", test_key_delete},
+        {"key_put_credentials", test_key_put_credentials},
+        {"key_lock", test_key_lock},
+        {"key_ids_too_small", test_key_ids_too_small},
+        {"key_checked_before_sending", test_key_checked_before_sending},
+        {"openssl_keys_unavailable", test_openssl_keys_unavailable},
+        {"key_unexpected_replies", test_key_unexpected_replies},
         {"drop_reply", test_drop_reply},
         {"garble_reply", test_garble_reply},
         {"stall", test_stall},
@@ -416,9 +736,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *r = srunner_create(suite());
-    srunner_run_all(r, CK_NORMAL);
-    int failed = srunner_ntests_failed(r);
-    srunner_free(r);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(suite());
 }

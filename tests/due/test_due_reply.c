@@ -1,8 +1,10 @@
 /* Parsing the Due's reply lines: what is accepted as whose reply. */
 #include <check.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/check_run.h"
 #include "due_reply.h"
 
 #define SHA256_HEX "0123456789abcdef0123456789ABCDEF0123456789abcdef0123456789abcdef"
@@ -89,6 +91,42 @@ START_TEST(test_pong)
 }
 END_TEST
 
+static bool keys(const char *line, const char *want)
+{
+    const char *ids = NULL;
+    size_t len = 0;
+    if (!awsv2__due_parse_keys(line, strlen(line), &ids, &len))
+        return false;
+    ck_assert_uint_eq(len, strlen(want));
+    ck_assert(memcmp(ids, want, len) == 0);
+    return true;
+}
+
+START_TEST(test_keys)
+{
+    ck_assert(keys("KEYS", ""));
+    ck_assert(keys("KEYS AKIAIOSFODNN7EXAMPLE", "AKIAIOSFODNN7EXAMPLE"));
+    ck_assert(keys("KEYS AKIAIOSFODNN7EXAMPLE,AKIAI44QH8DHBEXAMPLE",
+                   "AKIAIOSFODNN7EXAMPLE,AKIAI44QH8DHBEXAMPLE"));
+    ck_assert(!keys("KEYS ", ""));
+    ck_assert(!keys("KEYSA", ""));
+    ck_assert(!keys("KEYS  A", ""));
+    ck_assert(!keys("KEYS A,", ""));
+    ck_assert(!keys("KEYS ,A", ""));
+    ck_assert(!keys("KEYS A,,B", ""));
+    ck_assert(!keys("KEYS A B", ""));
+    ck_assert(!keys("KEYS akia", ""));
+    ck_assert(!keys("OK", ""));
+    ck_assert(!keys("ERROR locked", ""));
+    char line[5 + 129 + 1] = "KEYS ";
+    memset(line + 5, 'A', 129);
+    line[5 + 129] = '\0';
+    ck_assert(!keys(line, "")); /* an id longer than 128 */
+    line[5 + 128] = '\0';
+    ck_assert(keys(line, line + 5));
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("due_reply");
@@ -98,10 +136,7 @@ int main(void)
     tcase_add_test(tc, test_error);
     tcase_add_test(tc, test_garbage);
     tcase_add_test(tc, test_pong);
+    tcase_add_test(tc, test_keys);
     suite_add_tcase(s, tc);
-    SRunner *r = srunner_create(s);
-    srunner_run_all(r, CK_NORMAL);
-    int failed = srunner_ntests_failed(r);
-    srunner_free(r);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(s);
 }

@@ -13,6 +13,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "../common/check_run.h"
 #include "emu_proc.h"
 #include "tmpdir.h"
 
@@ -409,11 +410,5 @@ static Suite *emu_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(emu_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(emu_suite());
 }

@@ -7,6 +7,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "../common/check_run.h"
 #include "hsm_keystore.h"
 #include "memstore.h"
 
@@ -180,11 +181,5 @@ static Suite *keystore_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(keystore_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(keystore_suite());
 }

@@ -1,5 +1,5 @@
 /* awsv2-hsmd as a process, in front of awsv2-due-emu: the HTTP API of
- * DESIGN.md, bad input of every kind, tokens, a vanishing device, the
+ * docs/daemon-api.md, bad input of every kind, tokens, a vanishing device, the
  * queue's bound, the metrics and a clean shutdown. */
 #include <check.h>
 #include <poll.h>

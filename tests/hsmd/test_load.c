@@ -32,7 +32,7 @@ static void *client(void *arg)
     unsigned id = (unsigned)(size_t)arg;
     char sts[1024], want[65], got[65];
     uint8_t mac[AWSV2_MAC_MAX];
-    awsv2_error err;
+    awsv2_error err = AWSV2_ERROR_INIT;
 
     for (unsigned i = 0; i < PER_CLIENT; i++) {
         int sha1 = i & 1;
@@ -58,7 +58,7 @@ static void *client(void *arg)
 START_TEST(test_64_clients_1000_each)
 {
     pthread_t threads[CLIENTS];
-    awsv2_error err;
+    awsv2_error err = AWSV2_ERROR_INIT;
 
     ck_assert_int_eq(world_start(&w, NULL, NULL, ""), 0);
     ck_assert_int_eq(awsv2_signer_open(&signer, w.url, NULL, &err), AWSV2_OK);

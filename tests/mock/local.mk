@@ -27,3 +27,12 @@ TESTS += tests/mock/test_faults
 
 TESTS += tests/mock/cli.sh
 EXTRA_DIST += tests/mock/cli.sh
+
+# The mock's SigV2 verifier, compiled in from its own sources, against the
+# shared vectors; then the real program with the vectors' requests.
+check_PROGRAMS += tests/mock/test_sigv2
+tests_mock_test_sigv2_SOURCES = tests/mock/test_sigv2.c mock/sigv2.c mock/params.c \
+	$(mock_test_harness)
+tests_mock_test_sigv2_CPPFLAGS = -I$(top_srcdir)/mock $(mock_test_cppflags) $(JSONC_CFLAGS)
+tests_mock_test_sigv2_LDADD = $(mock_test_ldadd) $(JSONC_LIBS)
+TESTS += tests/mock/test_sigv2

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../common/check_run.h"
 #include "harness.h"
 
 static mock_proc mock;
@@ -345,9 +346,5 @@ int main(void)
     tcase_add_unchecked_fixture(v6, start_ipv6, stop_ipv6);
     tcase_add_test(v6, ipv6);
     suite_add_tcase(s, v6);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(s);
 }

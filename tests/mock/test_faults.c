@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "../common/check_run.h"
 #include "harness.h"
 
 static mock_proc mock;
@@ -219,9 +220,5 @@ int main(void)
     tcase_add_test(garbage, odd_hosts);
     tcase_add_test(garbage, raw_junk);
     suite_add_tcase(s, garbage);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(s);
 }

@@ -11,6 +11,7 @@
 
 #include <openssl/evp.h>
 
+#include "../common/check_run.h"
 #include "harness.h"
 
 static mock_proc mock;
@@ -377,9 +378,5 @@ int main(void)
     tcase_add_test(tc, big_body);
     tcase_add_test(tc, concurrent);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(s);
 }

@@ -50,18 +50,6 @@ static int sealed(const uint8_t page[HSM_PAGE_SIZE], const uint8_t magic[4])
 	return diff == 0;
 }
 
-int hsm_keystore_valid_id(const char *id, size_t len)
-{
-	if (len == 0 || len > HSM_ID_MAX)
-		return 0;
-	for (size_t i = 0; i < len; i++) {
-		char ch = id[i];
-		if (!((ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9')))
-			return 0;
-	}
-	return 1;
-}
-
 static int slot_is(const hsm_ks_entry *e, const char *id, size_t len)
 {
 	return e->used && e->id_len == len && memcmp(e->id, id, len) == 0;
@@ -92,7 +80,7 @@ static void load_key_page(hsm_keystore *ks, int i, const uint8_t page[HSM_PAGE_S
 	size_t id_len = page[4], secret_len = page[5];
 	const char *id = (const char *)page + HDR;
 
-	if (!sealed(page, key_magic) || !hsm_keystore_valid_id(id, id_len)
+	if (!sealed(page, key_magic) || !awsv2__key_id_valid(id, id_len)
 	    || secret_len == 0 || secret_len > HSM_SECRET_MAX || find_slot(ks, id, id_len) >= 0)
 		return;
 	fill_entry(&ks->slot[i], id, id_len, page + HDR + id_len, secret_len);
@@ -147,7 +135,7 @@ hsm_ks_status hsm_keystore_put(hsm_keystore *ks, const char *id, size_t id_len,
 	uint8_t page[HSM_PAGE_SIZE];
 	int i, rc;
 
-	if (!hsm_keystore_valid_id(id, id_len))
+	if (!awsv2__key_id_valid(id, id_len))
 		return HSM_KS_INVALID_ID;
 	if (secret_len == 0 || secret_len > HSM_SECRET_MAX)
 		return HSM_KS_INVALID_SECRET;

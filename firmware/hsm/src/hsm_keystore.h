@@ -13,17 +13,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "awsv2_sts.h"
 #include "hsm_hmac.h"
 #include "hsm_storage.h"
 
 #define HSM_MAX_KEYS 8
 #define HSM_KEYSTORE_PAGES (1 + HSM_MAX_KEYS)
-#define HSM_ID_MAX 128     /* AWS's limit for an access key id */
+#define HSM_ID_MAX AWSV2__KEY_ID_MAX
 #define HSM_SECRET_MAX 88  /* what is left of a page (AWS's secrets are 40) */
 
 typedef enum hsm_ks_status {
 	HSM_KS_OK = 0,
-	HSM_KS_INVALID_ID,  /* not 1..HSM_ID_MAX characters of [A-Z0-9] */
+	HSM_KS_INVALID_ID,  /* not a key id (awsv2__key_id_valid) */
 	HSM_KS_INVALID_SECRET, /* empty or longer than HSM_SECRET_MAX */
 	HSM_KS_EXISTS,
 	HSM_KS_UNKNOWN,
@@ -48,9 +49,6 @@ typedef struct hsm_keystore {
 /* Loads every valid record from storage (invalid ones are empty slots).
  * Returns HSM_KS_STORAGE if a page cannot be read (those slots stay empty). */
 hsm_ks_status hsm_keystore_load(hsm_keystore *ks, const hsm_storage *storage);
-
-/* 1 if id is 1..HSM_ID_MAX characters of [A-Z0-9]. */
-int hsm_keystore_valid_id(const char *id, size_t len);
 
 hsm_ks_status hsm_keystore_put(hsm_keystore *ks, const char *id, size_t id_len,
 			       const uint8_t *secret, size_t secret_len);

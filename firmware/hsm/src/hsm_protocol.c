@@ -1,8 +1,7 @@
-/* Request framing and the commands of DESIGN.md's serial protocol. */
+/* Request framing and the commands of the serial protocol (docs/serial-protocol.md). */
 #include <string.h>
 
 #include "hsm_protocol.h"
-#include "hsm_query.h"
 #include "hsm_util.h"
 
 void hsm_protocol_init(hsm_protocol *p, hsm_keystore *ks, hsm_reply_fn reply, void *reply_ctx)
@@ -69,31 +68,25 @@ static int token(const char *s, size_t n)
 
 static void cmd_sign(hsm_protocol *p, const char *sts, size_t len)
 {
-	static const char *const codes[] = {
-		[HSM_Q_MALFORMED] = "invalid-command",
-		[HSM_Q_NO_KEY_ID] = "awsaccesskeyid-not-found",
-		[HSM_Q_BAD_KEY_ID] = "invalid-awsaccesskeyid",
-		[HSM_Q_BAD_METHOD] = "unsupported-signaturemethod",
-	};
-	char id[HSM_ID_MAX];
-	size_t id_len = 0, n;
-	hsm_hash hash = HSM_SHA1;
-	hsm_query_status st = hsm_query_parse(sts, len, id, &id_len, &hash);
+	awsv2__sts parsed;
+	awsv2__sts_status st = awsv2__sts_parse(sts, len, &parsed);
 	const hsm_hmac_key *key;
 	uint8_t mac[HSM_HMAC_MAX];
+	size_t n;
 
-	if (st != HSM_Q_OK) {
-		send_error(p, codes[st]);
+	if (st != AWSV2__STS_OK) {
+		send_error(p, awsv2__sts_code(st));
 		return;
 	}
-	key = hsm_keystore_find(p->ks, id, id_len, hash);
+	key = hsm_keystore_find(p->ks, parsed.key_id, parsed.key_id_len,
+				parsed.hash == AWSV2__STS_SHA256 ? HSM_SHA256 : HSM_SHA1);
 	if (!key) {
 		send_error(p, "unknown-awsaccesskey");
 		return;
 	}
 	n = hsm_hmac(key, (const uint8_t *)sts, len, mac);
 	memcpy(p->out, "SUCCESS ", 8);
-	hsm_hex(p->out + 8, mac, n);
+	awsv2__hex_encode(mac, n, p->out + 8);
 	hsm_wipe(mac, sizeof mac);
 	send_out(p, 8 + 2 * n);
 }
@@ -137,7 +130,7 @@ static void cmd_put_key(hsm_protocol *p, const char *args, size_t len)
 	const char *secret = args + id_len + 1;
 	size_t secret_len = space ? len - id_len - 1 : 0;
 
-	if (!hsm_keystore_valid_id(args, id_len)) {
+	if (!awsv2__key_id_valid(args, id_len)) {
 		send_error(p, "invalid-awsaccesskeyid");
 		return;
 	}
@@ -150,7 +143,7 @@ static void cmd_put_key(hsm_protocol *p, const char *args, size_t len)
 
 static void cmd_delete_key(hsm_protocol *p, const char *id, size_t len)
 {
-	if (!hsm_keystore_valid_id(id, len))
+	if (!awsv2__key_id_valid(id, len))
 		send_error(p, "invalid-awsaccesskeyid");
 	else
 		send_ks(p, hsm_keystore_delete(p->ks, id, len));

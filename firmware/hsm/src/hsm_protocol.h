@@ -1,4 +1,4 @@
-/* The serial protocol of DESIGN.md, as a state machine fed one byte at a
+/* The serial protocol (docs/serial-protocol.md), as a state machine fed one byte at a
  * time: any read size works, and the NUL byte is the only framing (a
  * stalled half-request just waits; it is never taken as complete).
  *

@@ -1,4 +1,4 @@
-/* Wiping and hex output for the HSM core. */
+/* Wiping secrets in the HSM core. */
 #include <string.h>
 
 #include "hsm_util.h"
@@ -16,14 +16,4 @@ void hsm_wipe(void *p, size_t n)
 	while (n--)
 		*v++ = 0;
 #endif
-}
-
-void hsm_hex(char *out, const uint8_t *in, size_t n)
-{
-	static const char digits[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = digits[in[i] >> 4];
-		out[2 * i + 1] = digits[in[i] & 15];
-	}
 }

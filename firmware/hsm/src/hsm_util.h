@@ -1,4 +1,5 @@
-/* Small helpers of the HSM core: wiping secrets and hex output. */
+/* Wiping secrets in the HSM core (hex and the string-to-sign rules are in
+ * awsv2_sts.h, shared with the host). */
 #ifndef HSM_UTIL_H
 #define HSM_UTIL_H
 
@@ -8,8 +9,5 @@
 /* Zeroes n bytes in a way the compiler cannot drop as dead stores, even
  * when the memory is about to go out of scope. */
 void hsm_wipe(void *p, size_t n);
-
-/* Writes 2 * n lower-case hex digits of in to out (no terminator). */
-void hsm_hex(char *out, const uint8_t *in, size_t n);
 
 #endif
