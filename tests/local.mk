@@ -7,6 +7,8 @@ noinst_LTLIBRARIES += libawsv2_testutil.la
 libawsv2_testutil_la_SOURCES = \
 	tests/common/child.h tests/common/child.c \
 	tests/common/tmpdir.h tests/common/tmpdir.c
+# Header-only: every Check suite's runner (tests/common/check_run.h).
+noinst_HEADERS += tests/common/check_run.h
 TESTUTIL_CPPFLAGS = -I$(top_srcdir)/tests/common
 
 # ---- tests/core: the core library (requests, signing, signers, credentials)
