@@ -51,26 +51,25 @@ static awsv2_status check_key_id(const struct openssl_signer *s, const awsv2_sig
     /* The credentials' key id, not the device's [A-Z0-9] alphabet, decides
      * here: a secret is keyed to whatever id the user configured. */
     char id[AWSV2_KEY_ID_SIZE];
-    size_t len = 0;
-    awsv2__sts sts;
-    if (awsv2__sts_parse(job->string_to_sign, job->len, &sts) == AWSV2__STS_MALFORMED)
+    size_t len = 0, qlen = 0;
+    const char *query = NULL;
+    if (!awsv2__sts_query(job->string_to_sign, job->len, &query, &qlen))
         return awsv2_error_set(err, AWSV2_E_INVALID, "invalid-command", "not a string to sign");
-    switch (awsv2__sts_param_decoded(sts.query, sts.query_len, "AWSAccessKeyId", id,
-                                     sizeof id - 1, &len)) {
+    switch (awsv2__sts_param_decoded(query, qlen, "AWSAccessKeyId", id, sizeof id - 1, &len)) {
     case 0:
         return awsv2_error_set(err, AWSV2_E_REFUSED, "awsaccesskeyid-not-found",
-                                "the string to sign has no AWSAccessKeyId");
+                               "the string to sign has no AWSAccessKeyId");
     case 1:
         break;
     default:
         return awsv2_error_set(err, AWSV2_E_REFUSED, "invalid-awsaccesskeyid",
-                                "the string to sign has a repeated or malformed "
-                                "AWSAccessKeyId");
+                               "the string to sign has a repeated or malformed "
+                               "AWSAccessKeyId");
     }
     if (!s->key_id || strlen(s->key_id) != len || memcmp(s->key_id, id, len) != 0)
         return awsv2_error_set(err, AWSV2_E_REFUSED, "unknown-awsaccesskey",
-                                "signer %s holds no secret for that access key id",
-                                s->description);
+                               "signer %s holds no secret for that access key id",
+                               s->description);
     return AWSV2_OK;
 }
 

@@ -145,6 +145,19 @@ START_TEST(shape_rules)
 }
 END_TEST
 
+START_TEST(query_of_a_valid_string)
+{
+    const char *q = NULL;
+    size_t n = 0;
+    ck_assert(awsv2__sts_query("GET\nh\n/p\na=1&b=2", 16, &q, &n));
+    ck_assert_uint_eq(n, 7);
+    ck_assert_int_eq(memcmp(q, "a=1&b=2", 7), 0);
+    ck_assert(awsv2__sts_query("\n\n\n", 3, &q, &n));
+    ck_assert_uint_eq(n, 0);
+    ck_assert(!awsv2__sts_query("GET\nh\n/", 7, &q, &n));
+}
+END_TEST
+
 START_TEST(codes_are_the_devices)
 {
     ck_assert_str_eq(awsv2__sts_code(AWSV2__STS_OK), "ok");
@@ -247,6 +260,7 @@ int main(void)
     tcase_add_test(tc, key_id_rules);
     tcase_add_test(tc, method_rules);
     tcase_add_test(tc, shape_rules);
+    tcase_add_test(tc, query_of_a_valid_string);
     tcase_add_test(tc, codes_are_the_devices);
     tcase_add_test(tc, codecs);
     suite_add_tcase(s, tc);

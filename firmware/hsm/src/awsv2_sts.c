@@ -41,6 +41,21 @@ static bool split(const char *s, size_t len, awsv2__sts *out)
 	return printable(p, out->query_len);
 }
 
+bool awsv2__sts_query(const char *s, size_t len, const char **query, size_t *qlen)
+{
+	const char *p = s, *end = s + len;
+
+	for (int line = 0; line < 3; line++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			return false;
+		p = nl + 1;
+	}
+	*query = p;
+	*qlen = (size_t)(end - p);
+	return true;
+}
+
 bool awsv2__sts_is_valid(const char *s, size_t len)
 {
 	awsv2__sts parts;

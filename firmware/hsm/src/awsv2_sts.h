@@ -75,6 +75,11 @@ const char *awsv2__sts_code(awsv2__sts_status st);
  * device: a NUL would end the request early and smuggle a second command. */
 bool awsv2__sts_is_valid(const char *s, size_t len);
 
+/* The query of s (len bytes), the text after its third '\n', for a string
+ * that already passed awsv2__sts_is_valid (the signer registry checks every
+ * job first): no second scan of its bytes. False without three '\n'. */
+bool awsv2__sts_query(const char *s, size_t len, const char **query, size_t *qlen);
+
 /* How many times the parameter called exactly name occurs in query (qlen
  * bytes, "a=1&b=2"); the first occurrence's still-encoded value goes to
  * *value / *value_len. */
