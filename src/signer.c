@@ -2,9 +2,7 @@
  * input validation, batches, descriptions, key ids and device keys. Every
  * signer, built-in or an application's, is an operations table and its
  * context (awsv2_signer_new). */
-#include <stdarg.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -8,8 +8,10 @@
 #include <stddef.h>
 
 #include "awsv2/status.h"
+#include "awsv2/util.h"
 
-#define AWSV2__TOKEN_MAX 4096
+/* One limit with the public reader (util.h): AWSV2_TOKEN_SIZE less its NUL. */
+#define AWSV2__TOKEN_MAX (AWSV2_TOKEN_SIZE - 1)
 
 /* Reads the token of the file at path into buf (NUL-terminated), its
  * length into *len. AWSV2_OK; AWSV2_E_IO when the file cannot be opened
