@@ -30,6 +30,11 @@ static awsv2_status due_sign_batch(void *link, awsv2_sign_job *const *jobs, size
     return awsv2__due_link_sign(link, jobs, n, err);
 }
 
+static awsv2_status due_sign4(void *link, awsv2_sign4_job *job, awsv2_error *err)
+{
+    return awsv2__due_link_sign4(link, job, err);
+}
+
 static awsv2_status due_ping(void *link, awsv2_error *err)
 {
     return awsv2__due_link_ping(link, err);
@@ -83,14 +88,14 @@ static bool plain_word(const char *s)
 static awsv2_status due_key_put(void *link, const char *key_id, const char *secret,
                                 const awsv2_key_policy *policy, awsv2_error *err)
 {
-    if (policy)
-        return awsv2__fail(err, AWSV2_E_UNAVAILABLE,
-                           "a Due stores no key policy: pass NULL (every request allowed)");
+    const char *text = policy ? awsv2_key_policy_text(policy) : "";
     if (!plain_word(secret))
         return awsv2__fail(err, AWSV2_E_INVALID, "the secret for %s has spaces or unprintable "
                                                  "characters: a Due cannot store it", key_id);
     char cmd[AWSV2__DUE_REQUEST_MAX];
-    int n = snprintf(cmd, sizeof cmd, "PUT-KEY %s %s", key_id, secret);
+    /* The policy was checked by the device's own parser when it was set. */
+    int n = snprintf(cmd, sizeof cmd, "PUT-KEY %s %s%s%s", key_id, secret, *text ? " " : "",
+                     text);
     awsv2_status st = n < 0 || (size_t)n >= sizeof cmd
                           ? awsv2__fail(err, AWSV2_E_INVALID, "the secret for %s is too long",
                                         key_id)
@@ -111,6 +116,49 @@ static awsv2_status due_lock(void *link, awsv2_error *err)
     return command_ok(link, "LOCK", "LOCK", err);
 }
 
+static awsv2_status due_key_policy(void *link, const char *key_id, char *buf, size_t cap,
+                                   awsv2_error *err)
+{
+    char cmd[sizeof "POLICY " + AWSV2_KEY_ID_SIZE], reply[AWSV2_KEY_POLICY_SIZE + 16];
+    const char *text = NULL;
+    size_t len = 0;
+    snprintf(cmd, sizeof cmd, "POLICY %s", key_id);
+    awsv2_status st = awsv2__due_link_command(link, cmd, reply, sizeof reply, err);
+    if (st)
+        return st;
+    if (!awsv2__due_parse_policy(reply, strlen(reply), &text, &len))
+        return awsv2__fail(err, AWSV2_E_PROTOCOL, "unexpected reply to POLICY from the device");
+    if (len >= cap)
+        return awsv2__fail(err, AWSV2_E_INVALID, "the policy of %s does not fit in %zu bytes",
+                           key_id, cap);
+    memcpy(buf, text, len);
+    buf[len] = '\0';
+    return AWSV2_OK;
+}
+
+static awsv2_status due_audit_read(void *link, uint32_t seq, awsv2_audit_entry *entry,
+                                   awsv2_error *err)
+{
+    char cmd[32];
+    snprintf(cmd, sizeof cmd, "AUDIT %lu", (unsigned long)seq);
+    awsv2_status st = awsv2__due_link_command(link, cmd, entry->line, sizeof entry->line, err);
+    if (st)
+        return st;
+    int kind = awsv2__due_parse_audit(entry->line, strlen(entry->line), &entry->seq);
+    if (kind < 0 || (kind != 2 && entry->seq != seq))
+        return awsv2__fail(err, AWSV2_E_PROTOCOL, "unexpected reply to AUDIT %lu from the device",
+                           (unsigned long)seq);
+    entry->kind = kind == 0 ? AWSV2_AUDIT_RECORD : kind == 1 ? AWSV2_AUDIT_END : AWSV2_AUDIT_GAP;
+    return AWSV2_OK;
+}
+
+static awsv2_status due_audit_mode(void *link, const char *mode, awsv2_error *err)
+{
+    char cmd[32];
+    snprintf(cmd, sizeof cmd, "AUDIT-MODE %s", mode);
+    return command_ok(link, "AUDIT-MODE", cmd, err);
+}
+
 static void due_close(void *link)
 {
     awsv2__due_link_close(link);
@@ -126,6 +174,10 @@ static const awsv2_signer_ops due_ops = {
     .key_delete = due_key_delete,
     .lock = due_lock,
     .close = due_close,
+    .sign4 = due_sign4,
+    .key_policy = due_key_policy,
+    .audit_read = due_audit_read,
+    .audit_mode = due_audit_mode,
 };
 
 /* Splits "PATH?options" and reads the options. */

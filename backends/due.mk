@@ -7,7 +7,7 @@ libawsv2_internal_la_SOURCES += \
 
 # tests/due: the backend against awsv2-due-emu on ptys (Check), and the
 # programs (awsv2-keys, ec2-describe-instances) through it (shell).
-DUE_TESTS = tests/due/test_due tests/due/test_due_reply
+DUE_TESTS = tests/due/test_due tests/due/test_due_reply tests/due/test_due_sigv4
 check_PROGRAMS += $(DUE_TESTS)
 TESTS += $(DUE_TESTS)
 tests_due_test_due_SOURCES = tests/due/test_due.c
@@ -18,5 +18,15 @@ tests_due_test_due_reply_SOURCES = tests/due/test_due_reply.c
 tests_due_test_due_reply_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/backends
 tests_due_test_due_reply_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_due_test_due_reply_LDADD = libawsv2_internal.la $(CHECK_LIBS)
-TESTS += tests/due/keys.sh tests/due/ec2.sh
-EXTRA_DIST += tests/due/lib.sh tests/due/keys.sh tests/due/ec2.sh
+tests_due_test_due_sigv4_SOURCES = tests/due/test_due_sigv4.c
+tests_due_test_due_sigv4_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/backends $(TESTUTIL_CPPFLAGS)
+tests_due_test_due_sigv4_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(OPENSSL_CFLAGS)
+tests_due_test_due_sigv4_LDADD = libawsv2_testutil.la libawsv2_internal.la $(SIGV4_VECTORS_LIBS) \
+	$(CHECK_LIBS) $(OPENSSL_LIBS)
+TESTS += tests/due/keys.sh tests/due/ec2.sh tests/due/hsmd_glitch.sh tests/due/policy.sh
+EXTRA_DIST += tests/due/lib.sh tests/due/keys.sh tests/due/ec2.sh tests/due/hsmd_glitch.sh \
+	tests/due/policy.sh
+# due-glitch: a hostile device between the backend and the emulator (lines
+# doubled, dropped or trickled), for test_due and hsmd_glitch.sh.
+check_PROGRAMS += tests/due/due-glitch
+tests_due_due_glitch_SOURCES = tests/due/glitch.c

@@ -13,27 +13,40 @@
  * nobody reads, so it never races with I/O.
  *
  * Never a reply for the wrong request. Replies carry no request id: one
- * dropped reply would shift every later one onto the wrong request. So a
- * reply that arrives while later requests are still unanswered is only
- * provisional. It is confirmed when the device has answered everything
- * written so far (as many lines as requests since the last sync point: none
- * was lost), or when a checkpoint PING written after it comes back with its
- * nonce in exactly its place. The reader writes such a PING whenever
- * provisional replies exist and no PING is in flight, so a stream of
- * pipelined requests costs about one short PING per window. A lost, extra
- * or garbled line shows up as a reply of the wrong kind, a wrong nonce or a
- * timeout, and fails every unconfirmed request.
+ * dropped reply would shift every later one onto the wrong request, and one
+ * repeated reply would give the next request the previous one's MAC. So
+ * every reply is provisional until a PING written after its request comes
+ * back with its nonce in exactly its place: only then were the lines before
+ * it as many as the requests, none lost and none extra. Counting lines is
+ * not enough (a repeated line and a real one count alike). Every request
+ * is followed by its own checkpoint PING, written with it, so each reply
+ * sits between two PONGs whose nonces pin its place: whatever lines a
+ * device loses and repeats (in order), a reply that is not its request's
+ * puts a PONG where a reply belongs or a reply where a PONG does. One
+ * checkpoint per burst would cost less (about 5% of pipelined USB
+ * throughput, awsv2-bench serial), but a reply lost and the one before it
+ * sent again in its place (a stale reply buffer) would pass it. A lost,
+ * extra or garbled line shows up as a reply of the wrong kind, a wrong
+ * nonce, a line nobody asked for or a timeout, and fails every unconfirmed
+ * request, never guessing.
+ *
+ * Deadlines. Each request must be over timeout_ms after it was handed to
+ * the link (a batch job: after its turn to be written came): waiting for
+ * room, recovering the link, writing and reading all count, so a device
+ * that trickles bytes or answers PINGs slowly cannot stretch a request.
  *
  * Resynchronising. After open and after any failure, replies and requests
  * are brought back in step with a PING carrying a fresh random nonce;
  * everything before its PONG is stale.
  */
+#include <limits.h>
 #include <openssl/rand.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "awsv2/util.h"
 #include "due_link.h"
@@ -44,7 +57,9 @@
 /* In flight by default: the programming port's UART has no flow control and
  * a small receive buffer, so one; native USB and ptys have flow control, and
  * 16 keep the device busy although USB hands replies over in 1 ms frames
- * (8 lose ~8% of the throughput: awsv2-bench serial). */
+ * (8 lose ~8% of the throughput: awsv2-bench serial). The checkpoint PINGs
+ * come on top: 22 bytes each, they fit in the UART's buffer while the
+ * device signs. */
 #define WINDOW_UART 1
 #define WINDOW_FLOW_CONTROLLED 16
 #define WINDOW_MAX 256
@@ -56,7 +71,7 @@
 #define NONCE_HEX_SIZE (2 * NONCE_BYTES + 1)
 #define READ_BUF_SIZE 16384 /* more than any reply line, KEYS included */
 
-enum pending_type { P_SIGN, P_PING, P_COMMAND };
+enum pending_type { P_SIGN, P_SIGN4, P_PING, P_COMMAND };
 enum pending_state { P_WAITING, P_REPLIED, P_DONE };
 
 /* One request, from its write to its confirmed (or failed) reply. Owned by
@@ -65,12 +80,14 @@ struct pending {
     struct pending *next;
     enum pending_type type;
     enum pending_state state;
+    bool pooled;              /* a checkpoint PING: the link's own */
     awsv2_sign_job *job;      /* P_SIGN */
+    awsv2_sign4_job *job4;    /* P_SIGN4 */
     const char *command;      /* P_COMMAND */
     char *reply;              /* P_COMMAND: the reply line */
     size_t reply_cap;
     char nonce[NONCE_HEX_SIZE]; /* P_PING */
-    long long sent_ms;
+    long long deadline_ms;    /* awsv2__serial_now_ms clock */
     awsv2_status status;
     char code[64];  /* the device's error code with AWSV2_E_REFUSED */
     char why[160];  /* for err->message when it failed */
@@ -89,9 +106,9 @@ struct awsv2__due_link {
     struct pending *head, *tail; /* unconfirmed requests in write order */
     struct pending *awaiting;    /* the oldest one without its reply line */
     unsigned long in_flight;     /* written, reply line not read yet */
-    struct pending checkpoint;   /* the checkpoint PING; one at a time */
-    bool checkpoint_busy;
-    long long last_reply_ms;
+    struct pending *pool;        /* window + 1 checkpoint PINGs, enough (checkpoint()) */
+    struct pending *spare;       /* the pool's unused ones */
+    unsigned long checkpoints;   /* checkpoints written, PONG not read yet */
     char *wbuf;
     size_t wcap;
     size_t rlen;
@@ -119,19 +136,31 @@ static awsv2_status make_nonce(char out[NONCE_HEX_SIZE], awsv2_error *err)
 /* ---- The queue: writing requests, matching replies ---------------------
  * Everything here runs with the mutex held. */
 
+/* A request leaves the queue: its owner may go (a checkpoint goes back to
+ * the pool). */
+static void finish(struct awsv2__due_link *l, struct pending *p)
+{
+    if (p->pooled) {
+        p->next = l->spare;
+        l->spare = p;
+    } else {
+        p->state = P_DONE;
+    }
+}
+
 /* Fails every unconfirmed request with st and marks the link for recovery
  * (and for reopening, with AWSV2_E_DEVICE). */
 static void fail_all(struct awsv2__due_link *l, awsv2_status st, const char *why)
 {
-    for (struct pending *p = l->head; p; p = p->next) {
+    for (struct pending *p = l->head, *next; p; p = next) {
+        next = p->next;
         p->status = st;
         p->code[0] = '\0';
         set_why(p, why);
-        p->state = P_DONE;
+        finish(l, p);
     }
     l->head = l->tail = l->awaiting = NULL;
-    l->in_flight = 0;
-    l->checkpoint_busy = false;
+    l->in_flight = l->checkpoints = 0;
     l->need_sync = true;
     if (st == AWSV2_E_DEVICE)
         l->need_reopen = true;
@@ -145,9 +174,7 @@ static void confirm_through(struct awsv2__due_link *l, struct pending *last)
     do {
         p = l->head;
         l->head = p->next;
-        if (p == &l->checkpoint)
-            l->checkpoint_busy = false;
-        p->state = P_DONE;
+        finish(l, p);
     } while (p != last);
     if (!l->head)
         l->tail = NULL;
@@ -162,6 +189,12 @@ static bool take_reply(struct pending *p, const char *line, size_t len)
         p->status = awsv2__due_parse_sign(line, len, p->job->hash, p->job->mac,
                                           &p->job->mac_len, p->code, sizeof p->code);
         return p->status != AWSV2_E_PROTOCOL;
+    case P_SIGN4: {
+        size_t n = 0; /* a SigV4 signature is an HMAC-SHA256 */
+        p->status = awsv2__due_parse_sign(line, len, AWSV2_HMAC_SHA256, p->job4->signature, &n,
+                                          p->code, sizeof p->code);
+        return p->status != AWSV2_E_PROTOCOL;
+    }
     case P_PING:
         p->status = AWSV2_OK;
         return awsv2__due_is_pong(line, len, p->nonce);
@@ -194,9 +227,11 @@ static bool handle_line(struct awsv2__due_link *l, const char *line, size_t len)
     p->state = P_REPLIED;
     l->awaiting = p->next;
     l->in_flight--;
-    l->last_reply_ms = awsv2__serial_now_ms();
-    if (!l->awaiting || p->type == P_PING)
+    if (p->type == P_PING) {
+        if (p->pooled)
+            l->checkpoints--;
         confirm_through(l, p);
+    }
     return true;
 }
 
@@ -224,25 +259,81 @@ static void dispatch(struct awsv2__due_link *l)
     }
 }
 
+#define WORD_MAX 128 /* a SIGN-AWS-V4 scope word: the longest key id */
+
+/* A request is up to four pieces before its NUL. */
+struct pieces {
+    char head[16 + 3 * (WORD_MAX + 1)]; /* "SIGN-AWS-V4 <key id> <region> <service>\n" */
+    const char *part[4];
+    size_t len[4], n, total;
+};
+
+static void add_piece(struct pieces *r, const char *s, size_t len)
+{
+    r->part[r->n] = s;
+    r->len[r->n++] = len;
+    r->total += len;
+}
+
+/* False when the SIGN-AWS-V4 line does not fit (never once its words were
+ * checked). */
+static bool request_pieces(const struct pending *p, struct pieces *r)
+{
+    r->n = r->total = 0;
+    switch (p->type) {
+    case P_SIGN:
+        add_piece(r, "SIGN-AWS-V2 ", 12);
+        add_piece(r, p->job->string_to_sign, p->job->len);
+        break;
+    case P_SIGN4: {
+        const awsv2_sign4_job *j = p->job4;
+        int n = snprintf(r->head, sizeof r->head, "SIGN-AWS-V4 %s %s %s\n", j->key_id, j->region,
+                         j->service);
+        if (n < 0 || (size_t)n >= sizeof r->head)
+            return false;
+        add_piece(r, r->head, (size_t)n);
+        add_piece(r, j->canonical_request, j->canonical_request_len);
+        if (j->payload) {
+            add_piece(r, "\n", 1);
+            add_piece(r, j->payload, j->payload_len);
+        }
+        break;
+    }
+    case P_PING:
+        add_piece(r, "PING ", 5);
+        add_piece(r, p->nonce, strlen(p->nonce));
+        break;
+    case P_COMMAND:
+        add_piece(r, p->command, strlen(p->command));
+        break;
+    }
+    return true;
+}
+
 static awsv2_status build_request(struct awsv2__due_link *l, const struct pending *p, size_t *n,
                                   awsv2_error *err)
 {
-    const char *prefix = p->type == P_SIGN ? "SIGN-AWS-V2 " : p->type == P_PING ? "PING " : "";
-    const char *body = p->type == P_SIGN ? p->job->string_to_sign
-                     : p->type == P_PING ? p->nonce
-                                         : p->command;
-    size_t plen = strlen(prefix), blen = p->type == P_SIGN ? p->job->len : strlen(body);
-    *n = plen + blen + 1;
+    struct pieces r;
+    if (!request_pieces(p, &r))
+        return awsv2__fail(err, AWSV2_E_INVALID, "request too long for the device");
+    *n = r.total + 1;
     if (*n > l->wcap) {
-        char *w = realloc(l->wbuf, *n);
+        /* The old buffer may hold a PUT-KEY's secret: never leave it to
+         * realloc. */
+        char *w = malloc(*n);
         if (!w)
             return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
+        awsv2_wipe(l->wbuf, l->wcap);
+        free(l->wbuf);
         l->wbuf = w;
         l->wcap = *n;
     }
-    memcpy(l->wbuf, prefix, plen);
-    memcpy(l->wbuf + plen, body, blen);
-    l->wbuf[plen + blen] = '\0';
+    size_t at = 0;
+    for (size_t i = 0; i < r.n; i++) {
+        memcpy(l->wbuf + at, r.part[i], r.len[i]);
+        at += r.len[i];
+    }
+    l->wbuf[at] = '\0';
     return AWSV2_OK;
 }
 
@@ -254,12 +345,14 @@ static awsv2_status send_request(struct awsv2__due_link *l, struct pending *p)
     size_t n = 0;
     awsv2_status st = build_request(l, p, &n, &e);
     if (!st)
-        st = awsv2__serial_write(l->port, l->wbuf, n,
-                                 awsv2__serial_now_ms() + (long long)l->timeout_ms, &e);
+        st = awsv2__serial_write(l->port, l->wbuf, n, p->deadline_ms, &e);
     if (p->type == P_COMMAND)
         awsv2_wipe(l->wbuf, n); /* PUT-KEY carries a secret */
     if (st) {
-        if (st != AWSV2_E_NOMEM)
+        if (st == AWSV2_E_TIMEOUT)
+            snprintf(e.message, sizeof e.message, "the device did not take the request within "
+                     "%lu ms", l->timeout_ms);
+        if (st != AWSV2_E_NOMEM && st != AWSV2_E_INVALID)
             fail_all(l, st, e.message);
         p->status = st;
         set_why(p, e.message);
@@ -268,7 +361,6 @@ static awsv2_status send_request(struct awsv2__due_link *l, struct pending *p)
     }
     p->state = P_WAITING;
     p->next = NULL;
-    p->sent_ms = awsv2__serial_now_ms();
     if (l->tail)
         l->tail->next = p;
     else
@@ -280,23 +372,30 @@ static awsv2_status send_request(struct awsv2__due_link *l, struct pending *p)
     return AWSV2_OK;
 }
 
-/* Writes a checkpoint PING when provisional replies need one (see the top
- * of the file). */
+/* Writes a checkpoint PING behind the last request unless a PING follows
+ * it already (see the top of the file). The pool cannot run dry: a queued
+ * checkpoint follows its own request, which is in flight (at most window)
+ * or, for the one whose PONG is due next, just answered. */
 static void checkpoint(struct awsv2__due_link *l)
 {
-    if (!l->head || l->head->state != P_REPLIED || l->checkpoint_busy || l->need_sync ||
-        l->in_flight >= l->window)
+    if (!l->tail || l->tail->type == P_PING || l->need_sync || !l->spare)
         return;
-    struct pending *p = &l->checkpoint;
+    struct pending *p = l->spare;
+    l->spare = p->next;
     memset(p, 0, sizeof *p);
     p->type = P_PING;
+    p->pooled = true;
+    p->deadline_ms = l->tail->deadline_ms;
     awsv2_error e = AWSV2_ERROR_INIT;
     if (make_nonce(p->nonce, &e)) {
+        finish(l, p);
         fail_all(l, AWSV2_E_SIGNER, e.message);
         return;
     }
     if (send_request(l, p) == AWSV2_OK)
-        l->checkpoint_busy = true;
+        l->checkpoints++;
+    else
+        finish(l, p);
 }
 
 /* ---- Resynchronising ---------------------------------------------------
@@ -330,11 +429,10 @@ static awsv2_status await_pong(struct awsv2__due_link *l, const char *nonce, lon
 
 /* Drains, ends any half-written request with a lone NUL (the device answers
  * it with an error we skip), then PINGs with fresh nonces until the matching
- * PONG (a few seconds at most): from there on, replies and requests are in
- * step. */
-static awsv2_status sync_link(struct awsv2__due_link *l, awsv2_error *err)
+ * PONG or the deadline: from there on, replies and requests are in step. */
+static awsv2_status sync_link(struct awsv2__due_link *l, long long end, awsv2_error *err)
 {
-    long long end = awsv2__serial_now_ms() + BOOT_TIMEOUT_MS;
+    long long start = awsv2__serial_now_ms();
     awsv2__serial_discard_input(l->port);
     l->rlen = 0;
     for (bool first = true; awsv2__serial_now_ms() < end; first = false) {
@@ -346,22 +444,22 @@ static awsv2_status sync_link(struct awsv2__due_link *l, awsv2_error *err)
         ping[0] = '\0';
         n += (size_t)snprintf(ping + n, sizeof ping - n, "PING %s", nonce) + 1;
         long long attempt = awsv2__serial_now_ms() + PING_RETRY_MS;
-        st = awsv2__serial_write(l->port, ping, n, attempt < end ? attempt : end, err);
+        if (attempt > end)
+            attempt = end;
+        st = awsv2__serial_write(l->port, ping, n, attempt, err);
         if (!st)
-            st = await_pong(l, nonce, attempt < end ? attempt : end, err);
-        if (st != AWSV2_E_TIMEOUT) {
-            l->last_reply_ms = awsv2__serial_now_ms();
+            st = await_pong(l, nonce, attempt, err);
+        if (st != AWSV2_E_TIMEOUT)
             return st;
-        }
     }
-    return awsv2__fail(err, AWSV2_E_TIMEOUT, "the device at '%s' did not answer PING within %d ms",
-                       l->path, BOOT_TIMEOUT_MS);
+    return awsv2__fail(err, AWSV2_E_TIMEOUT, "the device at '%s' did not answer PING within %lld ms",
+                       l->path, end - start);
 }
 
-/* Before the next request after a failure. Reopens the same path (a device
- * that re-enumerated, or the emulator's --symlink) when the old one
- * vanished, then resynchronises. */
-static awsv2_status recover(struct awsv2__due_link *l, awsv2_error *err)
+/* Before the next request after a failure, by its deadline. Reopens the
+ * same path (a device that re-enumerated, or the emulator's --symlink) when
+ * the old one vanished, then resynchronises. */
+static awsv2_status recover(struct awsv2__due_link *l, long long deadline, awsv2_error *err)
 {
     if (l->need_reopen || !l->port) {
         awsv2__serial_close(l->port);
@@ -371,7 +469,7 @@ static awsv2_status recover(struct awsv2__due_link *l, awsv2_error *err)
             return st;
         l->need_reopen = false;
     }
-    awsv2_status st = sync_link(l, err);
+    awsv2_status st = sync_link(l, deadline, err);
     if (st == AWSV2_E_DEVICE)
         l->need_reopen = true;
     if (st)
@@ -382,13 +480,19 @@ static awsv2_status recover(struct awsv2__due_link *l, awsv2_error *err)
 
 /* ---- Taking turns at I/O ------------------------------------------------ */
 
-/* One round as the reader: wait (without the mutex) for bytes, then give
- * out the lines. Called with the mutex, nobody reading, a reply awaited. */
+/* One round as the reader: write the checkpoint the queue lacks, if any, wait
+ * (without the mutex) for bytes until the earliest deadline of the
+ * unconfirmed requests, then give out the lines. Called with the mutex,
+ * nobody reading, something unconfirmed, no recovery pending. */
 static void read_round(struct awsv2__due_link *l)
 {
-    long long since = l->awaiting->sent_ms > l->last_reply_ms ? l->awaiting->sent_ms
-                                                               : l->last_reply_ms;
-    long long deadline = since + (long long)l->timeout_ms;
+    checkpoint(l);
+    if (l->need_sync || !l->awaiting)
+        return; /* the checkpoint could not be written: all failed */
+    long long deadline = LLONG_MAX;
+    for (const struct pending *p = l->head; p; p = p->next)
+        if (p->deadline_ms < deadline)
+            deadline = p->deadline_ms;
     struct awsv2__serial *port = l->port;
     char *dst = l->rbuf + l->rlen;
     size_t room = sizeof l->rbuf - l->rlen, got = 0;
@@ -407,46 +511,66 @@ static void read_round(struct awsv2__due_link *l)
     } else {
         l->rlen += got;
         dispatch(l);
-        checkpoint(l);
     }
     pthread_cond_broadcast(&l->cv);
 }
 
-/* Moves things along: be the reader if a reply is due and nobody reads,
- * else sleep until someone changes something. */
-static void progress(struct awsv2__due_link *l)
+/* Moves things along: be the reader if something is unconfirmed and nobody
+ * reads, else sleep until someone changes something (or deadline_ms). */
+static void progress(struct awsv2__due_link *l, long long deadline_ms)
 {
-    if (!l->reading && l->awaiting && !l->need_sync)
+    if (!l->reading && l->head && !l->need_sync) {
         read_round(l);
-    else
-        pthread_cond_wait(&l->cv, &l->mu);
+        return;
+    }
+    struct timespec ts = {.tv_sec = deadline_ms / 1000, .tv_nsec = deadline_ms % 1000 * 1000000};
+    pthread_cond_timedwait(&l->cv, &l->mu, &ts);
 }
 
+/* Whoever reads waits no later than the earliest deadline in the queue, so
+ * a queued request is done by its own. */
 static void wait_done(struct awsv2__due_link *l, struct pending *p)
 {
     while (p->state != P_DONE)
-        progress(l);
+        progress(l, p->deadline_ms);
 }
 
-/* Waits for room (recovering first when needed), then writes p. */
+static void fail_one(struct pending *p, awsv2_status st, const char *why)
+{
+    p->status = st;
+    set_why(p, why);
+    p->state = P_DONE;
+}
+
+/* Waits for room (recovering first when needed), then writes p; all by
+ * p->deadline_ms. */
 static awsv2_status submit(struct awsv2__due_link *l, struct pending *p)
 {
     for (;;) {
+        if (awsv2__serial_now_ms() >= p->deadline_ms) {
+            char why[96];
+            snprintf(why, sizeof why, "the link stayed busy for %lu ms", l->timeout_ms);
+            fail_one(p, AWSV2_E_TIMEOUT, why);
+            return AWSV2_E_TIMEOUT;
+        }
         if (l->need_sync && !l->reading && !l->head) {
             awsv2_error e = AWSV2_ERROR_INIT;
-            awsv2_status st = recover(l, &e);
+            awsv2_status st = recover(l, p->deadline_ms, &e);
             if (st) {
-                p->status = st;
-                set_why(p, e.message);
-                p->state = P_DONE;
+                fail_one(p, st, e.message);
                 return st;
             }
             continue;
         }
-        bool room = p->type == P_COMMAND ? !l->head : l->in_flight < l->window;
-        if (!l->need_sync && !l->exclusive && room)
-            return send_request(l, p);
-        progress(l);
+        bool room = p->type == P_COMMAND ? !l->head
+                                         : l->in_flight - l->checkpoints < l->window;
+        if (!l->need_sync && !l->exclusive && room) {
+            awsv2_status st = send_request(l, p);
+            if (!st)
+                checkpoint(l);
+            return st;
+        }
+        progress(l, p->deadline_ms);
     }
 }
 
@@ -462,7 +586,7 @@ awsv2_status awsv2__due_link_open(struct awsv2__due_link **out, const char *path
                                   unsigned long timeout_ms, unsigned long window,
                                   awsv2_error *err)
 {
-    if (window > WINDOW_MAX || timeout_ms == 0)
+    if (window > WINDOW_MAX || timeout_ms == 0 || timeout_ms > LLONG_MAX / 4)
         return awsv2__fail(err, AWSV2_E_SPEC, "window must be 1..%d and timeout_ms positive",
                            WINDOW_MAX);
     struct awsv2__due_link *l = calloc(1, sizeof *l);
@@ -470,13 +594,28 @@ awsv2_status awsv2__due_link_open(struct awsv2__due_link **out, const char *path
         free(l);
         return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
     }
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC); /* awsv2__serial_now_ms's clock */
     pthread_mutex_init(&l->mu, NULL);
-    pthread_cond_init(&l->cv, NULL);
+    pthread_cond_init(&l->cv, &ca);
+    pthread_condattr_destroy(&ca);
     l->timeout_ms = timeout_ms;
     awsv2_status st = awsv2__serial_open(&l->port, path, err);
     if (!st) {
         l->window = window ? window : default_window(awsv2__serial_kind(l->port));
-        st = sync_link(l, err);
+        if (!(l->pool = calloc(l->window + 1, sizeof *l->pool)))
+            st = awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
+        for (unsigned long i = 0; !st && i <= l->window; i++) {
+            l->pool[i].pooled = true;
+            l->pool[i].next = l->spare;
+            l->spare = &l->pool[i];
+        }
+    }
+    if (!st) {
+        /* Opening the programming port resets the board: give it time. */
+        unsigned long wait = timeout_ms > BOOT_TIMEOUT_MS ? timeout_ms : BOOT_TIMEOUT_MS;
+        st = sync_link(l, awsv2__serial_now_ms() + (long long)wait, err);
     }
     if (st) {
         awsv2__due_link_close(l);
@@ -495,6 +634,7 @@ void awsv2__due_link_close(struct awsv2__due_link *l)
     pthread_mutex_destroy(&l->mu);
     awsv2_wipe(l->wbuf, l->wcap);
     free(l->wbuf);
+    free(l->pool);
     free(l->path);
     free(l);
 }
@@ -502,6 +642,11 @@ void awsv2__due_link_close(struct awsv2__due_link *l)
 unsigned long awsv2__due_link_window(const struct awsv2__due_link *l)
 {
     return l->window;
+}
+
+static long long deadline_after(const struct awsv2__due_link *l)
+{
+    return awsv2__serial_now_ms() + (long long)l->timeout_ms;
 }
 
 static awsv2_status pending_error(const struct awsv2__due_link *l, const struct pending *p,
@@ -515,29 +660,44 @@ static awsv2_status pending_error(const struct awsv2__due_link *l, const struct 
     return awsv2__fail(err, p->status, "device '%s': %s", l->path, p->why);
 }
 
+/* Sends p alone, in turn with the other callers' requests, and waits for
+ * its reply or its deadline. */
+static awsv2_status run_one(struct awsv2__due_link *l, struct pending *p, awsv2_error *err)
+{
+    pthread_mutex_lock(&l->mu);
+    if (!submit(l, p))
+        wait_done(l, p);
+    if (p->status)
+        pending_error(l, p, err);
+    pthread_mutex_unlock(&l->mu);
+    return p->status;
+}
+
 awsv2_status awsv2__due_link_sign(struct awsv2__due_link *l, awsv2_sign_job *const *jobs, size_t n,
                                   awsv2_error *err)
 {
+    long long start_deadline = deadline_after(l);
     struct pending *ps = calloc(n ? n : 1, sizeof *ps);
     if (!ps)
         return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
     pthread_mutex_lock(&l->mu);
     /* Once the device cannot be reached (recovery or a write failed), the
-     * rest is not sent: each try could cost the boot timeout again. */
+     * rest is not sent: each try could cost the whole timeout again. */
     const struct pending *gone = NULL;
     for (size_t i = 0; i < n; i++) {
         struct pending *p = &ps[i];
         p->type = P_SIGN;
         p->job = jobs[i];
+        /* A job's clock starts with the call or, in a batch, when the job
+         * before it went out. */
+        p->deadline_ms = i ? deadline_after(l) : start_deadline;
         /* Defence in depth: awsv2_signer_sign checked already, but a NUL or
          * a newline too many would smuggle a command to the device. */
         if (!awsv2_string_to_sign_is_valid(jobs[i]->string_to_sign, jobs[i]->len)) {
             p->status = AWSV2_E_INVALID;
             p->state = P_DONE;
         } else if (gone) {
-            p->status = gone->status;
-            set_why(p, gone->why);
-            p->state = P_DONE;
+            fail_one(p, gone->status, gone->why);
         } else if (submit(l, p)) {
             gone = p;
         }
@@ -554,19 +714,46 @@ awsv2_status awsv2__due_link_sign(struct awsv2__due_link *l, awsv2_sign_job *con
     return first;
 }
 
+/* One word of printable ASCII: the SIGN-AWS-V4 line separates its
+ * arguments with single spaces. */
+static bool word(const char *s)
+{
+    if (!s || !*s || strlen(s) > WORD_MAX)
+        return false;
+    for (; *s; s++)
+        if (*s <= ' ' || *s > '~')
+            return false;
+    return true;
+}
+
+awsv2_status awsv2__due_link_sign4(struct awsv2__due_link *l, awsv2_sign4_job *job,
+                                   awsv2_error *err)
+{
+    struct pending p = {.type = P_SIGN4, .job4 = job, .deadline_ms = deadline_after(l)};
+    /* Defence in depth, as for SIGN-AWS-V2: a NUL would end the request and
+     * make the rest a second command; a space or newline would move the
+     * scope's words. */
+    if (!word(job->key_id) || !word(job->region) || !word(job->service) ||
+        memchr(job->canonical_request, '\0', job->canonical_request_len) ||
+        (job->payload && memchr(job->payload, '\0', job->payload_len)))
+        return awsv2__fail(err, AWSV2_E_INVALID,
+                           "not a SigV4 request the device can take: never sent to it");
+    struct pieces r;
+    if (!request_pieces(&p, &r) || r.total > AWSV2__DUE_REQUEST_MAX)
+        return awsv2_error_set(err, AWSV2_E_INVALID, "message-too-long",
+                               "the SIGN-AWS-V4 request would be %zu bytes; the device at '%s' "
+                               "takes at most %d (message-too-long): never sent to it",
+                               r.total, l->path, AWSV2__DUE_REQUEST_MAX);
+    return run_one(l, &p, err);
+}
+
 awsv2_status awsv2__due_link_ping(struct awsv2__due_link *l, awsv2_error *err)
 {
-    struct pending p = {.type = P_PING};
+    struct pending p = {.type = P_PING, .deadline_ms = deadline_after(l)};
     awsv2_status st = make_nonce(p.nonce, err);
     if (st)
         return st;
-    pthread_mutex_lock(&l->mu);
-    if (!submit(l, &p))
-        wait_done(l, &p);
-    if (p.status)
-        pending_error(l, &p, err);
-    pthread_mutex_unlock(&l->mu);
-    return p.status;
+    return run_one(l, &p, err);
 }
 
 awsv2_status awsv2__due_link_command(struct awsv2__due_link *l, const char *command, char *reply,
@@ -574,7 +761,8 @@ awsv2_status awsv2__due_link_command(struct awsv2__due_link *l, const char *comm
 {
     if (!awsv2__due_line_printable(command, strlen(command)) || !*command)
         return awsv2__fail(err, AWSV2_E_INVALID, "a device command is printable ASCII");
-    struct pending p = {.type = P_COMMAND, .command = command, .reply = reply, .reply_cap = cap};
+    struct pending p = {.type = P_COMMAND, .command = command, .reply = reply, .reply_cap = cap,
+                        .deadline_ms = deadline_after(l)};
     pthread_mutex_lock(&l->mu);
     awsv2_status st = submit(l, &p);
     if (!st) {

@@ -1,7 +1,9 @@
 /* The pipelined, self-healing link to one Due (or awsv2-due-emu): requests
  * written in order with up to `window` of them in flight, replies matched to
- * them strictly in order, and after any failure a drain, reopen if needed
- * and PING-nonce resynchronisation before the next request.
+ * them strictly in order and each confirmed by a checkpoint PING's nonce
+ * coming back in its exact place (a lost or repeated line fails requests,
+ * never gives one another's reply), and after any failure a drain, reopen if
+ * needed and PING-nonce resynchronisation before the next request.
  * Thread-safe: any number of threads may share one link. */
 #ifndef AWSV2_DUE_LINK_H
 #define AWSV2_DUE_LINK_H
@@ -12,13 +14,15 @@
 
 struct awsv2__due_link;
 
-/* Longest request the device takes, terminating NUL included. */
+/* Longest request the device takes, not counting its terminating NUL. */
 #define AWSV2__DUE_REQUEST_MAX 8192
 
-/* Opens path (a serial port or a pty) and waits until the device answers a
- * PING (a few seconds at most: opening the programming port resets the
- * board). timeout_ms bounds the wait for each reply; window 0 picks the
- * default for the kind of port. */
+/* Opens path (a serial port or a pty), exclusively (serial_port.h), and
+ * waits until the device answers a PING (a few seconds at most, or
+ * timeout_ms if longer: opening the programming port resets the board).
+ * timeout_ms bounds each request below from the call (a batch job: from its
+ * turn) to its confirmed reply, recovery after an earlier failure included;
+ * window 0 picks the default for the kind of port. */
 awsv2_status awsv2__due_link_open(struct awsv2__due_link **out, const char *path,
                                   unsigned long timeout_ms, unsigned long window,
                                   awsv2_error *err);
@@ -30,6 +34,15 @@ unsigned long awsv2__due_link_window(const struct awsv2__due_link *link);
  * Returns the first failed job's status, err describing it. */
 awsv2_status awsv2__due_link_sign(struct awsv2__due_link *link, awsv2_sign_job *const *jobs, size_t n,
                                   awsv2_error *err);
+
+/* Signs one SigV4 job with SIGN-AWS-V4 (docs/serial-protocol.md) through
+ * the same pipeline. The job's scope words must be printable without
+ * spaces and nothing may hold a NUL (AWSV2_E_INVALID, never sent); a
+ * request over AWSV2__DUE_REQUEST_MAX is refused here, AWSV2_E_INVALID with
+ * err->code "message-too-long". The device's refusals are AWSV2_E_REFUSED
+ * with its code. */
+awsv2_status awsv2__due_link_sign4(struct awsv2__due_link *link, awsv2_sign4_job *job,
+                                   awsv2_error *err);
 
 /* Whether the device answers now: a PING with a fresh nonce, queued like
  * any request (recovering first if the link is broken). */

@@ -76,3 +76,53 @@ bool awsv2__due_is_pong(const char *line, size_t len, const char *nonce)
     return has_prefix(line, len, PONG_PREFIX) && len >= p + n &&
            memcmp(line + p, nonce, n) == 0 && (len == p + n || line[p + n] == ' ');
 }
+
+bool awsv2__due_parse_policy(const char *line, size_t len, const char **text, size_t *text_len)
+{
+    static const char word[] = "POLICY";
+    size_t n = sizeof word - 1;
+    if (!has_prefix(line, len, word) || (len > n && (line[n] != ' ' || len == n + 1)))
+        return false;
+    *text = len > n ? line + n + 1 : line + n;
+    *text_len = len > n ? len - n - 1 : 0;
+    return memchr(*text, ' ', *text_len) == NULL;
+}
+
+/* A decimal uint32 without leading zeros, the whole of s[0..n). */
+static bool read_u32(const char *s, size_t n, uint32_t *out)
+{
+    uint64_t v = 0;
+    if (n == 0 || n > 10 || (s[0] == '0' && n > 1))
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+        v = v * 10 + (uint64_t)(s[i] - '0');
+    }
+    if (v > UINT32_MAX)
+        return false;
+    *out = (uint32_t)v;
+    return true;
+}
+
+/* The first word of line after skip bytes, as a number. */
+static bool first_number(const char *line, size_t len, size_t skip, uint32_t *seq)
+{
+    const char *sp = memchr(line + skip, ' ', len - skip);
+    return read_u32(line + skip, sp ? (size_t)(sp - line - skip) : len - skip, seq);
+}
+
+int awsv2__due_parse_audit(const char *line, size_t len, uint32_t *seq)
+{
+    static const char rec[] = "AUDIT ", end[] = "AUDIT-END ", gap[] = "AUDIT-GAP ";
+    if (has_prefix(line, len, gap))
+        return read_u32(line + sizeof gap - 1, len - (sizeof gap - 1), seq) ? 2 : -1;
+    if (has_prefix(line, len, end))
+        return first_number(line, len, sizeof end - 1, seq) &&
+                       memchr(line + sizeof end - 1, ' ', len - (sizeof end - 1))
+                   ? 1
+                   : -1;
+    if (has_prefix(line, len, rec))
+        return first_number(line, len, sizeof rec - 1, seq) ? 0 : -1;
+    return -1;
+}

@@ -28,6 +28,15 @@ bool awsv2__due_parse_error(const char *line, size_t len, char *code, size_t cod
  * list (*ids, *ids_len bytes, pointing into line; empty for none). */
 bool awsv2__due_parse_keys(const char *line, size_t len, const char **ids, size_t *ids_len);
 
+/* The reply to POLICY: "POLICY" alone (the empty policy) or "POLICY " and
+ * one word. True and the policy (*text, *text_len bytes, pointing into line). */
+bool awsv2__due_parse_policy(const char *line, size_t len, const char **text, size_t *text_len);
+
+/* The reply to AUDIT: 0 for "AUDIT <seq> ...", 1 for "AUDIT-END <seq>
+ * <chain>", 2 for "AUDIT-GAP <seq>", with *seq; -1 for anything else. The
+ * chain is not checked here (awsv2_audit_verify does). */
+int awsv2__due_parse_audit(const char *line, size_t len, uint32_t *seq);
+
 /* Whether line is "PONG <nonce>" followed by the end or " <version>". */
 bool awsv2__due_is_pong(const char *line, size_t len, const char *nonce);
 

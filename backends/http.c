@@ -24,7 +24,8 @@
  * failure AWSV2_E_TLS (the mapping is curl_common.h's, shared with the
  * client). Replies are read by http_reply.c.
  *
- * The daemon's other routes are found beside its /sign/aws: /keys
+ * The daemon's other routes are found beside its /sign/aws: /sign/aws4
+ * (awsv2_signer_sign4: a JSON body, docs/daemon-api.md), /keys
  * (awsv2_signer_key_ids) and /healthz (awsv2_signer_ping). */
 #include <pthread.h>
 #include <stdbool.h>
@@ -33,11 +34,11 @@
 #include <string.h>
 
 #include <curl/curl.h>
+#include <json-c/json.h>
 
 #include "curl_common.h"
 #include "http_reply.h"
 #include "signer_impl.h"
-#include "token_file.h"
 
 #define POOL_MAX 64
 #define REPLY_MAX 16384 /* a daemon's replies are ~100 bytes; /keys of 8 ids < 2 KiB */
@@ -46,11 +47,13 @@
 
 struct http_signer {
     char *sign_url;             /* the spec without its options */
+    char *sign4_url;            /* .../sign/aws4 beside .../sign/aws, or NULL */
     char *keys_url;             /* .../keys beside .../sign/aws, or NULL */
     char *health_url;           /* .../healthz beside it, or NULL */
     char *unix_socket;          /* or NULL */
     long timeout_ms;
     struct curl_slist *headers; /* may hold the token: wiped on close */
+    struct curl_slist *json_headers; /* the same for a JSON body */
     char *description;          /* no token */
     pthread_mutex_t lock;
     struct conn *idle[POOL_MAX];
@@ -93,7 +96,6 @@ static struct conn *conn_new(struct http_signer *h)
     }
     c->curl = e;
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(e, CURLOPT_HTTPHEADER, h->headers);
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, h->timeout_ms);
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, CONNECT_TIMEOUT_MS);
     curl_easy_setopt(e, CURLOPT_PROXY, ""); /* a local daemon: never via http_proxy */
@@ -134,10 +136,10 @@ static awsv2_status transfer_failed(const struct http_signer *h, CURLcode rc, aw
 }
 
 /* Performs one request on a pooled connection: POST body (len bytes) to
- * url, or GET url when body is NULL. On success the caller reads the reply
- * in *out and gives it back. */
+ * url, or GET url when body is NULL; a JSON body when json. On success the
+ * caller reads the reply in *out and gives it back. */
 static awsv2_status perform(struct http_signer *h, const char *url, const char *body, size_t len,
-                            struct conn **out, long *status, awsv2_error *err)
+                            bool json, struct conn **out, long *status, awsv2_error *err)
 {
     struct conn *c = take_conn(h);
     CURLcode rc;
@@ -146,6 +148,7 @@ static awsv2_status perform(struct http_signer *h, const char *url, const char *
         return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
     c->len = 0;
     curl_easy_setopt(c->curl, CURLOPT_URL, url);
+    curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, json ? h->json_headers : h->headers);
     if (body) {
         curl_easy_setopt(c->curl, CURLOPT_POSTFIELDSIZE, (long)len);
         curl_easy_setopt(c->curl, CURLOPT_POSTFIELDS, body);
@@ -167,13 +170,81 @@ static awsv2_status http_sign(void *ctx, awsv2_sign_job *job, awsv2_error *err)
     struct http_signer *h = ctx;
     struct conn *c = NULL;
     long status = 0;
-    awsv2_status st = perform(h, h->sign_url, job->string_to_sign, job->len, &c, &status, err);
+    awsv2_status st =
+        perform(h, h->sign_url, job->string_to_sign, job->len, false, &c, &status, err);
 
     if (st == AWSV2_OK) {
         st = awsv2__http_parse_sign(status, c->data, c->len, job->hash, job->mac,
                                     &job->mac_len, h->sign_url, err);
         give_back(h, c);
     }
+    return st;
+}
+
+/* Adds name: v to o; false (v released) when v is NULL or o cannot take it. */
+static bool add_member(json_object *o, const char *name, json_object *v)
+{
+    if (v && json_object_object_add(o, name, v) == 0)
+        return true;
+    json_object_put(v);
+    return false;
+}
+
+/* The /sign/aws4 body: {"key_id", "region", "service", "canonical_request"
+ * [, "payload"]}, json-c escaping every string (canonical request and
+ * payload may hold any byte but are sent with their exact lengths).
+ * malloc'd, or NULL when out of memory. */
+static char *sign4_body(const awsv2_sign4_job *job, size_t *len)
+{
+    json_object *o = json_object_new_object();
+    char *body = NULL;
+    bool ok = o && add_member(o, "key_id", json_object_new_string(job->key_id)) &&
+              add_member(o, "region", json_object_new_string(job->region)) &&
+              add_member(o, "service", json_object_new_string(job->service)) &&
+              add_member(o, "canonical_request",
+                         json_object_new_string_len(job->canonical_request,
+                                                    (int)job->canonical_request_len)) &&
+              (!job->payload ||
+               add_member(o, "payload",
+                          json_object_new_string_len(job->payload, (int)job->payload_len)));
+    size_t n = 0;
+    const char *text = ok ? json_object_to_json_string_length(
+                                o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n)
+                          : NULL;
+    if (text && (body = malloc(n + 1))) {
+        memcpy(body, text, n + 1);
+        *len = n;
+    }
+    json_object_put(o);
+    return body;
+}
+
+static awsv2_status http_sign4(void *ctx, awsv2_sign4_job *job, awsv2_error *err)
+{
+    struct http_signer *h = ctx;
+    struct conn *c = NULL;
+    long status = 0;
+    size_t len = 0;
+
+    if (!h->sign4_url)
+        return awsv2__fail(err, AWSV2_E_UNAVAILABLE,
+                           "signing daemon %s: no /sign/aws4 beside a URL not ending in /sign/aws",
+                           h->sign_url);
+    /* json-c measures strings in int; the daemon takes 16 KiB anyway. */
+    if (job->canonical_request_len > INT32_MAX / 2 || job->payload_len > INT32_MAX / 2)
+        return awsv2__fail(err, AWSV2_E_INVALID, "signing daemon %s: request too large",
+                           h->sign_url);
+    char *body = sign4_body(job, &len);
+    if (!body)
+        return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
+    awsv2_status st = perform(h, h->sign4_url, body, len, true, &c, &status, err);
+    free(body);
+    if (st == AWSV2_OK) {
+        st = awsv2__http_parse_sign4(status, c->data, c->len, job->signature, h->sign4_url, err);
+        give_back(h, c);
+    }
+    if (st)
+        memset(job->signature, 0, sizeof job->signature); /* never half a signature */
     return st;
 }
 
@@ -188,7 +259,7 @@ static awsv2_status http_key_ids(void *ctx, char *buf, size_t cap, awsv2_error *
         return awsv2__fail(err, AWSV2_E_UNAVAILABLE,
                            "signing daemon %s: no /keys beside a URL not ending in /sign/aws",
                            h->sign_url);
-    st = perform(h, h->keys_url, NULL, 0, &c, &status, err);
+    st = perform(h, h->keys_url, NULL, 0, false, &c, &status, err);
     if (st == AWSV2_OK) {
         st = awsv2__http_parse_keys(status, c->data, c->len, buf, cap, h->sign_url, err);
         give_back(h, c);
@@ -207,7 +278,7 @@ static awsv2_status http_ping(void *ctx, awsv2_error *err)
         return awsv2__fail(err, AWSV2_E_UNAVAILABLE,
                            "signing daemon %s: no /healthz beside a URL not ending in /sign/aws",
                            h->sign_url);
-    st = perform(h, h->health_url, NULL, 0, &c, &status, err);
+    st = perform(h, h->health_url, NULL, 0, false, &c, &status, err);
     if (st == AWSV2_OK) {
         st = awsv2__http_parse_health(status, c->data, c->len, h->sign_url, err);
         give_back(h, c);
@@ -223,9 +294,13 @@ static void http_close(void *ctx)
         conn_free(h->idle[i]);
     for (struct curl_slist *l = h->headers; l; l = l->next)
         awsv2_wipe(l->data, strlen(l->data));
+    for (struct curl_slist *l = h->json_headers; l; l = l->next)
+        awsv2_wipe(l->data, strlen(l->data));
     curl_slist_free_all(h->headers);
+    curl_slist_free_all(h->json_headers);
     pthread_mutex_destroy(&h->lock);
     free(h->sign_url);
+    free(h->sign4_url);
     free(h->keys_url);
     free(h->health_url);
     free(h->unix_socket);
@@ -239,13 +314,14 @@ static const awsv2_signer_ops http_ops = {
     .ping = http_ping,
     .key_ids = http_key_ids,
     .close = http_close,
+    .sign4 = http_sign4,
 };
 
-/* The token: that of the file at path (token_file.h), else
+/* The token: that of the file at path (awsv2_token_file_read), else
  * $AWSV2_HSMD_TOKEN, else none (*out = NULL). malloc'd; wipe it. */
 static awsv2_status read_token(const char *spec, const char *path, char **out, awsv2_error *err)
 {
-    char buf[AWSV2__TOKEN_MAX + 2];
+    char buf[AWSV2_TOKEN_SIZE];
     const char *env = getenv("AWSV2_HSMD_TOKEN");
     size_t len;
 
@@ -254,28 +330,28 @@ static awsv2_status read_token(const char *spec, const char *path, char **out, a
         *out = env && *env ? awsv2__strdup(env) : NULL;
         return env && *env && !*out ? awsv2__fail(err, AWSV2_E_NOMEM, "out of memory") : AWSV2_OK;
     }
-    awsv2_status st = awsv2__token_file_read(path, buf, &len);
+    awsv2_status st = awsv2_token_file_read(path, buf, sizeof buf, &len, err);
     if (st == AWSV2_OK && !(*out = awsv2__strdup(buf)))
         st = awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
     awsv2_wipe(buf, sizeof buf);
-    if (st == AWSV2_E_IO)
-        return awsv2__fail(err, st, "signer spec '%s': cannot read token file %s", spec, path);
-    if (st == AWSV2_E_CONFIG)
-        return awsv2__fail(err, st, "signer spec '%s': %s in %s", spec,
-                           len ? "token too long" : "no token", path);
+    if (st && st != AWSV2_E_NOMEM && err && AWSV2__ERROR_HAS(err, message)) {
+        char why[sizeof err->message];
+        snprintf(why, sizeof why, "%s", err->message);
+        awsv2__fail(err, st, "signer spec '%s': %s", spec, why);
+    }
     return st;
 }
 
-static bool add_header(struct http_signer *h, const char *line)
+static bool add_header(struct curl_slist **list, const char *line)
 {
-    struct curl_slist *l = curl_slist_append(h->headers, line);
+    struct curl_slist *l = curl_slist_append(*list, line);
     if (l)
-        h->headers = l;
+        *list = l;
     return l != NULL;
 }
 
 /* The request headers: the token if any; no "Expect: 100-continue" (a
- * round trip for nothing); the body is text. */
+ * round trip for nothing); the body is text, or JSON for /sign/aws4. */
 static awsv2_status make_headers(struct http_signer *h, const char *spec, const char *token_file,
                                  awsv2_error *err)
 {
@@ -284,13 +360,16 @@ static awsv2_status make_headers(struct http_signer *h, const char *spec, const 
 
     if (st)
         return st;
-    bool ok = add_header(h, "Expect:") && add_header(h, "Content-Type: text/plain");
+    bool ok = add_header(&h->headers, "Expect:") &&
+              add_header(&h->headers, "Content-Type: text/plain") &&
+              add_header(&h->json_headers, "Expect:") &&
+              add_header(&h->json_headers, "Content-Type: application/json");
     if (ok && token) {
         size_t n = strlen(token) + sizeof "Authorization: Bearer ";
         char *line = malloc(n);
         if (line)
             snprintf(line, n, "Authorization: Bearer %s", token);
-        ok = line && add_header(h, line);
+        ok = line && add_header(&h->headers, line) && add_header(&h->json_headers, line);
         awsv2__free_secret(line);
     }
     awsv2__free_secret(token);
@@ -363,9 +442,10 @@ static awsv2_status parse_spec(struct http_signer *h, const char *spec, struct o
     h->timeout_ms = timeout > 0 && timeout < 3600000 ? (long)timeout : DEFAULT_TIMEOUT_MS;
     size_t n = strlen(h->sign_url), sn = sizeof sign_path - 1;
     if (n > sn && strcmp(h->sign_url + n - sn, sign_path) == 0) {
+        h->sign4_url = beside(h->sign_url, n, "/sign/aws4");
         h->keys_url = beside(h->sign_url, n, "/keys");
         h->health_url = beside(h->sign_url, n, "/healthz");
-        if (!h->keys_url || !h->health_url)
+        if (!h->sign4_url || !h->keys_url || !h->health_url)
             return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
     }
     return AWSV2_OK;

@@ -67,11 +67,28 @@ static awsv2_status status_of(long http)
 }
 
 /* A failed reply: its status from the HTTP status, its code (if any) from
- * the body's "error". */
+ * the body's "error". A SigV4 payload that does not hash to what its
+ * canonical request names is refused (the signer checked and said no), as
+ * awsv2_signer_sign4 promises whichever signer finds it. */
+/* Whether s is an error code as daemons and devices write them: lower-case
+ * letters, digits and '-'. Anything else (a control character that would
+ * reach a terminal or a log) is no code at all. */
+static bool is_code(const char *s)
+{
+    size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-");
+    return n > 0 && s[n] == '\0' && n < AWSV2_ERROR_CODE_MAX;
+}
+
 static awsv2_status fail_reply(long http, json_object *obj, const char *url, awsv2_error *err)
 {
     const char *code = string_member(obj, "error");
     awsv2_status st = status_of(http);
+
+    if (code && !is_code(code))
+        code = NULL;
+
+    if (http == 400 && code && strcmp(code, "payload-mismatch") == 0)
+        st = AWSV2_E_REFUSED;
 
     if (!obj && http == 200)
         st = AWSV2_E_PROTOCOL; /* 200 and no JSON: not a signing daemon */
@@ -84,9 +101,9 @@ static awsv2_status fail_reply(long http, json_object *obj, const char *url, aws
     return st;
 }
 
-awsv2_status awsv2__http_parse_sign(long status, const char *body, size_t len, awsv2_hash hash,
-                                    uint8_t *mac, size_t *mac_len, const char *url,
-                                    awsv2_error *err)
+/* A reply carrying a signature of exactly n bytes (2n hex digits) into mac. */
+static awsv2_status parse_signature(long status, const char *body, size_t len, size_t n,
+                                    uint8_t *mac, const char *url, awsv2_error *err)
 {
     json_object *obj = parse_object(body, len);
     awsv2_status st = AWSV2_OK;
@@ -98,17 +115,33 @@ awsv2_status awsv2__http_parse_sign(long status, const char *body, size_t len, a
                  : fail_reply(status, obj, url, err);
     } else {
         const char *sig = string_member(obj, "signature");
-        size_t n = awsv2_hash_size(hash);
         if (!sig || !awsv2__hex_decode(sig, strlen(sig), mac, n))
             st = awsv2__fail(err, AWSV2_E_PROTOCOL,
                              "signing daemon %s: not a %zu-byte signature in hex", url, n);
-        else
-            *mac_len = n;
     }
     json_object_put(obj);
     if (st && err && AWSV2__ERROR_HAS(err, http_status))
         err->http_status = status;
     return st;
+}
+
+awsv2_status awsv2__http_parse_sign(long status, const char *body, size_t len, awsv2_hash hash,
+                                    uint8_t *mac, size_t *mac_len, const char *url,
+                                    awsv2_error *err)
+{
+    size_t n = awsv2_hash_size(hash);
+    awsv2_status st = parse_signature(status, body, len, n, mac, url, err);
+
+    if (st == AWSV2_OK)
+        *mac_len = n;
+    return st;
+}
+
+awsv2_status awsv2__http_parse_sign4(long status, const char *body, size_t len,
+                                     uint8_t signature[AWSV2_SIGV4_SIZE], const char *url,
+                                     awsv2_error *err)
+{
+    return parse_signature(status, body, len, AWSV2_SIGV4_SIZE, signature, url, err);
 }
 
 /* Appends the array's ids to buf, comma-separated. */

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "awsv2/request.h"
+#include "awsv2/signer.h"
 #include "awsv2/status.h"
 
 /* A reply to POST /sign/aws for hash: {"success": true, "signature": hex}
@@ -21,6 +22,15 @@
 awsv2_status awsv2__http_parse_sign(long status, const char *body, size_t len, awsv2_hash hash,
                                     uint8_t *mac, size_t *mac_len, const char *url,
                                     awsv2_error *err);
+
+/* A reply to POST /sign/aws4 (SigV4): as above, with exactly 64 hex digits
+ * (AWSV2_SIGV4_SIZE bytes) into signature whatever a SigV2 hash would
+ * take. A 400 with "payload-mismatch" (the payload does not hash to the
+ * canonical request's last line) is AWSV2_E_REFUSED, as every signer
+ * answers it. */
+awsv2_status awsv2__http_parse_sign4(long status, const char *body, size_t len,
+                                     uint8_t signature[AWSV2_SIGV4_SIZE], const char *url,
+                                     awsv2_error *err);
 
 /* A reply to GET /keys, {"success": true, "keys": ["ID", ...]}: the ids
  * comma-separated into buf (cap bytes). 404 (hsmd.py has no /keys) is

@@ -3,9 +3,14 @@
 #include <fcntl.h>
 #include <libserialport.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -20,7 +25,9 @@
 struct awsv2__serial {
     struct sp_port *sp; /* NULL for a pty, opened with termios */
     int fd;             /* non-blocking; libserialport's own for a real port */
+    int lock_fd;        /* holds the flock of a real port; -1 for a pty (fd does) */
     enum awsv2__serial_kind kind;
+    bool exclusive; /* we set TIOCEXCL: clear it on close */
 };
 
 long long awsv2__serial_now_ms(void)
@@ -76,10 +83,81 @@ static int set_nonblocking(int fd)
     return flags < 0 ? -1 : fcntl(fd, F_SETFL, flags | O_NONBLOCK);
 }
 
+/* Who holds the flock() on path, for the message that refuses a second
+ * opener: " (pid N, NAME)", " (pid N)" or "" when /proc does not say. The
+ * kernel lists every lock in /proc/locks with its owner's pid and the
+ * file's device and inode. */
+static void lock_owner(const char *path, char *out, size_t cap)
+{
+    struct stat st;
+    FILE *f;
+    char line[256];
+    out[0] = '\0';
+    if (stat(path, &st) < 0 || !(f = fopen("/proc/locks", "r")))
+        return;
+    long pid = -1;
+    while (pid < 0 && fgets(line, sizeof line, f)) {
+        char kind[16];
+        long p;
+        unsigned maj, min;
+        unsigned long ino;
+        if (sscanf(line, "%*d: %15s %*s %*s %ld %x:%x:%lu", kind, &p, &maj, &min, &ino) == 5 &&
+            strcmp(kind, "FLOCK") == 0 && p > 0 && maj == major(st.st_dev) &&
+            min == minor(st.st_dev) && ino == (unsigned long)st.st_ino)
+            pid = p;
+    }
+    fclose(f);
+    if (pid < 0)
+        return;
+    char comm[64] = "";
+    snprintf(line, sizeof line, "/proc/%ld/comm", pid);
+    if ((f = fopen(line, "r"))) {
+        if (fgets(comm, sizeof comm, f))
+            comm[strcspn(comm, "\n")] = '\0';
+        fclose(f);
+    }
+    if (comm[0])
+        snprintf(out, cap, " (pid %ld, %s)", pid, comm);
+    else
+        snprintf(out, cap, " (pid %ld)", pid);
+}
+
+static awsv2_status in_use(const char *path, awsv2_error *err)
+{
+    char owner[96];
+    lock_owner(path, owner, sizeof owner);
+    return awsv2__fail(err, AWSV2_E_DEVICE, "'%s' is in use by another program%s", path, owner);
+}
+
+/* One host per device: two hosts writing requests on one link would take
+ * each other's replies. TIOCEXCL makes the kernel refuse other opens, but
+ * not root's; the advisory lock refuses every opener that asks for it, root
+ * included (every due: signer does), and names its owner in /proc/locks.
+ * Taken before the port is configured, so a refused opener changes
+ * nothing on it. */
+static awsv2_status lock_port(int fd, const char *path, awsv2_error *err)
+{
+    if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+        return AWSV2_OK;
+    return errno == EWOULDBLOCK ? in_use(path, err)
+                                : awsv2__fail(err, AWSV2_E_DEVICE, "cannot lock '%s': %s", path,
+                                              strerror(errno));
+}
+
 /* 115200 8N1 with no flow control, set in one call: the port never passes
  * through 1200 baud, the Due's "erase the chip" signal. */
 static awsv2_status open_real(struct awsv2__serial *p, const char *path, awsv2_error *err)
 {
+    /* libserialport configures the port as it opens it: lock first, on a
+     * descriptor of our own. */
+    p->lock_fd = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+    if (p->lock_fd < 0)
+        return errno == EBUSY ? in_use(path, err)
+                              : awsv2__fail(err, AWSV2_E_DEVICE, "cannot open serial port '%s': %s",
+                                            path, strerror(errno));
+    awsv2_status st = lock_port(p->lock_fd, path, err);
+    if (st)
+        return st;
     struct sp_port_config *cfg = NULL;
     enum sp_return r = sp_open(p->sp, SP_MODE_READ_WRITE);
     if (r == SP_OK)
@@ -106,18 +184,25 @@ static awsv2_status open_real(struct awsv2__serial *p, const char *path, awsv2_e
         return AWSV2_E_DEVICE;
     }
     p->kind = usb_kind(p->sp);
+    p->exclusive = ioctl(p->fd, TIOCEXCL) == 0;
     return AWSV2_OK;
 }
 
 static awsv2_status open_pty(struct awsv2__serial *p, const char *path, awsv2_error *err)
 {
     p->fd = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+    if (p->fd < 0 && errno == EBUSY)
+        return in_use(path, err);
     if (p->fd < 0)
         return awsv2__fail(err, AWSV2_E_DEVICE, "cannot open '%s': %s", path, strerror(errno));
     struct termios t;
     if (tcgetattr(p->fd, &t) < 0)
         return awsv2__fail(err, AWSV2_E_DEVICE, "'%s' is not a serial device: %s", path,
                            strerror(errno));
+    awsv2_status st = lock_port(p->fd, path, err);
+    if (st)
+        return st;
+    p->exclusive = ioctl(p->fd, TIOCEXCL) == 0;
     cfmakeraw(&t);
     t.c_cflag |= CLOCAL | CREAD;
     t.c_cflag &= ~(tcflag_t)(CSTOPB | CRTSCTS);
@@ -134,7 +219,7 @@ awsv2_status awsv2__serial_open(struct awsv2__serial **out, const char *path, aw
     struct awsv2__serial *p = calloc(1, sizeof *p);
     if (!p)
         return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
-    p->fd = -1;
+    p->fd = p->lock_fd = -1;
     /* libserialport knows the ports under /sys/class/tty (USB, UARTs, and
      * /dev/serial/by-id links to them); anything else that is a tty is a
      * pty and gets termios. */
@@ -152,12 +237,18 @@ void awsv2__serial_close(struct awsv2__serial *p)
 {
     if (!p)
         return;
+    /* A pty the emulator keeps open would stay exclusive after our close
+     * and refuse our own reopen. */
+    if (p->exclusive)
+        ioctl(p->fd, TIOCNXCL);
     if (p->sp) {
         sp_close(p->sp); /* closes p->fd; harmless when it was never opened */
         sp_free_port(p->sp);
     } else if (p->fd >= 0) {
         close(p->fd);
     }
+    if (p->lock_fd >= 0)
+        close(p->lock_fd);
     free(p);
 }
 

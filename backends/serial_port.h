@@ -26,7 +26,10 @@ struct awsv2__serial;
 awsv2_status awsv2__serial_find_due(char *path, size_t cap, awsv2_error *err);
 
 /* Opens path at 115200 8N1, raw, no flow control; never at 1200 baud (which
- * erases a Due). Errors name the path (AWSV2_E_DEVICE). */
+ * erases a Due). The port is ours alone until close: TIOCEXCL and an
+ * exclusive flock(), so a second opener, in this process or another, root
+ * included, is refused at once with AWSV2_E_DEVICE naming the owner's pid
+ * and program when /proc tells them. Errors name the path (AWSV2_E_DEVICE). */
 awsv2_status awsv2__serial_open(struct awsv2__serial **out, const char *path, awsv2_error *err);
 void awsv2__serial_close(struct awsv2__serial *port);
 enum awsv2__serial_kind awsv2__serial_kind(const struct awsv2__serial *port);

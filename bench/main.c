@@ -45,6 +45,7 @@ static const struct {
     const char *what;
 } commands[] = {
     {"sign", bench_sign, "SigV2 signing with the openssl backend vs a bare HMAC"},
+    {"sign4", bench_sign4, "SigV4 signing with the openssl backend vs botocore"},
     {"serial", bench_serial, "signing through the emulated Due over its link models"},
     {"hsmd", bench_hsmd, "signing through awsv2-hsmd vs the due backend directly"},
 };

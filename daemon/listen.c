@@ -39,9 +39,11 @@ static void remove_stale(const struct sockaddr_un *sun)
 }
 
 static awsv2_status open_unix(struct hsmd_listen *l, const char *addr, const char *path,
-                              awsv2_error *err)
+                              unsigned mode, awsv2_error *err)
 {
     struct sockaddr_un sun = {.sun_family = AF_UNIX};
+    mode_t old;
+    int rc;
 
     if (*path == '\0' || strlen(path) >= sizeof sun.sun_path)
         return awsv2_error_set(err, AWSV2_E_INVALID, NULL, "listen address '%s': bad socket path", addr);
@@ -50,7 +52,12 @@ static awsv2_status open_unix(struct hsmd_listen *l, const char *addr, const cha
     l->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (l->fd < 0)
         return sock_fail(l, addr, "socket", err);
-    if (bind(l->fd, (struct sockaddr *)&sun, sizeof sun) != 0)
+    /* bind creates the file with 0777 less the umask: the mode is right
+     * from the start, never wider for a moment as with a chmod after. */
+    old = umask(~(mode_t)mode & 0777);
+    rc = bind(l->fd, (struct sockaddr *)&sun, sizeof sun);
+    umask(old);
+    if (rc != 0)
         return sock_fail(l, addr, "bind", err);
     strcpy(l->path, path);
     if (listen(l->fd, BACKLOG) != 0)
@@ -152,12 +159,13 @@ static awsv2_status open_inet(struct hsmd_listen *l, const char *addr, awsv2_err
     return st;
 }
 
-awsv2_status hsmd_listen_open(struct hsmd_listen *out, const char *addr, awsv2_error *err)
+awsv2_status hsmd_listen_open(struct hsmd_listen *out, const char *addr, unsigned unix_mode,
+                              awsv2_error *err)
 {
     memset(out, 0, sizeof *out);
     out->fd = -1;
     if (strncmp(addr, "unix:", 5) == 0)
-        return open_unix(out, addr, addr + 5, err);
+        return open_unix(out, addr, addr + 5, unix_mode, err);
     return open_inet(out, addr, err);
 }
 

@@ -8,6 +8,8 @@
 #include "awsv2/status.h"
 
 #define HSMD_DEFAULT_LISTEN "127.0.0.1:8086"
+/* The owner and its group may connect; others may not. */
+#define HSMD_SOCKET_MODE 0660u
 
 struct hsmd_listen {
     int fd;
@@ -16,8 +18,12 @@ struct hsmd_listen {
     char url[256];   /* what clients use: an http: signer spec */
 };
 
-/* Parses addr, binds and listens. Errors name addr. */
-awsv2_status hsmd_listen_open(struct hsmd_listen *out, const char *addr, awsv2_error *err);
+/* Parses addr, binds and listens. A Unix socket is created with
+ * unix_mode's permission bits whatever the umask (HSMD_SOCKET_MODE unless
+ * told). Errors name addr. Call it before any thread starts: it sets the
+ * process's umask around bind. */
+awsv2_status hsmd_listen_open(struct hsmd_listen *out, const char *addr, unsigned unix_mode,
+                              awsv2_error *err);
 
 /* Closes fd if still open (fd < 0 means someone took it) and removes a Unix
  * socket's path. */

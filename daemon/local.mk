@@ -15,7 +15,7 @@ daemon_awsv2_hsmd_SOURCES = \
 daemon_awsv2_hsmd_CPPFLAGS = $(PUBLIC_CPPFLAGS) $(MHD_CFLAGS) $(JSONC_CFLAGS) $(OPENSSL_CFLAGS)
 daemon_awsv2_hsmd_LDADD = libawsv2.la $(MHD_LIBS) $(JSONC_LIBS) $(OPENSSL_LIBS)
 
-EXTRA_DIST += daemon/README.md daemon/awsv2-hsmd.service
+EXTRA_DIST += daemon/README.md
 
 # tests/hsmd: the daemon as a process in front of awsv2-due-emu (Check), so
 # only with the due: backend; the world is shared with tests/http/.
@@ -27,7 +27,14 @@ if HAVE_DUE
 HSMD_TESTS = tests/hsmd/test_hsmd
 tests_hsmd_test_hsmd_SOURCES = tests/hsmd/test_hsmd.c $(HSMD_TEST_WORLD)
 tests_hsmd_test_hsmd_CFLAGS = $(HSMD_TEST_CFLAGS)
-tests_hsmd_test_hsmd_LDADD = $(HSMD_TEST_LDADD)
+tests_hsmd_test_hsmd_LDADD = $(SIGV4_VECTORS_LIBS) $(HSMD_TEST_LDADD)
+
+# tests/hsmd/test_policy: the device's key policies and audit log through
+# the daemon (statuses, metrics, GET /audit) and --token-keys.
+HSMD_TESTS += tests/hsmd/test_policy
+tests_hsmd_test_policy_SOURCES = tests/hsmd/test_policy.c $(HSMD_TEST_WORLD)
+tests_hsmd_test_policy_CFLAGS = $(HSMD_TEST_CFLAGS)
+tests_hsmd_test_policy_LDADD = $(HSMD_TEST_LDADD)
 
 # tests/hsmd/test_load: 64 clients (the http: backend) x 1,000 signatures,
 # all checked.

@@ -1,7 +1,10 @@
 /* awsv2-hsmd: the signing daemon. Owns one signer (normally a Due) and
  * signs for local clients over HTTP; see docs/daemon-api.md. */
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,20 +17,41 @@
 
 #define EXIT_USAGE 2
 #define DEFAULT_QUEUE 256
+#define DEFAULT_PER_IP 128
+#define DEFAULT_REQUEST_TIMEOUT 10
+/* On SIGTERM: how long the requests in progress get, then how long the
+ * answers (to those and to the cancelled ones) get to go out. */
 #define DRAIN_SECONDS 10
+#define ANSWER_SECONDS 5
 
 static const char usage[] =
-    "usage: awsv2-hsmd [--listen ADDR] [--token-file F] [--queue N] SIGNER_SPEC\n";
+    "usage: awsv2-hsmd [--listen ADDR] [--socket-mode MODE]\n"
+    "                  [--token-file F [--token-keys IDS]]... [--probe-token-file F]\n"
+    "                  [--queue N] [--max-connections-per-ip N]\n"
+    "                  [--request-timeout S] SIGNER_SPEC\n";
 
 static const char help[] =
-    "Signs AWS Signature Version 2 strings for local clients over HTTP\n"
-    "(POST /sign/aws), with the signer SIGNER_SPEC (normally due:/dev/ttyACM0).\n"
+    "Signs AWS Signature Version 2 strings (POST /sign/aws) and Version 4\n"
+    "canonical requests (POST /sign/aws4) for local clients over HTTP, with the\n"
+    "signer SIGNER_SPEC (normally due:/dev/ttyACM0).\n"
     "\n"
     "  --listen ADDR      127.0.0.1:PORT, [::1]:PORT, HOST:PORT or unix:/PATH\n"
     "                     (default " HSMD_DEFAULT_LISTEN "; port 0 picks a free one)\n"
+    "  --socket-mode MODE permissions of a unix: socket, octal (default 0660)\n"
     "  --token-file F     require 'Authorization: Bearer <first line of F>';\n"
-    "                     needed to listen on a non-loopback address\n"
+    "                     needed to listen on a non-loopback address; repeat it\n"
+    "                     (up to 16) to take any of several tokens\n"
+    "  --token-keys IDS   the token of the --token-file before it signs only with\n"
+    "                     these access key ids (comma-separated); others get 403\n"
+    "  --probe-token-file F\n"
+    "                     /healthz and /metrics need no signing token; with this,\n"
+    "                     they need this token (or a signing one)\n"
     "  --queue N          signing requests that may wait; more get 503 (default 256)\n"
+    "  --max-connections-per-ip N\n"
+    "                     open connections from one IP address (default 128)\n"
+    "  --request-timeout S\n"
+    "                     seconds a connection has to deliver a whole request,\n"
+    "                     from its opening or its previous answer (default 10)\n"
     "  --help, --version\n"
     "\n"
     "Prints the URL to sign at (an http: signer spec) as its first line on\n"
@@ -36,37 +60,114 @@ static const char help[] =
 
 struct options {
     const char *listen;
-    const char *token_file;
+    unsigned socket_mode;
+    const char *token_files[HSMD_TOKENS_MAX];
+    const char *token_keys[HSMD_TOKENS_MAX]; /* NULL: any key */
+    const char *probe_token_file; /* NULL: /healthz and /metrics are open */
+    size_t n_tokens;
     size_t queue;
+    unsigned per_ip;
+    unsigned request_timeout;
     const char *spec;
 };
+
+/* A number of at most max in base (10, or 8 for a mode) with nothing
+ * after it; min is the smallest allowed. */
+static bool number(const char *arg, int base, unsigned long min, unsigned long max,
+                   unsigned long *out)
+{
+    char *end;
+
+    if (*arg < '0' || *arg > '9')
+        return false;
+    errno = 0;
+    *out = strtoul(arg, &end, base);
+    return errno == 0 && *end == '\0' && *out >= min && *out <= max;
+}
 
 /* Returns -1 to go on, else an exit status. */
 static int parse(int argc, char **argv, struct options *o)
 {
     static const struct option longopts[] = {
-        {"listen", required_argument, NULL, 'l'},  {"token-file", required_argument, NULL, 't'},
-        {"queue", required_argument, NULL, 'q'},   {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},       {0},
+        {"listen", required_argument, NULL, 'l'},
+        {"socket-mode", required_argument, NULL, 'm'},
+        {"token-file", required_argument, NULL, 't'},
+        {"token-keys", required_argument, NULL, 'k'},
+        {"probe-token-file", required_argument, NULL, 'P'},
+        {"queue", required_argument, NULL, 'q'},
+        {"max-connections-per-ip", required_argument, NULL, 'p'},
+        {"request-timeout", required_argument, NULL, 'r'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {0},
     };
-    char *end;
+    unsigned long n;
     int opt;
 
-    *o = (struct options){.listen = HSMD_DEFAULT_LISTEN, .queue = DEFAULT_QUEUE};
+    *o = (struct options){.listen = HSMD_DEFAULT_LISTEN,
+                          .socket_mode = HSMD_SOCKET_MODE,
+                          .queue = DEFAULT_QUEUE,
+                          .per_ip = DEFAULT_PER_IP,
+                          .request_timeout = DEFAULT_REQUEST_TIMEOUT};
     while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (opt) {
         case 'l':
             o->listen = optarg;
             break;
+        case 'm':
+            if (!number(optarg, 8, 0, 0777, &n)) {
+                fprintf(stderr, "awsv2-hsmd: --socket-mode wants an octal mode like 0660\n%s",
+                        usage);
+                return EXIT_USAGE;
+            }
+            o->socket_mode = (unsigned)n;
+            break;
         case 't':
-            o->token_file = optarg;
+            if (o->n_tokens == HSMD_TOKENS_MAX) {
+                fprintf(stderr, "awsv2-hsmd: at most %d --token-file\n%s", HSMD_TOKENS_MAX,
+                        usage);
+                return EXIT_USAGE;
+            }
+            o->token_files[o->n_tokens++] = optarg;
+            break;
+        case 'k':
+            if (o->n_tokens == 0 || o->token_keys[o->n_tokens - 1]) {
+                fprintf(stderr, "awsv2-hsmd: --token-keys follows the --token-file it limits, "
+                                "once\n%s", usage);
+                return EXIT_USAGE;
+            }
+            if (!hsmd_token_keys_valid(optarg)) {
+                fprintf(stderr, "awsv2-hsmd: --token-keys wants access key ids (A-Z, 0-9) "
+                                "joined by ','\n%s", usage);
+                return EXIT_USAGE;
+            }
+            o->token_keys[o->n_tokens - 1] = optarg;
+            break;
+        case 'P':
+            o->probe_token_file = optarg;
             break;
         case 'q':
-            o->queue = strtoul(optarg, &end, 10);
-            if (*optarg < '0' || *optarg > '9' || *end || o->queue == 0) {
+            if (!number(optarg, 10, 1, SIZE_MAX / 2, &n)) {
                 fprintf(stderr, "awsv2-hsmd: --queue wants a positive number\n%s", usage);
                 return EXIT_USAGE;
             }
+            o->queue = n;
+            break;
+        case 'p':
+            if (!number(optarg, 10, 1, 100000, &n)) {
+                fprintf(stderr, "awsv2-hsmd: --max-connections-per-ip wants a positive "
+                                "number\n%s", usage);
+                return EXIT_USAGE;
+            }
+            o->per_ip = (unsigned)n;
+            break;
+        case 'r':
+            if (!number(optarg, 10, 1, 3600, &n)) {
+                fprintf(stderr, "awsv2-hsmd: --request-timeout wants 1 to 3600 seconds\n%s",
+                        usage);
+                return EXIT_USAGE;
+            }
+            o->request_timeout = (unsigned)n;
             break;
         case 'h':
             printf("%s\n%s", usage, help);
@@ -109,10 +210,15 @@ static awsv2_status open_signer(const char *spec, awsv2_signer **out, awsv2_erro
 
 /* Serves until SIGTERM or SIGINT, which every thread blocks (they are all
  * created after this mask is set) so that sigwait gets them here. */
-static int serve(const struct options *o, awsv2_signer *signer, const struct hsmd_token *token,
-                 struct hsmd_listen *l, const sigset_t *stop)
+static int serve(const struct options *o, awsv2_signer *signer, const struct hsmd_token *tokens,
+                 const struct hsmd_token *probe, struct hsmd_listen *l, const sigset_t *stop)
 {
-    struct hsmd_server_config cfg = {.listen_fd = l->fd, .token = token};
+    struct hsmd_server_config cfg = {.listen_fd = l->fd,
+                                     .tokens = tokens,
+                                     .n_tokens = o->n_tokens,
+                                     .probe_token = probe,
+                                     .per_ip_limit = o->per_ip,
+                                     .request_timeout = o->request_timeout};
     hsmd_server *srv = NULL;
     awsv2_error err = AWSV2_ERROR_INIT;
     int sig;
@@ -129,11 +235,15 @@ static int serve(const struct options *o, awsv2_signer *signer, const struct hsm
     printf("%s\n", l->url);
     fflush(stdout);
     fprintf(stderr, "awsv2-hsmd: signing with %s at %s%s\n", awsv2_signer_describe(signer),
-            l->url, token ? " (bearer token required)" : "");
+            l->url, o->n_tokens ? " (bearer token required)" : "");
     sigwait(stop, &sig);
     fprintf(stderr, "awsv2-hsmd: %s, draining\n", strsignal(sig));
-    hsmd_server_quiesce(srv, DRAIN_SECONDS);
-    hsmd_queue_close(cfg.ctx.queue); /* what is queued still gets its answer */
+    hsmd_server_quiesce(srv);
+    hsmd_server_wait(srv, DRAIN_SECONDS);
+    /* What still waits for the signer is answered 503 shutting-down; what
+     * the signer has gets its answer. Then the answers go out. */
+    hsmd_queue_close(cfg.ctx.queue);
+    hsmd_server_wait(srv, ANSWER_SECONDS);
     hsmd_server_stop(srv);
     hsmd_queue_free(cfg.ctx.queue);
     return 0;
@@ -142,7 +252,7 @@ static int serve(const struct options *o, awsv2_signer *signer, const struct hsm
 int main(int argc, char **argv)
 {
     struct options o;
-    struct hsmd_token token;
+    struct hsmd_token tokens[HSMD_TOKENS_MAX], probe;
     struct hsmd_listen l = {.fd = -1};
     awsv2_signer *signer = NULL;
     awsv2_error err = AWSV2_ERROR_INIT;
@@ -157,11 +267,16 @@ int main(int argc, char **argv)
     sigaddset(&stop, SIGTERM);
     sigaddset(&stop, SIGINT);
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
-    if (o.token_file && hsmd_token_load(&token, o.token_file, &err) != AWSV2_OK)
+    for (size_t i = 0; i < o.n_tokens; i++) {
+        if (hsmd_token_load(&tokens[i], o.token_files[i], &err) != AWSV2_OK)
+            return fail(&err);
+        tokens[i].keys = o.token_keys[i];
+    }
+    if (o.probe_token_file && hsmd_token_load(&probe, o.probe_token_file, &err) != AWSV2_OK)
         return fail(&err);
-    if (hsmd_listen_open(&l, o.listen, &err) != AWSV2_OK)
+    if (hsmd_listen_open(&l, o.listen, o.socket_mode, &err) != AWSV2_OK)
         return fail(&err);
-    if (!l.local && !o.token_file) {
+    if (!l.local && !o.n_tokens) {
         fprintf(stderr, "awsv2-hsmd: refusing to listen on %s, not a loopback address, "
                         "without --token-file\n", o.listen);
         hsmd_listen_close(&l);
@@ -170,7 +285,7 @@ int main(int argc, char **argv)
     if (open_signer(o.spec, &signer, &err) != AWSV2_OK)
         rc = fail(&err);
     else
-        rc = serve(&o, signer, o.token_file ? &token : NULL, &l, &stop);
+        rc = serve(&o, signer, tokens, o.probe_token_file ? &probe : NULL, &l, &stop);
     awsv2_signer_close(signer);
     hsmd_listen_close(&l);
     return rc;

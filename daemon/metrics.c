@@ -8,11 +8,11 @@
 #include "metrics.h"
 
 static const char *const route_names[HSMD_ROUTE_COUNT] = {
-    "/sign/aws", "/healthz", "/keys", "/metrics", "other",
+    "/sign/aws", "/sign/aws4", "/healthz", "/keys", "/metrics", "/audit", "other",
 };
 
 /* The statuses the daemon answers with; anything else counts as 500. */
-static const unsigned statuses[] = {200, 400, 403, 404, 405, 413, 500, 503, 504};
+static const unsigned statuses[] = {200, 400, 403, 404, 405, 413, 429, 500, 501, 503, 504};
 #define N_STATUSES (sizeof statuses / sizeof statuses[0])
 
 /* The device's codes (docs/serial-protocol.md) and the daemon's own; the last is the
@@ -22,7 +22,14 @@ static const char *const codes[] = {
     "unknown-awsaccesskey", "unsupported-signaturemethod", "message-too-long",
     "locked", "key-exists", "storage-failure", "invalid-token", "queue-full",
     "device-unavailable", "device-timeout", "device-protocol-error", "not-found",
-    "method-not-allowed", "refused", "shutting-down", "internal-error", "other",
+    "method-not-allowed", "refused", "shutting-down", "internal-error",
+    /* SigV4 (POST /sign/aws4) */
+    "invalid-json", "invalid-field", "invalid-canonical-request", "invalid-scope",
+    "payload-mismatch", "not-supported",
+    /* the key's policy on the device (docs/policy.md) */
+    "policy-denied", "rate-limited", "audit-full",
+    /* --token-keys */
+    "key-not-allowed", "other",
 };
 #define N_CODES (sizeof codes / sizeof codes[0])
 
@@ -33,11 +40,17 @@ static const double bounds[] = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0
 #define N_BOUNDS (sizeof bounds / sizeof bounds[0])
 
 static atomic_ulong requests[HSMD_ROUTE_COUNT][N_STATUSES];
-static atomic_ulong errors[N_CODES];
+static atomic_ulong errors[HSMD_ROUTE_COUNT][N_CODES];
+static atomic_ulong deadline_closed;
 static atomic_ulong buckets[N_BOUNDS]; /* not cumulative; summed when rendered */
 static atomic_ulong latency_count;
 static atomic_ulong latency_sum_ns;
 static atomic_long in_progress;
+
+void hsmd_metrics_deadline(void)
+{
+    atomic_fetch_add(&deadline_closed, 1);
+}
 
 void hsmd_metrics_begin(void)
 {
@@ -68,7 +81,7 @@ void hsmd_metrics_request(hsmd_route route, unsigned status, const char *error,
         return; /* the client went away before an answer */
     atomic_fetch_add(&requests[route][status_index(status)], 1);
     if (error)
-        atomic_fetch_add(&errors[code_index(error)], 1);
+        atomic_fetch_add(&errors[route][code_index(error)], 1);
     if (route != HSMD_ROUTE_SIGN)
         return;
     for (size_t i = 0; i < N_BOUNDS; i++)
@@ -93,12 +106,13 @@ static void render_requests(FILE *f)
 
 static void render_errors(FILE *f)
 {
-    fputs("# HELP awsv2_hsmd_errors_total Failed requests, by error code.\n"
+    fputs("# HELP awsv2_hsmd_errors_total Failed requests, by path and error code.\n"
           "# TYPE awsv2_hsmd_errors_total counter\n",
           f);
-    for (size_t i = 0; i < N_CODES; i++)
-        fprintf(f, "awsv2_hsmd_errors_total{code=\"%s\"} %lu\n", codes[i],
-                atomic_load(&errors[i]));
+    for (size_t r = 0; r < HSMD_ROUTE_COUNT; r++)
+        for (size_t i = 0; i < N_CODES; i++)
+            fprintf(f, "awsv2_hsmd_errors_total{path=\"%s\",code=\"%s\"} %lu\n",
+                    route_names[r], codes[i], atomic_load(&errors[r][i]));
 }
 
 static void render_latency(FILE *f)
@@ -139,8 +153,13 @@ char *hsmd_metrics_render(size_t queue_depth, size_t queue_capacity, size_t *len
             "awsv2_hsmd_queue_capacity %zu\n"
             "# HELP awsv2_hsmd_requests_in_progress HTTP requests begun and not yet answered.\n"
             "# TYPE awsv2_hsmd_requests_in_progress gauge\n"
-            "awsv2_hsmd_requests_in_progress %ld\n",
-            queue_depth, queue_capacity, atomic_load(&in_progress));
+            "awsv2_hsmd_requests_in_progress %ld\n"
+            "# HELP awsv2_hsmd_connections_timed_out_total Connections closed for not "
+            "delivering a whole request in time.\n"
+            "# TYPE awsv2_hsmd_connections_timed_out_total counter\n"
+            "awsv2_hsmd_connections_timed_out_total %lu\n",
+            queue_depth, queue_capacity, atomic_load(&in_progress),
+            atomic_load(&deadline_closed));
     if (fclose(f) != 0) {
         free(text);
         return NULL;

@@ -8,19 +8,25 @@
 /* The endpoints a request is counted under. */
 typedef enum hsmd_route {
     HSMD_ROUTE_SIGN,
+    HSMD_ROUTE_SIGN4,
     HSMD_ROUTE_HEALTHZ,
     HSMD_ROUTE_KEYS,
     HSMD_ROUTE_METRICS,
+    HSMD_ROUTE_AUDIT,
     HSMD_ROUTE_OTHER,
     HSMD_ROUTE_COUNT
 } hsmd_route;
+
+/* A connection was closed for not delivering a whole request in time. */
+void hsmd_metrics_deadline(void);
 
 /* A request begins (the in-progress gauge). Every begin has one
  * hsmd_metrics_request when it ends. */
 void hsmd_metrics_begin(void);
 
 /* Counts one finished request: its HTTP status (0: never answered), its
- * error code (NULL on success) and, for signing requests, its latency. */
+ * error code (NULL on success, counted under the route) and, for
+ * /sign/aws, its latency. */
 void hsmd_metrics_request(hsmd_route route, unsigned status, const char *error,
                           double seconds);
 

@@ -2,7 +2,7 @@
  * jobs at once: under load the batch grows by itself (everything that
  * arrived while the previous batch was at the device), and with several
  * workers one batch is being sent while another's replies come back, so
- * the device never waits for the HTTP side. A key-ids job goes alone. */
+ * the device never waits for the HTTP side. Any other job goes alone. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,9 +33,9 @@ struct hsmd_queue {
     size_t n_workers;
 };
 
-/* Takes a key-ids job or up to BATCH_MAX signing jobs; returns 0 only when
- * closing and empty. *busy says whether the calling worker holds a batch:
- * on entry from its previous take, on return from this one. */
+/* Takes a job of another kind, or up to BATCH_MAX signing jobs; returns 0
+ * only when closing and empty. *busy says whether the calling worker holds
+ * a batch: on entry from its previous take, on return from this one. */
 static size_t take(hsmd_queue *q, struct hsmd_job **batch, bool *busy)
 {
     size_t n = 0;
@@ -56,7 +56,7 @@ static size_t take(hsmd_queue *q, struct hsmd_job **batch, bool *busy)
         q->head = job->next;
         q->depth--;
         if (job->kind != HSMD_JOB_SIGN)
-            break; /* a key-ids job goes alone */
+            break; /* goes alone */
     }
     if (!q->head)
         q->tail = NULL;
@@ -131,16 +131,54 @@ static void sign(hsmd_queue *q, struct hsmd_job **batch, size_t n)
     }
 }
 
-/* A job that asks the signer rather than signing: /keys or /healthz. */
+/* The device's audit lines from job->since on into job->ids: a gap is
+ * followed to the oldest record held, and reading stops at AUDIT-END or
+ * when another line might not fit. */
+static awsv2_status read_audit(awsv2_signer *signer, struct hsmd_job *job, awsv2_error *err)
+{
+    awsv2_audit_entry entry = AWSV2_AUDIT_ENTRY_INIT;
+    uint32_t seq = job->since;
+    size_t used = 0;
+
+    job->ids[0] = '\0';
+    while (job->ids_cap - used > sizeof entry.line) {
+        awsv2_status st = awsv2_signer_audit_read(signer, seq, &entry, err);
+        if (st)
+            return st;
+        size_t n = strlen(entry.line);
+        memcpy(job->ids + used, entry.line, n);
+        job->ids[used + n] = '\n';
+        used += n + 1;
+        job->ids[used] = '\0';
+        if (entry.kind == AWSV2_AUDIT_END || (entry.kind == AWSV2_AUDIT_GAP && entry.seq <= seq))
+            break; /* the end, or a gap that moves nowhere */
+        seq = entry.kind == AWSV2_AUDIT_GAP ? entry.seq : seq + 1;
+    }
+    return AWSV2_OK;
+}
+
+/* A job other than a SigV2 signature: /sign/aws4 (the signer has no batch
+ * call for it), /keys, /healthz or /audit. */
 static void ask_signer(hsmd_queue *q, struct hsmd_job *job)
 {
     awsv2_error err = AWSV2_ERROR_INIT;
 
     awsv2_error_clear(&err);
     job->code[0] = job->message[0] = '\0';
-    job->status = job->kind == HSMD_JOB_PING
-                      ? awsv2_signer_ping(q->signer, &err)
-                      : awsv2_signer_key_ids(q->signer, job->ids, job->ids_cap, &err);
+    switch (job->kind) {
+    case HSMD_JOB_SIGN4:
+        job->status = awsv2_signer_sign4(q->signer, &job->sign4, &err);
+        break;
+    case HSMD_JOB_PING:
+        job->status = awsv2_signer_ping(q->signer, &err);
+        break;
+    case HSMD_JOB_AUDIT:
+        job->status = read_audit(q->signer, job, &err);
+        break;
+    default:
+        job->status = awsv2_signer_key_ids(q->signer, job->ids, job->ids_cap, &err);
+        break;
+    }
     if (job->status != AWSV2_OK)
         fail_job(job, job->status, &err);
     job->done(job);
@@ -225,9 +263,19 @@ awsv2_status hsmd_queue_new(hsmd_queue **out, awsv2_signer *signer, size_t capac
 void hsmd_queue_close(hsmd_queue *q)
 {
     pthread_mutex_lock(&q->lock);
+    struct hsmd_job *waiting = q->head;
+    q->head = q->tail = NULL;
+    q->depth = 0;
     q->closing = true;
     pthread_cond_broadcast(&q->ready);
     pthread_mutex_unlock(&q->lock);
+    while (waiting) {
+        struct hsmd_job *job = waiting;
+        waiting = job->next; /* before done: it may free the job */
+        job->status = AWSV2_E_UNAVAILABLE;
+        job->cancelled = true;
+        job->done(job);
+    }
     for (size_t i = 0; i < q->n_workers; i++)
         pthread_join(q->workers[i], NULL);
     q->n_workers = 0;

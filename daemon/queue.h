@@ -17,6 +17,8 @@ enum hsmd_job_kind {
     HSMD_JOB_SIGN,    /* sign sts */
     HSMD_JOB_KEY_IDS, /* awsv2_signer_key_ids into ids: /keys */
     HSMD_JOB_PING,    /* awsv2_signer_ping: /healthz */
+    HSMD_JOB_SIGN4,   /* awsv2_signer_sign4 of sign4: /sign/aws4 */
+    HSMD_JOB_AUDIT,   /* awsv2_signer_audit_read from since, lines into ids: /audit */
 };
 
 /* One request for the signer, owned by the submitter until done runs. */
@@ -25,13 +27,19 @@ struct hsmd_job {
     const char *sts; /* HSMD_JOB_SIGN: string to sign, already validated; borrowed */
     size_t len;
     awsv2_hash hash;
-    char *ids; /* HSMD_JOB_KEY_IDS: where the comma-separated ids go */
+    /* HSMD_JOB_KEY_IDS: where the comma-separated ids go. HSMD_JOB_AUDIT:
+     * where the device's audit reply lines go, each ended by "\n", from
+     * record since on, until AUDIT-END or the buffer is full. */
+    char *ids;
     size_t ids_cap;
+    uint32_t since;
+    awsv2_sign4_job sign4; /* HSMD_JOB_SIGN4: its strings borrowed; signature filled */
     void (*done)(struct hsmd_job *job); /* called once, on a worker thread */
     /* Filled in by the queue before done: */
     uint8_t mac[AWSV2_MAC_MAX];
     size_t mac_len;
     awsv2_status status;
+    bool cancelled; /* never given to the signer: the queue was closed first */
     char code[AWSV2_ERROR_CODE_MAX];       /* the signer's error code or "" */
     char message[AWSV2_ERROR_MESSAGE_MAX]; /* for the log; never a secret */
     struct hsmd_job *next;                 /* private to the queue */
@@ -51,8 +59,10 @@ bool hsmd_queue_submit(hsmd_queue *q, struct hsmd_job *job);
 size_t hsmd_queue_depth(hsmd_queue *q);
 size_t hsmd_queue_capacity(const hsmd_queue *q);
 
-/* Refuses new jobs, finishes the queued ones (each bounded by the
- * signer's own timeout) and joins the workers. Idempotent. */
+/* Refuses new jobs, reports the ones still waiting as cancelled (done is
+ * called for each, here), lets the workers finish what they gave the
+ * signer (bounded by the signer's own timeout) and joins them.
+ * Idempotent. */
 void hsmd_queue_close(hsmd_queue *q);
 
 /* Closes (if not yet) and frees. NULL is fine. */

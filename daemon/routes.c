@@ -1,4 +1,7 @@
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "awsv2/util.h"
@@ -19,23 +22,35 @@ static const struct hsmd_outcome refusals[] = {
     {400, "awsaccesskeyid-not-found"},
     {400, "invalid-awsaccesskeyid"},
     {400, "unsupported-signaturemethod"},
-    /* The device works but cannot sign now. */
+    /* SigV4 (awsv2_signer_sign4's check, or the device's) */
+    {400, "invalid-canonical-request"},
+    {400, "invalid-scope"},
+    {400, "payload-mismatch"},
+    /* The key's policy (docs/policy.md): the request is understood and refused. */
+    {403, "policy-denied"},
+    {429, "rate-limited"},
+    /* The device works but cannot sign now (audit-full: in strict audit
+     * mode, until its audit log is read). */
     {503, "locked"},
     {503, "storage-failure"},
+    {503, "audit-full"},
 };
 
 /* How a signer's failure is answered: HTTP status and JSON error code
  * (docs/daemon-api.md). st is not AWSV2_OK; code is err->code, maybe "". */
 static struct hsmd_outcome outcome_of(awsv2_status st, const char *code)
 {
-    switch (st) {
-    case AWSV2_E_REFUSED:
+    if (st == AWSV2_E_REFUSED || st == AWSV2_E_INVALID)
         for (size_t i = 0; i < sizeof refusals / sizeof refusals[0]; i++)
             if (strcmp(code, refusals[i].code) == 0)
                 return refusals[i];
+    switch (st) {
+    case AWSV2_E_REFUSED:
         return (struct hsmd_outcome){403, "refused"};
     case AWSV2_E_INVALID:
         return (struct hsmd_outcome){400, "invalid-command"};
+    case AWSV2_E_UNAVAILABLE: /* a signer without SigV4 */
+        return (struct hsmd_outcome){501, "not-supported"};
     case AWSV2_E_DEVICE:
         return (struct hsmd_outcome){503, "device-unavailable"};
     case AWSV2_E_PROTOCOL: /* a garbled reply: the device is not working right */
@@ -53,6 +68,8 @@ static enum MHD_Result job_failed(struct hsmd_request *r)
     if (r->queue_full) /* or closed: the daemon is stopping */
         return hsmd_reply_error(r, MHD_HTTP_SERVICE_UNAVAILABLE,
                                 r->close ? "shutting-down" : "queue-full");
+    if (r->job.cancelled)
+        return hsmd_reply_error(r, MHD_HTTP_SERVICE_UNAVAILABLE, "shutting-down");
     struct hsmd_outcome o = outcome_of(r->job.status, r->job.code);
     snprintf(r->detail, sizeof r->detail, "%s", r->job.message);
     return hsmd_reply_error(r, o.http, o.code);
@@ -66,6 +83,8 @@ enum MHD_Result hsmd_route_sign(const struct hsmd_ctx *ctx, struct hsmd_request 
     r->sts.size = sizeof r->sts;
     if (awsv2_string_to_sign_inspect(r->body, r->len, &r->sts, &err))
         return hsmd_reply_error(r, MHD_HTTP_BAD_REQUEST, err.code);
+    if (!hsmd_token_allows(r->token, r->sts.key_id, strlen(r->sts.key_id)))
+        return hsmd_reply_error(r, MHD_HTTP_FORBIDDEN, "key-not-allowed");
     r->job.kind = HSMD_JOB_SIGN;
     r->job.sts = r->body;
     r->job.len = r->len;
@@ -73,20 +92,125 @@ enum MHD_Result hsmd_route_sign(const struct hsmd_ctx *ctx, struct hsmd_request 
     return hsmd_request_submit(ctx, r);
 }
 
-enum MHD_Result hsmd_route_sign_finish(const struct hsmd_ctx *ctx, struct hsmd_request *r)
+/* {"success": true, "signature": "<hex of mac>"} */
+static enum MHD_Result signed_reply(struct hsmd_request *r, const uint8_t *mac, size_t len)
 {
     char sig[2 * AWSV2_MAC_MAX + 1];
 
-    (void)ctx;
-    if (r->queue_full || r->job.status != AWSV2_OK)
-        return job_failed(r);
-    awsv2_hex_encode(r->job.mac, r->job.mac_len, sig);
+    awsv2_hex_encode(mac, len, sig);
     json_object *obj = json_object_new_object();
     if (obj) {
         json_object_object_add(obj, "success", json_object_new_boolean(1));
         json_object_object_add(obj, "signature", json_object_new_string(sig));
     }
     return hsmd_reply_json(r, MHD_HTTP_OK, obj);
+}
+
+enum MHD_Result hsmd_route_sign_finish(const struct hsmd_ctx *ctx, struct hsmd_request *r)
+{
+    (void)ctx;
+    if (r->queue_full || r->job.status != AWSV2_OK)
+        return job_failed(r);
+    return signed_reply(r, r->job.mac, r->job.mac_len);
+}
+
+/* The members of a POST /sign/aws4 body; all strings. */
+static const struct {
+    const char *name;
+    bool required;
+    bool text; /* a C string for the signer: no NUL (\u0000) in it */
+} sign4_members[] = {
+    {"key_id", true, true},
+    {"region", true, true},
+    {"service", true, true},
+    {"canonical_request", true, false},
+    {"payload", false, false},
+};
+#define N_SIGN4_MEMBERS (sizeof sign4_members / sizeof sign4_members[0])
+
+/* The body as one JSON object and nothing else; NULL if it is not one. */
+static json_object *parse_object(const char *body, size_t len)
+{
+    json_tokener *tok = json_tokener_new();
+    json_object *obj = NULL;
+
+    if (!tok)
+        return NULL;
+    json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+    obj = json_tokener_parse_ex(tok, body, (int)len);
+    size_t end = json_tokener_get_parse_end(tok);
+    if (json_tokener_get_error(tok) != json_tokener_success ||
+        !json_object_is_type(obj, json_type_object) || end != len) {
+        json_object_put(obj);
+        obj = NULL;
+    }
+    json_tokener_free(tok);
+    return obj;
+}
+
+/* Fills value[i], len[i] from obj's members; false if one is missing, not
+ * a string, not text where text is wanted, or unknown (a misspelt
+ * "payload" must not turn a request into UNSIGNED-PAYLOAD). */
+static bool sign4_fields(json_object *obj, const char **value, size_t *len)
+{
+    size_t found = 0;
+
+    for (size_t i = 0; i < N_SIGN4_MEMBERS; i++) {
+        json_object *v;
+        value[i] = NULL;
+        len[i] = 0;
+        if (!json_object_object_get_ex(obj, sign4_members[i].name, &v)) {
+            if (sign4_members[i].required)
+                return false;
+            continue;
+        }
+        if (!json_object_is_type(v, json_type_string))
+            return false;
+        value[i] = json_object_get_string(v);
+        len[i] = (size_t)json_object_get_string_len(v);
+        if (sign4_members[i].text && strlen(value[i]) != len[i])
+            return false;
+        found++;
+    }
+    return (size_t)json_object_object_length(obj) == found;
+}
+
+enum MHD_Result hsmd_route_sign4(const struct hsmd_ctx *ctx, struct hsmd_request *r)
+{
+    const char *value[N_SIGN4_MEMBERS];
+    size_t len[N_SIGN4_MEMBERS];
+
+    if (r->too_long)
+        return hsmd_reply_error(r, 413 /* Content Too Large */, "message-too-long");
+    r->json = parse_object(r->body, r->len);
+    if (!r->json)
+        return hsmd_reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid-json");
+    if (!sign4_fields(r->json, value, len))
+        return hsmd_reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid-field");
+    hsmd_printable(r->sts.key_id, sizeof r->sts.key_id, value[0]);
+    char scope[sizeof r->scope];
+    snprintf(scope, sizeof scope, "%.31s/%.31s", value[1], value[2]);
+    hsmd_printable(r->scope, sizeof r->scope, scope);
+    if (!hsmd_token_allows(r->token, value[0], len[0]))
+        return hsmd_reply_error(r, MHD_HTTP_FORBIDDEN, "key-not-allowed");
+    r->job.kind = HSMD_JOB_SIGN4;
+    r->job.sign4 = (awsv2_sign4_job)AWSV2_SIGN4_JOB_INIT;
+    r->job.sign4.key_id = value[0];
+    r->job.sign4.region = value[1];
+    r->job.sign4.service = value[2];
+    r->job.sign4.canonical_request = value[3];
+    r->job.sign4.canonical_request_len = len[3];
+    r->job.sign4.payload = value[4];
+    r->job.sign4.payload_len = len[4];
+    return hsmd_request_submit(ctx, r);
+}
+
+enum MHD_Result hsmd_route_sign4_finish(const struct hsmd_ctx *ctx, struct hsmd_request *r)
+{
+    (void)ctx;
+    if (r->queue_full || r->job.status != AWSV2_OK)
+        return job_failed(r);
+    return signed_reply(r, r->job.sign4.signature, sizeof r->job.sign4.signature);
 }
 
 enum MHD_Result hsmd_route_key_ids(const struct hsmd_ctx *ctx, struct hsmd_request *r)
@@ -139,6 +263,135 @@ enum MHD_Result hsmd_route_keys_finish(const struct hsmd_ctx *ctx, struct hsmd_r
     if (obj) {
         json_object_object_add(obj, "success", json_object_new_boolean(1));
         json_object_object_add(obj, "keys", key_array(r->job.ids));
+    }
+    return hsmd_reply_json(r, MHD_HTTP_OK, obj);
+}
+
+/* since: decimal, no leading zero, below 2^32; false otherwise. */
+static bool parse_seq(const char *s, uint32_t *out)
+{
+    size_t n = strspn(s, "0123456789");
+    if (n == 0 || n > 10 || s[n] || (s[0] == '0' && n > 1))
+        return false;
+    unsigned long long v = strtoull(s, NULL, 10);
+    if (v > UINT32_MAX)
+        return false;
+    *out = (uint32_t)v;
+    return true;
+}
+
+enum MHD_Result hsmd_route_audit(const struct hsmd_ctx *ctx, struct hsmd_request *r)
+{
+    const char *since = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "since");
+
+    r->job.since = 0;
+    if (since && !parse_seq(since, &r->job.since))
+        return hsmd_reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid-field");
+    r->job.kind = HSMD_JOB_AUDIT;
+    r->job.ids = r->body; /* a GET has no body: its buffer holds the lines */
+    r->job.ids_cap = sizeof r->body;
+    return hsmd_request_submit(ctx, r);
+}
+
+/* Splits line (NUL-terminated, changed in place) at spaces into at most
+ * max words; returns how many, or max + 1 when there are more. */
+static size_t split(char *line, char **words, size_t max)
+{
+    size_t n = 0;
+    for (char *save = NULL, *w = strtok_r(line, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+        if (n == max)
+            return max + 1;
+        words[n++] = w;
+    }
+    return n;
+}
+
+/* One "AUDIT <seq> <key-id> <version> <action> <host> <result> <hash>
+ * <chain>" line as a JSON object; NULL when it is not one. */
+static json_object *audit_record(char *line, uint32_t *seq, const char **chain)
+{
+    static const char *const names[] = {"key_id", "version", "action", "host", "result", "hash"};
+    char *w[9];
+    uint32_t version;
+
+    if (strlen(line) < strlen("AUDIT ") + 65)
+        return NULL;
+    /* the record's text: between "AUDIT " and " <chain>", what the chain hashes */
+    size_t text_len = strlen(line) - strlen("AUDIT ") - 65;
+    json_object *record = json_object_new_string_len(line + strlen("AUDIT "), (int)text_len);
+    if (split(line, w, 9) != 9 || !parse_seq(w[1], seq) || !parse_seq(w[3], &version) ||
+        strlen(w[8]) != 64) {
+        json_object_put(record);
+        return NULL;
+    }
+    json_object *obj = json_object_new_object();
+    if (!obj) {
+        json_object_put(record);
+        return NULL;
+    }
+    json_object_object_add(obj, "seq", json_object_new_int64(*seq));
+    for (size_t i = 0; i < 6; i++)
+        json_object_object_add(obj, names[i],
+                               i == 1 ? json_object_new_int((int)version)
+                                      : json_object_new_string(w[2 + i]));
+    json_object_object_add(obj, "chain", json_object_new_string(w[8]));
+    json_object_object_add(obj, "record", record);
+    *chain = w[8];
+    return obj;
+}
+
+enum MHD_Result hsmd_route_audit_finish(const struct hsmd_ctx *ctx, struct hsmd_request *r)
+{
+    (void)ctx;
+    if (r->queue_full || r->job.status != AWSV2_OK)
+        return job_failed(r);
+    json_object *records = json_object_new_array();
+    if (!records)
+        return MHD_NO; /* out of memory: libmicrohttpd closes the connection */
+    uint32_t next = r->job.since, gap = 0;
+    const char *chain = NULL;
+    bool end = false, has_gap = false, bad = false;
+    char *save = NULL;
+
+    for (char *line = strtok_r(r->body, "\n", &save); line && !bad;
+         line = strtok_r(NULL, "\n", &save)) {
+        char *w[4] = {NULL};
+        uint32_t seq = 0;
+        if (strncmp(line, "AUDIT ", 6) == 0) {
+            json_object *rec = audit_record(line, &seq, &chain);
+            bad = !rec;
+            json_object_array_add(records, rec);
+            next = seq + 1;
+        } else if (strncmp(line, "AUDIT-END ", 10) == 0) {
+            bad = split(line, w, 3) != 3 || !parse_seq(w[1], &next) || strlen(w[2]) != 64;
+            chain = w[2];
+            end = true;
+        } else if (strncmp(line, "AUDIT-GAP ", 10) == 0) {
+            bad = split(line, w, 2) != 2 || !parse_seq(w[1], &seq);
+            if (!has_gap)
+                gap = seq;
+            has_gap = true;
+            next = seq;
+        } else {
+            bad = true;
+        }
+    }
+    if (bad) {
+        json_object_put(records);
+        snprintf(r->detail, sizeof r->detail, "the device's audit log reads wrongly");
+        return hsmd_reply_error(r, MHD_HTTP_SERVICE_UNAVAILABLE, "device-protocol-error");
+    }
+    json_object *obj = json_object_new_object();
+    if (obj) {
+        json_object_object_add(obj, "success", json_object_new_boolean(1));
+        json_object_object_add(obj, "records", records);
+        json_object_object_add(obj, "next", json_object_new_int64(next));
+        json_object_object_add(obj, "chain", chain ? json_object_new_string(chain) : NULL);
+        json_object_object_add(obj, "end", json_object_new_boolean(end));
+        if (has_gap)
+            json_object_object_add(obj, "gap", json_object_new_int64(gap));
+    } else {
+        json_object_put(records);
     }
     return hsmd_reply_json(r, MHD_HTTP_OK, obj);
 }

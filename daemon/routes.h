@@ -12,12 +12,21 @@ typedef enum MHD_Result (*hsmd_route_fn)(const struct hsmd_ctx *ctx, struct hsmd
 
 enum MHD_Result hsmd_route_sign(const struct hsmd_ctx *ctx, struct hsmd_request *r);
 enum MHD_Result hsmd_route_sign_finish(const struct hsmd_ctx *ctx, struct hsmd_request *r);
+/* POST /sign/aws4: a JSON object {key_id, region, service,
+ * canonical_request, payload (absent: UNSIGNED-PAYLOAD)} for
+ * awsv2_signer_sign4, which checks it as a device would. */
+enum MHD_Result hsmd_route_sign4(const struct hsmd_ctx *ctx, struct hsmd_request *r);
+enum MHD_Result hsmd_route_sign4_finish(const struct hsmd_ctx *ctx, struct hsmd_request *r);
 /* /keys asks the signer for its key ids (KEYS); /healthz pings it (a PING
  * with a fresh nonce for a device). Both queue behind signatures. */
 enum MHD_Result hsmd_route_key_ids(const struct hsmd_ctx *ctx, struct hsmd_request *r);
 enum MHD_Result hsmd_route_ping(const struct hsmd_ctx *ctx, struct hsmd_request *r);
 enum MHD_Result hsmd_route_healthz_finish(const struct hsmd_ctx *ctx, struct hsmd_request *r);
 enum MHD_Result hsmd_route_keys_finish(const struct hsmd_ctx *ctx, struct hsmd_request *r);
+/* GET /audit[?since=SEQ]: the device's audit records from SEQ (default
+ * 0) on, read-only (docs/daemon-api.md). Queues behind signatures. */
+enum MHD_Result hsmd_route_audit(const struct hsmd_ctx *ctx, struct hsmd_request *r);
+enum MHD_Result hsmd_route_audit_finish(const struct hsmd_ctx *ctx, struct hsmd_request *r);
 enum MHD_Result hsmd_route_metrics(const struct hsmd_ctx *ctx, struct hsmd_request *r);
 
 #endif

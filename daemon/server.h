@@ -2,7 +2,10 @@
  * (epoll) serves every connection; a request that needs the signer is
  * suspended while the queue works on it and resumed by its worker, so
  * under load one wake-up of each side carries a whole batch. Also
- * authorisation, routing, body limits, the request log and the metrics. */
+ * authorisation, routing, body limits, the request log, the metrics, and
+ * the limits that keep slow or greedy clients from locking others out:
+ * connections per client address, and a deadline for each request to
+ * arrive whole (a reaper thread closes connections that miss it). */
 #ifndef HSMD_SERVER_H
 #define HSMD_SERVER_H
 
@@ -13,7 +16,14 @@ typedef struct hsmd_server hsmd_server;
 
 struct hsmd_server_config {
     int listen_fd;                  /* a listening socket, taken over */
-    const struct hsmd_token *token; /* NULL: no Authorization needed */
+    const struct hsmd_token *tokens; /* any one of them is required */
+    size_t n_tokens;                 /* 0: no Authorization needed */
+    /* /healthz and /metrics never need a signing token, so that probes
+     * need no power to sign; with a probe token they need it (or a
+     * signing token). NULL: open. */
+    const struct hsmd_token *probe_token;
+    unsigned per_ip_limit;          /* open connections from one IP address */
+    unsigned request_timeout;       /* seconds for a request to arrive whole */
     struct hsmd_ctx ctx;
 };
 
@@ -21,10 +31,15 @@ struct hsmd_server_config {
 awsv2_status hsmd_server_start(hsmd_server **out, const struct hsmd_server_config *cfg,
                                awsv2_error *err);
 
-/* Stops accepting connections, answers further requests on open ones 503
- * "shutting-down" with Connection: close, and waits (at most
- * drain_seconds) for the requests in progress to be answered. */
-void hsmd_server_quiesce(hsmd_server *srv, double drain_seconds);
+/* Stops accepting connections: those the kernel has accepted already are
+ * taken in, then the listening socket is shut down. From now on every
+ * request is answered 503 "shutting-down" with Connection: close. */
+void hsmd_server_quiesce(hsmd_server *srv);
+
+/* Waits (at most seconds) until every request begun has been answered and
+ * every connection that has not sent a request yet has sent one (and got
+ * its 503) or was closed by the request deadline. */
+void hsmd_server_wait(hsmd_server *srv, double seconds);
 
 /* Closes every connection and frees. The queue must be closed first: a
  * job still queued would resume a connection that no longer exists. */

@@ -4,12 +4,16 @@
 # The portable core, as the sketch, the emulator and the tests compile it.
 HSM_CORE_SOURCES = \
 	firmware/hsm/src/awsv2_sts.c firmware/hsm/src/awsv2_sts.h \
+	firmware/hsm/src/awsv2_sts4.c firmware/hsm/src/awsv2_sts4.h \
+	firmware/hsm/src/awsv2_policy.c firmware/hsm/src/awsv2_policy.h \
+	firmware/hsm/src/hsm_audit.c firmware/hsm/src/hsm_audit.h \
 	firmware/hsm/src/hsm_hmac.c firmware/hsm/src/hsm_hmac.h \
 	firmware/hsm/src/hsm_keystore.c firmware/hsm/src/hsm_keystore.h \
 	firmware/hsm/src/hsm_protocol.c firmware/hsm/src/hsm_protocol.h \
 	firmware/hsm/src/hsm_sha1.c firmware/hsm/src/hsm_sha1.h \
 	firmware/hsm/src/hsm_sha256.c firmware/hsm/src/hsm_sha256.h \
 	firmware/hsm/src/hsm_sha_md.c firmware/hsm/src/hsm_sha_md.h \
+	firmware/hsm/src/hsm_sigv4.c firmware/hsm/src/hsm_sigv4.h \
 	firmware/hsm/src/hsm_storage.h \
 	firmware/hsm/src/hsm_util.c firmware/hsm/src/hsm_util.h
 HSM_CORE_CPPFLAGS = -I$(top_srcdir)/firmware/hsm/src
@@ -26,11 +30,13 @@ awsv2_due_emu_SOURCES = $(HSM_CORE_SOURCES) \
 	firmware/emu/emu_serve.c \
 	firmware/emu/emu_store.c firmware/emu/emu_store.h
 
-# Host tests of the core (Check; OpenSSL is the reference HMAC).
+# Host tests of the core (Check; OpenSSL is the reference HMAC, the SigV4
+# vectors are read with json-c).
 FW_TEST_CPPFLAGS = $(AM_CPPFLAGS) $(HSM_CORE_CPPFLAGS) -I$(top_srcdir)/tests/firmware \
-	$(CHECK_CFLAGS) $(OPENSSL_CFLAGS)
-FW_TEST_LDADD = $(CHECK_LIBS) $(OPENSSL_LIBS)
-FW_TESTS = tests/firmware/test_hmac tests/firmware/test_protocol tests/firmware/test_keystore
+	$(TESTUTIL_CPPFLAGS) $(CHECK_CFLAGS) $(OPENSSL_CFLAGS) $(JSONC_CFLAGS)
+FW_TEST_LDADD = $(SIGV4_VECTORS_LIBS) $(CHECK_LIBS) $(OPENSSL_LIBS) $(JSONC_LIBS)
+FW_TESTS = tests/firmware/test_hmac tests/firmware/test_protocol tests/firmware/test_keystore \
+	tests/firmware/test_sts4 tests/firmware/test_sigv4 tests/firmware/test_policy
 check_PROGRAMS += $(FW_TESTS)
 TESTS += $(FW_TESTS)
 
@@ -48,6 +54,20 @@ tests_firmware_test_keystore_LDADD = $(FW_TEST_LDADD)
 tests_firmware_test_keystore_SOURCES = tests/firmware/test_keystore.c \
 	tests/firmware/memstore.c tests/firmware/memstore.h $(HSM_CORE_SOURCES)
 
+tests_firmware_test_sts4_CPPFLAGS = $(FW_TEST_CPPFLAGS)
+tests_firmware_test_sts4_LDADD = $(FW_TEST_LDADD)
+tests_firmware_test_sts4_SOURCES = tests/firmware/test_sts4.c $(HSM_CORE_SOURCES)
+
+tests_firmware_test_sigv4_CPPFLAGS = $(FW_TEST_CPPFLAGS)
+tests_firmware_test_sigv4_LDADD = $(FW_TEST_LDADD)
+tests_firmware_test_sigv4_SOURCES = tests/firmware/test_sigv4.c \
+	tests/firmware/memstore.c tests/firmware/memstore.h $(HSM_CORE_SOURCES)
+
+tests_firmware_test_policy_CPPFLAGS = $(FW_TEST_CPPFLAGS)
+tests_firmware_test_policy_LDADD = $(FW_TEST_LDADD)
+tests_firmware_test_policy_SOURCES = tests/firmware/test_policy.c \
+	tests/firmware/memstore.c tests/firmware/memstore.h $(HSM_CORE_SOURCES)
+
 # awsv2-due-emu as a process, over its pty.
 check_PROGRAMS += tests/firmware/test_emu
 TESTS += tests/firmware/test_emu
@@ -55,6 +75,10 @@ tests_firmware_test_emu_CPPFLAGS = $(FW_TEST_CPPFLAGS) $(TESTUTIL_CPPFLAGS)
 tests_firmware_test_emu_LDADD = libawsv2_testutil.la $(FW_TEST_LDADD)
 tests_firmware_test_emu_SOURCES = tests/firmware/test_emu.c \
 	tests/firmware/emu_proc.c tests/firmware/emu_proc.h
+
+# The emulator's key store file: its mode, symbolic links (a script).
+TESTS += tests/firmware/emu_keystore.sh
+EXTRA_DIST += tests/firmware/emu_keystore.sh
 
 # The sketch compiled on the host (C++, $(CXX): GNU make's default when
 # configure sets none) against a stand-in for the Arduino API, and run:

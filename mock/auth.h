@@ -1,5 +1,7 @@
-/* Authentication of a call: the SigV2 parameters, the key, the signature
- * (sigv2.c) and the request time, with AWS's errors. */
+/* Authentication of a call: SigV4 (an AWS4-HMAC-SHA256 Authorization
+ * header or presigned X-Amz-* parameters, sigv4.c) or else SigV2 (its
+ * parameters, sigv2.c): the parts, the key, the signature and the request
+ * time, with AWS's errors. */
 #ifndef AWSV2_MOCK_AUTH_H
 #define AWSV2_MOCK_AUTH_H
 

@@ -21,6 +21,8 @@ struct mock_call {
     const char *path;
     const char *action;
     mock_params *params;
+    sigv4_request raw;
+    char key_id[129];
     char request_id[37];
     unsigned status;
     char *body;
@@ -39,6 +41,7 @@ mock_call *mock_call_new(const mock_server *srv, const char *method, const char 
     c->method = method;
     c->host = host;
     c->path = path;
+    c->raw = (sigv4_request){ .method = method, .path = path };
     mock_uuid(c->request_id);
     /* Queue URLs are /ACCOUNT/NAME: errors there are SQS's whatever the
      * Action says. */
@@ -79,6 +82,26 @@ bool mock_call_read_params(mock_call *c, const char *raw_query, const char *cont
         return false;
     }
     return true;
+}
+
+void mock_call_set_raw(mock_call *c, const sigv4_request *raw)
+{
+    c->raw = *raw;
+}
+
+const sigv4_request *mock_call_raw(const mock_call *c)
+{
+    return &c->raw;
+}
+
+void mock_call_set_key_id(mock_call *c, const char *key_id)
+{
+    snprintf(c->key_id, sizeof c->key_id, "%s", key_id);
+}
+
+const char *mock_call_key_id(const mock_call *c)
+{
+    return c->key_id;
 }
 
 void mock_call_set_action(mock_call *c, const char *action, mock_service service)

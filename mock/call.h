@@ -9,6 +9,7 @@
 
 #include "params.h"
 #include "server.h"
+#include "sigv4.h"
 
 /* Which service's error shape a reply takes. */
 typedef enum mock_service { MOCK_EC2, MOCK_SQS } mock_service;
@@ -26,6 +27,14 @@ void mock_call_free(mock_call *c);
  * is not empty; false after replying. */
 bool mock_call_read_params(mock_call *c, const char *raw_query, const char *content_type,
                            const char *body, size_t body_len);
+/* The request as received (its strings borrowed for the call's life), for
+ * the SigV4 check; before this, one without headers, query or body. */
+void mock_call_set_raw(mock_call *c, const sigv4_request *raw);
+const sigv4_request *mock_call_raw(const mock_call *c);
+/* The access key id that signed the call (SigV2's AWSAccessKeyId or
+ * SigV4's Credential), once authenticated; "" before. */
+void mock_call_set_key_id(mock_call *c, const char *key_id);
+const char *mock_call_key_id(const mock_call *c);
 /* The action the call runs, and the service it belongs to. */
 void mock_call_set_action(mock_call *c, const char *action, mock_service service);
 

@@ -1,6 +1,7 @@
 /* See codec.h. OpenSSL does the digests, base64 and randomness. */
 #include "codec.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -121,4 +122,17 @@ bool mock_iso8601(const char *s, time_t *out)
         return false;
     *out = t;
     return true;
+}
+
+bool mock_amz_date(const char *s, time_t *out)
+{
+    char iso[21];
+    if (strlen(s) != 16 || s[8] != 'T' || s[15] != 'Z')
+        return false;
+    for (int i = 0; i < 15; i++)
+        if (i != 8 && (s[i] < '0' || s[i] > '9'))
+            return false;
+    snprintf(iso, sizeof iso, "%.4s-%.2s-%.2sT%.2s:%.2s:%.2sZ", s, s + 4, s + 6, s + 9, s + 11,
+             s + 13);
+    return mock_iso8601(iso, out);
 }

@@ -23,5 +23,8 @@ void mock_uuid(char out[37]);
 void mock_random_hex(size_t n, char *out);
 /* "YYYY-MM-DDTHH:MM:SS[.fraction][Z]", UTC, a real date; false else. */
 bool mock_iso8601(const char *text, time_t *out);
+/* SigV4's "YYYYMMDDTHHMMSSZ" (ISO 8601 basic format), UTC, a real date;
+ * false else. */
+bool mock_amz_date(const char *text, time_t *out);
 
 #endif

@@ -12,6 +12,7 @@
 
 #include <microhttpd.h>
 
+#include "codec.h"
 #include "server.h"
 
 typedef struct options {
@@ -27,7 +28,8 @@ static void usage(FILE *f)
 {
     fputs("Usage: awsv2-mock [--port N] [--bind ADDR] --credentials FILE [--instances FILE]\n"
           "                  [--fail-503 N] [--fail-throttle N] [--wrong-md5] [--verbose]\n"
-          "A local EC2 + SQS endpoint that verifies Signature Version 2.\n"
+          "                  [--now TIME]\n"
+          "A local EC2 + SQS endpoint that verifies Signature Versions 2 and 4.\n"
           "  --port N            port to listen on (default 0: any free port)\n"
           "  --bind ADDR         loopback address (default 127.0.0.1; ::1 allowed)\n"
           "  --credentials FILE  shared-credentials file: every profile's key is valid\n"
@@ -36,6 +38,8 @@ static void usage(FILE *f)
           "  --fail-throttle N   the next N requests get a throttling error\n"
           "  --wrong-md5         SendMessage answers with wrong MD5s\n"
           "  --verbose           log every request to stderr\n"
+          "  --now TIME          tests only: check request times against this fixed time\n"
+          "                      (YYYYMMDDTHHMMSSZ or YYYY-MM-DDTHH:MM:SSZ), not the clock\n"
           "The first line on stdout is the base URL. Runs until SIGINT or SIGTERM.\n",
           f);
 }
@@ -62,6 +66,7 @@ static int parse_args(int argc, char **argv, options *o, mock_server *srv)
         { "fail-throttle", required_argument, NULL, 't' },
         { "wrong-md5", no_argument, NULL, 'm' },
         { "verbose", no_argument, NULL, 'v' },
+        { "now", required_argument, NULL, 'n' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 },
@@ -78,6 +83,13 @@ static int parse_args(int argc, char **argv, options *o, mock_server *srv)
         case 't': ok = number(optarg, ULONG_MAX, &o->fail_throttle); break;
         case 'm': srv->wrong_md5 = true; break;
         case 'v': srv->verbose = true; break;
+        case 'n':
+            if (!mock_amz_date(optarg, &srv->now) && !mock_iso8601(optarg, &srv->now)) {
+                fprintf(stderr, "awsv2-mock: invalid time '%s'\n", optarg);
+                usage(stderr);
+                return 2;
+            }
+            break;
         case 'h': usage(stdout); return 0;
         case 'V': puts("awsv2-mock (" PACKAGE_NAME ") " PACKAGE_VERSION); return 0;
         default: ok = false; optarg = NULL; break;

@@ -11,6 +11,7 @@
 
 #include "call.h"
 #include "handle.h"
+#include "sigv4.h"
 
 /* The largest form body accepted (a 256 KiB message percent-encoded fits). */
 #define BODY_MAX ((size_t)1 << 20)
@@ -25,6 +26,11 @@ typedef struct conn_req {
     bool answered;
     bool too_large; /* MHD cannot answer mid-upload: drain, then 413 */
 } conn_req;
+
+time_t mock_server_now(const mock_server *srv)
+{
+    return srv->now != 0 ? srv->now : time(NULL);
+}
 
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
@@ -121,6 +127,32 @@ static void log_request(const mock_call *c)
             action ? action : "-", mock_call_status(c));
 }
 
+/* The request's headers in the order received (SigV4 signs them). */
+typedef struct header_list {
+    sigv4_header *v;
+    size_t n, cap;
+    bool broken;
+} header_list;
+
+static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                      const char *value)
+{
+    (void)kind;
+    header_list *l = cls;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 16;
+        sigv4_header *v = realloc(l->v, cap * sizeof *v);
+        if (v == NULL) {
+            l->broken = true;
+            return MHD_NO;
+        }
+        l->v = v;
+        l->cap = cap;
+    }
+    l->v[l->n++] = (sigv4_header){ key, value ? value : "" };
+    return MHD_YES;
+}
+
 /* The whole request is in: answer it. */
 static enum MHD_Result answer(const mock_server *srv, struct MHD_Connection *conn, conn_req *r,
                               const char *method)
@@ -132,14 +164,24 @@ static enum MHD_Result answer(const mock_server *srv, struct MHD_Connection *con
         return control(srv, conn, method);
     const char *host = header(conn, MHD_HTTP_HEADER_HOST);
     mock_call *c = mock_call_new(srv, method, host ? host : "", r->uri);
+    header_list headers = { 0 };
     if (c == NULL)
         return send_call(conn, c);
-    if (host == NULL)
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_header, &headers);
+    if (headers.broken) {
+        mock_reply_error(c, 500, "InternalError", "out of memory");
+    } else if (host == NULL) {
         mock_reply_error(c, 400, "MissingParameter", "The request must have a Host header");
-    else
+    } else {
+        sigv4_request raw = { .method = method, .path = r->uri, .query = query,
+                              .headers = headers.v, .n_headers = headers.n,
+                              .body = r->body, .body_len = r->len };
+        mock_call_set_raw(c, &raw);
         mock_handle(c, query, header(conn, MHD_HTTP_HEADER_CONTENT_TYPE), r->body, r->len);
+    }
     if (srv->verbose)
         log_request(c);
+    free(headers.v);
     return send_call(conn, c);
 }
 

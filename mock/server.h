@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "ec2_instances.h"
 #include "faults.h"
@@ -25,7 +26,13 @@ typedef struct mock_server {
     mock_faults *faults;
     bool wrong_md5;
     bool verbose;
+    /* --now (tests only): the fixed time request times are checked
+     * against; 0: the real clock. */
+    time_t now;
 } mock_server;
+
+/* The time a request's timestamp or expiry is checked against. */
+time_t mock_server_now(const mock_server *srv);
 
 /* Starts serving on addr (a loopback sockaddr) and writes the base URL into
  * url. Returns the daemon handle (stop it with MHD_stop_daemon) or NULL

@@ -141,7 +141,7 @@ void sqs_send_message(mock_call *c)
     mock_md5_hex(body, strlen(body), body_md5);
     sqs_attrs_md5(attrs, attrs_md5);
     if (!sqs_store_send(mock_call_server(c)->sqs, queue, body,
-                        mock_call_param(c, "AWSAccessKeyId"), attrs, delay, id)) {
+                        mock_call_key_id(c), attrs, delay, id)) {
         reply_no_queue(c); /* deleted meanwhile, or out of memory */
         return;
     }

@@ -45,7 +45,7 @@ bool sqs_store_delete(sqs_store *s, const char *queue, const char *handle);
 const char *sqs_message_id(const sqs_message *m);
 const char *sqs_message_body(const sqs_message *m);
 const char *sqs_message_handle(const sqs_message *m); /* of this receive */
-const char *sqs_message_sender(const sqs_message *m); /* its AWSAccessKeyId */
+const char *sqs_message_sender(const sqs_message *m); /* the key id that signed it */
 const sqs_attrs *sqs_message_attrs(const sqs_message *m);
 int64_t sqs_message_sent_ms(const sqs_message *m);          /* epoch milliseconds */
 int64_t sqs_message_first_receive_ms(const sqs_message *m); /* epoch milliseconds */

@@ -9,7 +9,11 @@ packages=(
     libmicrohttpd-dev libjson-c-dev check
     gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm
     abigail-tools
+    clang libclang-rt-14-dev
+    python3 python3-botocore
     curl procps
+    scdoc bash-completion systemd
+    debhelper lintian fakeroot adduser man-db
 )
 
 missing=()

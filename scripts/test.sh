@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: a -Werror build and `make check`, the
-# ABI check of its libawsv2.so, the same under AddressSanitizer +
+# ABI check of its libawsv2.so, a short run of every fuzz harness (make
+# fuzz, FUZZ_SECONDS each, default 5), the same under AddressSanitizer +
 # UndefinedBehaviorSanitizer, the core tests of a library configured without
-# its optional backends, then `make distcheck`. Build trees go to build/,
-# build-asan/ and build-minimal/.
+# its optional backends, `make distcheck`, then the Debian packages
+# (scripts/deb.sh). Build trees go to build/, build-asan/, build-minimal/
+# and build-deb/.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -30,6 +32,9 @@ jobs=$(nproc)
 echo "== build with $warn and make check"
 scripts/build.sh build/ CFLAGS="-g -O2 $warn" --enable-m3-tests
 check build
+
+echo "== make fuzz: each harness of fuzz/ for a few seconds (clang, libFuzzer, ASan+UBSan)"
+make -C build fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-5}"
 
 echo "== ABI check of libawsv2.so against abi/libawsv2.abi"
 scripts/abi-check.sh selftest
@@ -63,6 +68,11 @@ fi
 
 echo "== make distcheck"
 make -C build -j"$jobs" distcheck DISTCHECK_CONFIGURE_FLAGS="CFLAGS='-O2 $warn'" >/dev/null
+
+echo "== Debian packages: build, lintian, install, the demo with the installed programs"
+start=$(date +%s)
+scripts/deb.sh build-deb/
+echo "Debian stage: $(( $(date +%s) - start )) s"
 passed=0 failed=0 skipped=0
 for dir in build build-asan build-minimal; do
     passed=$(( passed + $(count $dir PASS) ))

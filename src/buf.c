@@ -16,9 +16,16 @@ awsv2_status awsv2__buf_reserve(awsv2__buf *b, size_t extra)
     size_t cap = b->cap ? b->cap : 256;
     while (cap < need)
         cap *= 2;
-    char *p = realloc(b->data, cap);
+    /* Not realloc: the old block may hold a session token or a signature
+     * base, and realloc would free it unwiped. */
+    char *p = malloc(cap);
     if (!p)
         return AWSV2_E_NOMEM;
+    if (b->data) {
+        memcpy(p, b->data, b->len);
+        awsv2_wipe(b->data, b->cap);
+        free(b->data);
+    }
     b->data = p;
     b->cap = cap;
     b->data[b->len] = '\0';

@@ -54,6 +54,9 @@ struct profile_reader {
     const char *profile;
     int seen;          /* the profile's section exists */
     char *values[3];   /* key id, secret, token */
+    const char *empty; /* the first of them set to nothing, at line empty_line */
+    int empty_line;
+    int nomem;
 };
 
 static const char *const profile_keys[3] = {
@@ -63,15 +66,25 @@ static const char *const profile_keys[3] = {
 static int take_profile_value(void *ctx, const char *section, const char *key,
                               const char *value, int line)
 {
-    (void)line;
     struct profile_reader *r = ctx;
     if (strcmp(section, r->profile) != 0)
         return 0;
     r->seen = 1;
     for (int i = 0; i < 3; i++)
         if (strcmp(key, profile_keys[i]) == 0) {
+            /* "aws_access_key_id =" is a mistake, not a way to say "none":
+             * taken as absent it would load credentials without a key. */
+            if (!*value) {
+                r->empty = profile_keys[i];
+                r->empty_line = line;
+                return 1;
+            }
             awsv2__free_secret(r->values[i]);
-            r->values[i] = strdup(value); /* NULL on OOM reads as "absent" */
+            r->values[i] = strdup(value);
+            if (!r->values[i]) {
+                r->nomem = 1;
+                return 1;
+            }
         }
     return 0;
 }
@@ -87,6 +100,11 @@ static awsv2_status read_profile(const char *path, struct profile_reader *r, boo
                                  awsv2_error *err)
 {
     awsv2_status st = awsv2__ini_parse(path, take_profile_value, r, found, err);
+    if (!st && r->nomem)
+        st = awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
+    if (!st && r->empty)
+        st = awsv2__fail(err, AWSV2_E_CONFIG, "%s:%d: %s in profile [%s] has no value", path,
+                         r->empty_line, r->empty, r->profile);
     if (!st && r->seen && r->values[1] && !r->values[0])
         st = awsv2__fail(err, AWSV2_E_CONFIG,
                          "%s: profile [%s] has aws_secret_access_key but no aws_access_key_id",

@@ -1,12 +1,15 @@
 /* Reading AWS's INI files (see ini.h). */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
 #include "ini.h"
 #include "internal.h"
+#include "secret_file.h"
+
+/* Far beyond any real credentials or config file; a bound on what a path
+ * to something endless (a device, a FIFO) can make us read. */
+#define INI_MAX_BYTES ((size_t)4 << 20)
 
 static char *trim(char *s)
 {
@@ -16,26 +19,6 @@ static char *trim(char *s)
     while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
         *--e = '\0';
     return s;
-}
-
-static awsv2_status read_all(const char *path, awsv2__buf *out, bool *found, awsv2_error *err)
-{
-    FILE *f = fopen(path, "r");
-    *found = f != NULL;
-    if (!f)
-        return errno == ENOENT ? AWSV2_OK
-                               : awsv2__fail(err, AWSV2_E_IO, "%s: %s", path, strerror(errno));
-    char chunk[4096];
-    size_t n;
-    awsv2_status st = AWSV2_OK;
-    while (!st && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        if (awsv2__buf_append(out, chunk, n))
-            st = awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
-    if (!st && ferror(f))
-        st = awsv2__fail(err, AWSV2_E_IO, "%s: read error", path);
-    awsv2_wipe(chunk, sizeof chunk);
-    fclose(f);
-    return awsv2__buf_reserve(out, 0) ? AWSV2_E_NOMEM : st;
 }
 
 struct parser {
@@ -84,15 +67,15 @@ static awsv2_status parse_line(struct parser *p, char *raw, int lineno, awsv2__i
 awsv2_status awsv2__ini_parse(const char *path, awsv2__ini_fn fn, void *ctx, bool *found,
                               awsv2_error *err)
 {
-    awsv2__buf text = {0};
-    awsv2_status st = read_all(path, &text, found, err);
+    char *text;
+    size_t len;
+    awsv2_status st = awsv2__secret_file_read(path, 0, INI_MAX_BYTES, &text, &len, found, err);
     struct parser p = {.path = path};
     int stop = 0, lineno = 0;
     char *save = NULL;
-    if (!st && *found && text.data && memchr(text.data, '\0', text.len))
+    if (!st && text && memchr(text, '\0', len))
         st = awsv2__fail(err, AWSV2_E_CONFIG, "%s: contains a NUL byte", path);
-    for (char *line = (!st && text.data) ? text.data : NULL; line && !st && !stop;
-         line = save) {
+    for (char *line = !st ? text : NULL; line && !st && !stop; line = save) {
         lineno++;
         char *nl = strchr(line, '\n');
         save = nl ? nl + 1 : NULL;
@@ -100,7 +83,7 @@ awsv2_status awsv2__ini_parse(const char *path, awsv2__ini_fn fn, void *ctx, boo
             *nl = '\0';
         st = parse_line(&p, line, lineno, fn, ctx, &stop, err);
     }
-    awsv2__buf_free(&text);
+    awsv2__secret_file_free(text, len);
     return st;
 }
 

@@ -13,10 +13,13 @@ typedef int (*awsv2__ini_fn)(void *ctx, const char *section, const char *key,
 
 /* Parses path. A missing file sets *found = false and is no error. A
  * malformed line is AWSV2_E_CONFIG naming the file and the line; an
- * unreadable file AWSV2_E_IO. The file's contents are wiped from memory
- * afterwards (credentials files hold secrets). Comments start with '#' or
- * ';'; an indented line after "key =" with no value is a nested setting and
- * is skipped, as the AWS CLI does. */
+ * unreadable file AWSV2_E_IO; one over 4 MiB AWSV2_E_CONFIG. The file is
+ * read as secret_file.h reads (symbolic links followed, as the AWS CLI
+ * does) and its contents are wiped from memory afterwards (credentials
+ * files hold secrets). Comments start with '#' or ';'; an indented line
+ * after "key =" with no value is a nested setting and is skipped, as the
+ * AWS CLI does. fn sees "key =" itself with an empty value: whether that
+ * is an error is the caller's rule. */
 awsv2_status awsv2__ini_parse(const char *path, awsv2__ini_fn fn, void *ctx, bool *found,
                               awsv2_error *err);
 

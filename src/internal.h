@@ -39,6 +39,14 @@ void awsv2__free_secret(char *s);
 /* strdup that returns NULL only on out-of-memory (NULL in gives NULL). */
 char *awsv2__strdup(const char *s);
 
+/* The SHA-256 of n bytes as 64 lower-case hex digits and a NUL (OpenSSL,
+ * its digest fetched once). ctx NULL: a one-shot digest, thread-safe.
+ * Else *ctx is a digest context of the caller's (made on first use, freed
+ * with awsv2__sha256_free) reused so that hashing allocates nothing; one
+ * thread at a time per context. */
+void awsv2__sha256_hex(void **ctx, const void *data, size_t n, char out[65]);
+void awsv2__sha256_free(void *ctx);
+
 #define AWSV2__ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 #endif

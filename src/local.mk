@@ -11,12 +11,16 @@ libawsv2_internal_la_SOURCES = \
 	src/buf.h src/buf.c \
 	src/util.c src/hash.c src/timestamp.c src/percent.c \
 	firmware/hsm/src/awsv2_sts.h firmware/hsm/src/awsv2_sts.c \
+	firmware/hsm/src/awsv2_sts4.h firmware/hsm/src/awsv2_sts4.c \
+	firmware/hsm/src/awsv2_policy.h firmware/hsm/src/awsv2_policy.c \
+	firmware/hsm/src/hsm_sha256.h firmware/hsm/src/hsm_sha256.c \
+	firmware/hsm/src/hsm_sha_md.h firmware/hsm/src/hsm_sha_md.c src/key_policy.c \
 	src/params_impl.h src/params.c \
 	src/endpoint.h src/endpoint.c \
-	src/request.c \
+	src/request.c src/signature_version.c \
 	src/signer_impl.h src/signer.c src/spec_options.c \
 	src/ini.h src/ini.c src/credentials_impl.h src/credentials.c src/region.c \
-	src/token_file.h src/token_file.c \
+	src/secret_file.h src/secret_file.c src/token_file.h src/token_file.c \
 	src/curl_common.h src/curl_common.c \
 	src/build_info.c
 

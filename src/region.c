@@ -10,15 +10,22 @@
 struct region_reader {
     char section[300];
     char region[128];
+    int bad_line; /* of a "region =" empty or too long: an error, not a default */
+    const char *bad;
 };
 
 static int take_region(void *ctx, const char *section, const char *key, const char *value,
                        int line)
 {
-    (void)line;
     struct region_reader *r = ctx;
-    if (strcmp(section, r->section) == 0 && strcmp(key, "region") == 0)
-        snprintf(r->region, sizeof r->region, "%s", value);
+    if (strcmp(section, r->section) != 0 || strcmp(key, "region") != 0)
+        return 0;
+    if (!*value || strlen(value) >= sizeof r->region) {
+        r->bad_line = line;
+        r->bad = *value ? "too long" : "empty";
+        return 1;
+    }
+    strcpy(r->region, value);
     return 0;
 }
 
@@ -43,7 +50,7 @@ static int valid_region(const char *r)
 static awsv2_status region_from_config(char *out, size_t cap, awsv2_error *err)
 {
     const char *profile = getenv("AWS_PROFILE");
-    struct region_reader r = {{0}, {0}};
+    struct region_reader r = {{0}, {0}, 0, NULL};
     if (!profile || !*profile || strcmp(profile, "default") == 0)
         strcpy(r.section, "default");
     else
@@ -53,6 +60,9 @@ static awsv2_status region_from_config(char *out, size_t cap, awsv2_error *err)
     awsv2_status st = awsv2__aws_file_path("AWS_CONFIG_FILE", "config", path, sizeof path, err);
     if (!st)
         st = awsv2__ini_parse(path, take_region, &r, &found, err);
+    if (!st && r.bad_line)
+        st = awsv2__fail(err, AWSV2_E_CONFIG, "%s:%d: region in [%s] is %s", path, r.bad_line,
+                         r.section, r.bad);
     if (st)
         return st;
     return copy_out(r.region[0] ? r.region : "us-east-1", out, cap, err);

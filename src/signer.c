@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "awsv2_sts.h"
+#include "awsv2_sts4.h"
 #include "credentials_impl.h"
 #include "signer_impl.h"
 
@@ -224,6 +225,81 @@ awsv2_status awsv2_signer_key_delete(awsv2_signer *s, const char *key_id, awsv2_
 awsv2_status awsv2_signer_lock(awsv2_signer *s, awsv2_error *err)
 {
     return s->ops.lock ? s->ops.lock(s->ctx, err) : no_op(s, "be locked", err);
+}
+
+awsv2_status awsv2_signer_key_policy(awsv2_signer *s, const char *key_id, char *buf, size_t cap,
+                                     awsv2_error *err)
+{
+    awsv2_status st = check_key_id(key_id, err);
+    if (st)
+        return st;
+    if (!buf || cap == 0)
+        return awsv2__fail(err, AWSV2_E_INVALID, "no room for the policy of %s", key_id);
+    buf[0] = '\0';
+    return s->ops.key_policy ? s->ops.key_policy(s->ctx, key_id, buf, cap, err)
+                             : no_op(s, "show a key's policy", err);
+}
+
+awsv2_status awsv2_signer_audit_read(awsv2_signer *s, uint32_t seq, awsv2_audit_entry *entry,
+                                     awsv2_error *err)
+{
+    /* Only the first layout exists yet: any size of it or more will do. */
+    if (entry->size != 0 && entry->size < sizeof *entry)
+        return awsv2__fail(err, AWSV2_E_INVALID, "awsv2_audit_entry.size %zu is too small",
+                           entry->size);
+    entry->kind = AWSV2_AUDIT_END;
+    entry->seq = 0;
+    entry->line[0] = '\0';
+    return s->ops.audit_read ? s->ops.audit_read(s->ctx, seq, entry, err)
+                             : no_op(s, "read an audit log", err);
+}
+
+awsv2_status awsv2_signer_audit_mode(awsv2_signer *s, const char *mode, awsv2_error *err)
+{
+    if (!mode || (strcmp(mode, "wrap") != 0 && strcmp(mode, "strict") != 0))
+        return awsv2__fail(err, AWSV2_E_INVALID, "audit mode '%s' is neither wrap nor strict",
+                           mode ? mode : "(null)");
+    return s->ops.audit_mode ? s->ops.audit_mode(s->ctx, mode, err)
+                             : no_op(s, "set an audit mode", err);
+}
+
+/* The message of a refusal awsv2__sts4_check reports. */
+static const char *sts4_why(int rc)
+{
+    switch (rc) {
+    case AWSV2__STS4_BAD_KEY_ID:
+        return "the access key id is not 1 to 128 characters of A-Z and 0-9";
+    case AWSV2__STS4_BAD_SCOPE:
+        return "the region, service or presigned credential scope is invalid";
+    default:
+        return "not a canonical request a signer accepts";
+    }
+}
+
+awsv2_status awsv2_signer_sign4(awsv2_signer *s, awsv2_sign4_job *job, awsv2_error *err)
+{
+    /* Only the first layout exists yet: any size of it or more will do. */
+    if (job->size != 0 && job->size < sizeof *job)
+        return job->status = awsv2__fail(err, AWSV2_E_INVALID,
+                                         "awsv2_sign4_job.size %zu is too small", job->size);
+    memset(job->signature, 0, sizeof job->signature);
+    if (!job->key_id || !job->region || !job->service || !job->canonical_request ||
+        (!job->payload && job->payload_len))
+        return job->status = awsv2__fail(err, AWSV2_E_INVALID,
+                                         "a SigV4 job needs a key id, region, service and "
+                                         "canonical request");
+    struct awsv2__sts4 info;
+    int rc = awsv2__sts4_check(job->key_id, job->region, job->service, job->canonical_request,
+                               job->canonical_request_len, job->payload != NULL, &info);
+    if (rc)
+        return job->status = awsv2_error_set(err, AWSV2_E_INVALID, awsv2__sts4_code(rc), "%s",
+                                             sts4_why(rc));
+    if (!s->ops.sign4)
+        return job->status = no_op(s, "sign with Signature Version 4", err);
+    job->status = s->ops.sign4(s->ctx, job, err);
+    if (job->status)
+        memset(job->signature, 0, sizeof job->signature); /* nothing half-made */
+    return job->status;
 }
 
 /* The message of a refusal awsv2_string_to_sign_inspect reports. */

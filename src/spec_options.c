@@ -29,7 +29,8 @@ awsv2_status awsv2__spec_options(const char *spec, const char *query,
         char *end;
         errno = 0;
         unsigned long v = strtoul(eq + 1, &end, 10);
-        if (eq + 1 == end || end != p + len || errno || eq[1] == '-')
+        /* strtoul also takes leading spaces and a sign: only digits are a number */
+        if (eq[1] < '0' || eq[1] > '9' || end != p + len || errno)
             return awsv2__fail(err, AWSV2_E_SPEC,
                                "signer spec '%s': option %s needs a whole number", spec,
                                allowed[i]);

@@ -10,6 +10,12 @@ libawsv2_testutil_la_SOURCES = \
 # Header-only: every Check suite's runner (tests/common/check_run.h).
 noinst_HEADERS += tests/common/check_run.h
 TESTUTIL_CPPFLAGS = -I$(top_srcdir)/tests/common
+# The SigV4 vectors (tests/core/sigv4.jsonl) as every Check suite reads
+# them: a library of its own, since it needs json-c and OpenSSL.
+noinst_LTLIBRARIES += libawsv2_sigv4vec.la
+libawsv2_sigv4vec_la_SOURCES = tests/common/sigv4_vectors.h tests/common/sigv4_vectors.c
+libawsv2_sigv4vec_la_CPPFLAGS = $(AM_CPPFLAGS) $(JSONC_CFLAGS) $(OPENSSL_CFLAGS)
+SIGV4_VECTORS_LIBS = libawsv2_sigv4vec.la $(JSONC_LIBS) $(OPENSSL_LIBS)
 
 # ---- tests/core: the core library (requests, signing, signers, credentials)
 # and awsv2-sign. Each suite is one program; they share harness.c.
@@ -29,10 +35,25 @@ CORE_TESTS = \
 	tests/core/test_timestamp \
 	tests/core/test_signer \
 	tests/core/test_credentials \
-	tests/core/test_region
+	tests/core/test_region \
+	tests/core/test_sigv4
 check_PROGRAMS += $(CORE_TESTS)
 TESTS += $(CORE_TESTS) tests/core/awsv2-sign.sh
-EXTRA_DIST += tests/core/sigv2.jsonl tests/core/awsv2-sign.sh
+EXTRA_DIST += tests/core/sigv2.jsonl tests/core/awsv2-sign.sh tests/core/sigv4.jsonl
+
+tests_core_test_sigv4_SOURCES = tests/core/test_sigv4.c $(CORE_TEST_COMMON)
+tests_core_test_sigv4_CFLAGS = $(CORE_TEST_CFLAGS)
+tests_core_test_sigv4_CPPFLAGS = $(AM_CPPFLAGS) $(TESTUTIL_CPPFLAGS)
+tests_core_test_sigv4_LDADD = $(SIGV4_VECTORS_LIBS) $(CORE_TEST_LIBS)
+
+# SigV4 against botocore on random requests: sigv4_batch signs them in bulk
+# through the public API (any signer: sigv4-oracle.sh's SIGV4_ORACLE_SIGNER).
+check_PROGRAMS += tests/core/sigv4_batch
+TESTS += tests/core/sigv4-oracle.sh
+EXTRA_DIST += tests/core/sigv4-oracle.sh tests/core/sigv4_oracle.py
+tests_core_sigv4_batch_SOURCES = tests/core/sigv4_batch.c
+tests_core_sigv4_batch_CPPFLAGS = $(PUBLIC_CPPFLAGS)
+tests_core_sigv4_batch_LDADD = libawsv2.la
 
 tests_core_test_vectors_SOURCES = tests/core/test_vectors.c $(CORE_TEST_COMMON)
 tests_core_test_vectors_CFLAGS = $(CORE_TEST_CFLAGS)
@@ -62,6 +83,14 @@ tests_core_test_timestamp_SOURCES = tests/core/test_timestamp.c $(CORE_TEST_COMM
 tests_core_test_timestamp_CFLAGS = $(CORE_TEST_CFLAGS)
 tests_core_test_timestamp_LDADD = $(CORE_TEST_LIBS)
 
+# The public key-policy and audit calls (public API only).
+check_PROGRAMS += tests/core/test_key_policy
+TESTS += tests/core/test_key_policy
+tests_core_test_key_policy_SOURCES = tests/core/test_key_policy.c
+tests_core_test_key_policy_CPPFLAGS = $(PUBLIC_CPPFLAGS)
+tests_core_test_key_policy_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_core_test_key_policy_LDADD = libawsv2.la $(CHECK_LIBS)
+
 tests_core_test_signer_SOURCES = tests/core/test_signer.c $(CORE_TEST_COMMON)
 tests_core_test_signer_CFLAGS = $(CORE_TEST_CFLAGS)
 tests_core_test_signer_LDADD = $(CORE_TEST_LIBS)
@@ -73,6 +102,20 @@ tests_core_test_credentials_LDADD = $(CORE_TEST_LIBS)
 tests_core_test_region_SOURCES = tests/core/test_region.c $(CORE_TEST_COMMON)
 tests_core_test_region_CFLAGS = $(CORE_TEST_CFLAGS)
 tests_core_test_region_LDADD = $(CORE_TEST_LIBS)
+
+# Files holding secrets: how they are opened, and (through allocator
+# wrappers the linker puts in front of the library's calls) that no secret
+# is left in freed memory.
+check_PROGRAMS += tests/core/test_secret_files tests/core/test_secret_memory
+TESTS += tests/core/test_secret_files tests/core/test_secret_memory
+tests_core_test_secret_files_SOURCES = tests/core/test_secret_files.c $(CORE_TEST_COMMON)
+tests_core_test_secret_files_CFLAGS = $(CORE_TEST_CFLAGS)
+tests_core_test_secret_files_LDADD = $(CORE_TEST_LIBS)
+tests_core_test_secret_memory_SOURCES = tests/core/test_secret_memory.c $(CORE_TEST_COMMON)
+tests_core_test_secret_memory_CFLAGS = $(CORE_TEST_CFLAGS)
+tests_core_test_secret_memory_LDFLAGS = -Wl,--wrap=malloc -Wl,--wrap=calloc \
+	-Wl,--wrap=realloc -Wl,--wrap=free -Wl,--wrap=fopen
+tests_core_test_secret_memory_LDADD = $(CORE_TEST_LIBS)
 
 # A custom signer as a third party writes one: installed headers only,
 # linked against the public library alone.

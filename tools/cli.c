@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "awsv2/request.h"
 #include "awsv2/util.h"
 #include "cli.h"
 
@@ -34,6 +35,14 @@ int cli_common_option(struct cli_common *c, int opt, const char *arg)
     case CLI_OPT_ENDPOINT: c->endpoint = arg; return CLI_CONTINUE;
     case CLI_OPT_ACCESS_KEY_ID: c->access_key_id = arg; return CLI_CONTINUE;
     case CLI_OPT_DEBUG: c->debug = true; return CLI_CONTINUE;
+    case CLI_OPT_SIGNATURE_VERSION: {
+        awsv2_signature_version v;
+        awsv2_error err = AWSV2_ERROR_INIT;
+        if (awsv2_signature_version_parse(arg, &v, &err))
+            return cli_usage_error(c, "--signature-version: %s", err.message);
+        c->signature_version = arg;
+        return CLI_CONTINUE;
+    }
     case '?':
         fprintf(stderr, "usage: %s\n", c->usage);
         return CLI_EXIT_USAGE;

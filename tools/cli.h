@@ -34,6 +34,7 @@ enum {
     CLI_OPT_ENDPOINT,
     CLI_OPT_ACCESS_KEY_ID,
     CLI_OPT_DEBUG,
+    CLI_OPT_SIGNATURE_VERSION,
 };
 
 /* Append to a program's struct option array (before its {0} terminator). */
@@ -45,6 +46,15 @@ enum {
     {"endpoint", required_argument, NULL, CLI_OPT_ENDPOINT},                 \
     {"access-key-id", required_argument, NULL, CLI_OPT_ACCESS_KEY_ID},       \
     {"debug", no_argument, NULL, CLI_OPT_DEBUG}
+
+/* --signature-version, for the programs that sign requests (put it
+ * before CLI_COMMON_LONG_OPTIONS); its help line below. */
+#define CLI_SIGNATURE_VERSION_OPTION \
+    {"signature-version", required_argument, NULL, CLI_OPT_SIGNATURE_VERSION}
+#define CLI_SIGNATURE_VERSION_HELP                                                     \
+    "      --signature-version V    2, 4 or auto (default: $AWSV2_SIGNATURE_VERSION,\n" \
+    "                               else auto: 2 for EC2 in the regions that still\n"   \
+    "                               take SigV2 and for a custom endpoint, else 4)\n"
 
 /* The common options' help text, to print after a program's own. */
 extern const char cli_common_help[];
@@ -58,6 +68,9 @@ struct cli_common {
     const char *endpoint;      /* --endpoint, or NULL */
     const char *access_key_id; /* --access-key-id, or NULL */
     bool debug;                /* --debug: string to sign to stderr */
+    /* --signature-version as given (already checked), or NULL: for
+     * awsv2_signature_version_resolve. */
+    const char *signature_version;
 };
 
 /* Handles one common option returned by getopt_long. Returns -1 if opt is

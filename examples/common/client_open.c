@@ -42,10 +42,13 @@ static int client_open(const struct cli_common *c, const struct cli_signing *s,
 {
     awsv2_error err = AWSV2_ERROR_INIT;
     char region[AWSV2_REGION_SIZE], endpoint[AWSV2_ENDPOINT_SIZE];
+    awsv2_signature_version version;
     awsv2_status st = awsv2_region_resolve(c->region, region, sizeof region, &err);
     if (!st)
         st = awsv2_endpoint_resolve(service, c->endpoint, region, endpoint, sizeof endpoint,
                                     &err);
+    if (!st)
+        st = awsv2_signature_version_resolve(c->signature_version, &version, &err);
     if (st)
         return cli_fail(c, &err);
     awsv2_client_options o = AWSV2_CLIENT_OPTIONS_INIT;
@@ -58,6 +61,10 @@ static int client_open(const struct cli_common *c, const struct cli_signing *s,
     o.timeout_ms = t->total_ms;
     o.debug = c->debug ? print_string_to_sign : NULL;
     o.debug_ctx = (void *)c;
+    /* auto: the library's rule, which sees a custom endpoint from its host. */
+    o.signature_version = version;
+    o.region = region;
+    o.service = service;
     if (awsv2_client_new(out, &o, &err))
         return cli_fail(c, &err);
     return CLI_EXIT_OK;

@@ -1,6 +1,7 @@
 /* What both example programs do to get a client: resolve the region and
  * the service's endpoint, and make a client that signs with the program's
- * signer, prints strings to sign for --debug and honours the timeouts. */
+ * signer and signature version, prints strings to sign for --debug and
+ * honours the timeouts. */
 #ifndef AWSV2_EXAMPLES_CLIENT_OPEN_H
 #define AWSV2_EXAMPLES_CLIENT_OPEN_H
 

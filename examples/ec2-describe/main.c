@@ -24,7 +24,8 @@ static const char help[] =
     "  -i, --instance-id ID         only this instance (repeatable)\n"
     "  -o, --output text|json       text (default): one instance a line,\n"
     "                               \"reservationId instanceId instanceType stateName\"\n"
-    "      --page-size N            instances per request (MaxResults, 5..1000)\n" EXAMPLE_TIMEOUT_HELP;
+    "      --page-size N            instances per request (MaxResults, 5..1000)\n" EXAMPLE_TIMEOUT_HELP
+    CLI_SIGNATURE_VERSION_HELP;
 
 static const struct option long_options[] = {
     {"filter", required_argument, NULL, 'f'},
@@ -32,6 +33,7 @@ static const struct option long_options[] = {
     {"output", required_argument, NULL, 'o'},
     {"page-size", required_argument, NULL, OPT_PAGE_SIZE},
     EXAMPLE_TIMEOUT_LONG_OPTIONS,
+    CLI_SIGNATURE_VERSION_OPTION,
     CLI_COMMON_LONG_OPTIONS,
     {0},
 };

@@ -23,13 +23,15 @@ static const char help[] =
     "      --queue-url URL          the queue (required)\n"
     "      --delay-seconds N        deliver after N seconds (0..900)\n"
     "      --attribute Name=Type:Value  a message attribute (repeatable); Type is\n"
-    "                               String, Number or Binary (Value in base64)\n" EXAMPLE_TIMEOUT_HELP;
+    "                               String, Number or Binary (Value in base64)\n" EXAMPLE_TIMEOUT_HELP
+    CLI_SIGNATURE_VERSION_HELP;
 
 static const struct option long_options[] = {
     {"queue-url", required_argument, NULL, OPT_QUEUE_URL},
     {"delay-seconds", required_argument, NULL, OPT_DELAY},
     {"attribute", required_argument, NULL, OPT_ATTRIBUTE},
     EXAMPLE_TIMEOUT_LONG_OPTIONS,
+    CLI_SIGNATURE_VERSION_OPTION,
     CLI_COMMON_LONG_OPTIONS,
     {0},
 };

@@ -4,7 +4,6 @@
  *   aws_secret_access_key = ...
  * Lines starting with '#' or ';' are comments. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "emu_import.h"
@@ -113,8 +112,7 @@ int emu_import_credentials(hsm_keystore *ks, const char *path, int verbose)
 {
 	FILE *f = fopen(path, "re");
 	char iobuf[4096];  /* ours, so the secrets stdio buffers can be wiped */
-	char *buf = NULL;
-	size_t cap = 0;
+	char buf[4096];    /* a line; fixed, as getline's realloc would free secrets unwiped */
 	profile p;
 	int rc = 0;
 
@@ -124,8 +122,15 @@ int emu_import_credentials(hsm_keystore *ks, const char *path, int verbose)
 	}
 	setvbuf(f, iobuf, _IOFBF, sizeof iobuf);
 	memset(&p, 0, sizeof p);
-	while (rc == 0 && getline(&buf, &cap, f) >= 0)
-		rc = line(ks, path, &p, buf, verbose);
+	while (rc == 0 && fgets(buf, sizeof buf, f)) {
+		if (!strchr(buf, '\n') && !feof(f)) {
+			fprintf(stderr, "awsv2-due-emu: %s: a line longer than %zu bytes\n", path,
+				sizeof buf - 2);
+			rc = -1;
+		} else {
+			rc = line(ks, path, &p, buf, verbose);
+		}
+	}
 	if (rc == 0 && ferror(f)) {
 		perror(path);
 		rc = -1;
@@ -133,9 +138,7 @@ int emu_import_credentials(hsm_keystore *ks, const char *path, int verbose)
 	if (rc == 0)
 		rc = store(ks, path, &p, verbose);
 	hsm_wipe(&p, sizeof p);
-	if (buf)
-		hsm_wipe(buf, cap);
-	free(buf);
+	hsm_wipe(buf, sizeof buf);
 	fclose(f);
 	hsm_wipe(iobuf, sizeof iobuf);
 	return rc;

@@ -40,6 +40,13 @@ static void catch_signals(sigset_t *wait_mask)
 	sigdelset(wait_mask, SIGTERM);
 }
 
+/* The device's millisecond tick: the emulator's monotonic clock. */
+static uint32_t tick_ms(void *ctx)
+{
+	(void)ctx;
+	return (uint32_t)(emu_now() / 1000000);
+}
+
 static int open_keys(emu *e, emu_store *store)
 {
 	const emu_options *o = e->opt;
@@ -47,13 +54,15 @@ static int open_keys(emu *e, emu_store *store)
 
 	if (emu_store_open(store, o->keystore, HSM_KEYSTORE_PAGES) != 0) {
 		fprintf(stderr, "awsv2-due-emu: %s: %s\n", name,
-			errno == EBUSY ? "in use by another emulator" : strerror(errno));
+			errno == EBUSY ? "in use by another emulator" :
+			store->refused[0] ? store->refused : strerror(errno));
 		return -1;
 	}
-	if (hsm_keystore_load(&e->ks, &store->storage) != HSM_KS_OK) {
-		fprintf(stderr, "awsv2-due-emu: %s: cannot be read\n", name);
-		return -1;
-	}
+	/* As the device does: serve the keys that could be read, refuse changes. */
+	if (hsm_keystore_load(&e->ks, &store->storage) != HSM_KS_OK)
+		fprintf(stderr, "awsv2-due-emu: %s: a page cannot be read or the lock is torn: "
+			"serving the keys it could read, refusing every change\n", name);
+	hsm_keystore_set_clock(&e->ks, tick_ms, NULL);
 	if (o->import && emu_import_credentials(&e->ks, o->import, o->verbose) != 0)
 		return -1;
 	return 0;

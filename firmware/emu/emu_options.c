@@ -19,7 +19,7 @@ static const char usage_text[] =
 	"                             credentials FILE at start (stored ids are kept)\n"
 	"  --symlink PATH             also make PATH a symlink to the pty\n"
 	"  --link none|uart:BAUD|usb  model the serial link (default none)\n"
-	"  --sign-us N                every SIGN-AWS-V2 takes at least N us\n"
+	"  --sign-us N                every SIGN-AWS-V2 or -V4 takes at least N us\n"
 	"  --drop-reply N             execute request N but send no reply\n"
 	"  --garble-reply N           replace request N's reply by garbage\n"
 	"  --stall N:MS               wait MS ms before answering request N\n"

@@ -21,6 +21,8 @@ static const char *const command_names[] = {
 	[HSM_CMD_INVALID] = "invalid", [HSM_CMD_SIGN] = "SIGN-AWS-V2",
 	[HSM_CMD_PING] = "PING", [HSM_CMD_KEYS] = "KEYS", [HSM_CMD_PUT_KEY] = "PUT-KEY",
 	[HSM_CMD_DELETE_KEY] = "DELETE-KEY", [HSM_CMD_LOCK] = "LOCK",
+	[HSM_CMD_SIGN4] = "SIGN-AWS-V4", [HSM_CMD_POLICY] = "POLICY", [HSM_CMD_AUDIT] = "AUDIT",
+	[HSM_CMD_AUDIT_MODE] = "AUDIT-MODE",
 };
 
 /* Same length as the reply, ends in '\n', and is no valid reply: it starts
@@ -57,7 +59,7 @@ static void on_reply(void *ctx, const char *line, size_t len)
 		return;
 	}
 	e->busy_until = e->dev_now;
-	if (e->proto.cmd == HSM_CMD_SIGN)
+	if (e->proto.cmd == HSM_CMD_SIGN || e->proto.cmd == HSM_CMD_SIGN4)
 		e->busy_until += (int64_t)o->sign_us * 1000;
 	if (emu_faults_has(&o->stall, n, &ms))
 		e->busy_until += (int64_t)ms * 1000000;

@@ -3,6 +3,7 @@
  * is done when the device replies OK. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -66,6 +67,22 @@ static int fill(emu_store *s)
 	return 0;
 }
 
+/* As ssh treats a private key: the owner's alone, or refused. */
+static int check_private(emu_store *s)
+{
+	struct stat st;
+
+	if (fstat(s->fd, &st) != 0)
+		return -1;
+	if (!S_ISREG(st.st_mode))
+		snprintf(s->refused, sizeof s->refused, "is not a regular file; refused");
+	else if (st.st_mode & (S_IRWXG | S_IRWXO))
+		snprintf(s->refused, sizeof s->refused,
+			 "permissions %04o are too open: the key store must be its owner's "
+			 "alone (chmod 600)", (unsigned)(st.st_mode & 07777));
+	return s->refused[0] ? -1 : 0;
+}
+
 int emu_store_open(emu_store *s, const char *path, unsigned pages)
 {
 	memset(s, 0, sizeof *s);
@@ -79,9 +96,25 @@ int emu_store_open(emu_store *s, const char *path, unsigned pages)
 		memset(s->mem, 0xFF, (size_t)pages * HSM_PAGE_SIZE);
 		return 0;
 	}
-	s->fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
-	if (s->fd < 0)
+	/* O_NONBLOCK: a FIFO in its place is refused below, not waited on. */
+	s->fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK,
+		     0600);
+	if (s->fd < 0) {
+		struct stat st;
+
+		if (errno == ELOOP && lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+			snprintf(s->refused, sizeof s->refused,
+				 "is a symbolic link; refused (name the file itself)");
+			errno = EPERM;
+		}
 		return -1;
+	}
+	if (check_private(s) != 0) {
+		if (s->refused[0])
+			errno = EPERM;
+		emu_store_close(s);
+		return -1;
+	}
 	if (flock(s->fd, LOCK_EX | LOCK_NB) != 0) {
 		if (errno == EWOULDBLOCK)
 			errno = EBUSY;

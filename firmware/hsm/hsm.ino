@@ -1,5 +1,5 @@
 /* Arduino Due HSM: keeps AWS secret keys in the SAM3X8E's flash and signs
- * AWS Signature Version 2 strings over serial (protocol:
+ * AWS Signature Version 2 and 4 requests over serial (protocol:
  * docs/serial-protocol.md). Serves the native USB port (SerialUSB) and the
  * programming port (Serial), each with its own request state; both share one key store.
  *
@@ -78,6 +78,13 @@ static void reply(void *ctx, const char *line, size_t len)
 }
 
 /* Hands the core every byte waiting on a port; framing is by NUL only. */
+/* The core's clock (rate limits, the time of docs/policy.md). */
+static uint32_t tick(void *ctx)
+{
+	(void)ctx;
+	return millis();
+}
+
 static void serve(Stream &port, hsm_protocol *requests)
 {
 	for (int n = port.available(); n > 0; n--) {
@@ -92,8 +99,11 @@ void setup()
 {
 	SerialUSB.begin(115200);  /* native USB: the rate is ignored */
 	Serial.begin(115200);     /* programming port, through the 16U2 */
-	/* Unreadable pages only leave their slots empty; keep serving. */
+	/* A page that cannot be read, or a torn lock, leaves the store
+	 * refusing every change (PONG says store-fault); keep signing with
+	 * the keys that could be read. */
 	hsm_keystore_load(&keystore, &flash);
+	hsm_keystore_set_clock(&keystore, tick, NULL);
 	hsm_protocol_init(&usb_requests, &keystore, reply, static_cast<Stream *>(&SerialUSB));
 	hsm_protocol_init(&uart_requests, &keystore, reply, static_cast<Stream *>(&Serial));
 }

@@ -1,7 +1,8 @@
 # Rules for firmware/m3/ (included from Makefile.am): the firmware core
 # (every file of firmware/hsm/src/) cross-compiled for the Cortex-M3 and run
 # under QEMU's lm3s6965evb: its vector suite in make check, and
-# make m3-bench, which counts the instructions of a 1 KiB HMAC.
+# make m3-bench, which counts the instructions of a 1 KiB HMAC and of a
+# SigV4 signature (kSigning, and a whole SIGN-AWS-V4 request).
 
 m3_src = $(srcdir)/firmware/m3
 m3_core_src = $(srcdir)/firmware/hsm/src

@@ -50,7 +50,7 @@ awk -v start="$start" -v end="$end" -v suffix="$suffix" '
 	n++
 }
 END {
-	if (k != 5) { print "m3-bench: expected 5 measurements, found " k > "/dev/stderr"; exit 1 }
+	if (k != 9) { print "m3-bench: expected 9 measurements, found " k > "/dev/stderr"; exit 1 }
 	base = count[0]
 	if (count[2] - count[1] != 2000) {
 		print "m3-bench: counting is off: a 1000-iteration, 2-instruction loop counted " \
@@ -59,4 +59,8 @@ END {
 	}
 	printf "hmac_sha1_1k_instructions%s %d instructions\n", suffix, count[3] - base
 	printf "hmac_sha256_1k_instructions%s %d instructions\n", suffix, count[4] - base
+	printf "m3_sigv4_signing_key%s %d instructions\n", suffix, count[5] - base
+	printf "m3_sigv4_describe_instances_12p_cold%s %d instructions\n", suffix, count[6] - base
+	printf "m3_sigv4_describe_instances_12p%s %d instructions\n", suffix, count[7] - base
+	printf "m3_policy_check%s %d instructions\n", suffix, count[8] - base
 }' "$log"

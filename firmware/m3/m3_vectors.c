@@ -1,7 +1,9 @@
 /* Known-answer tests of the HSM core on the Cortex-M3: FIPS 180 SHA-1 and
- * SHA-256, RFC 2202 HMAC-SHA1, RFC 4231 HMAC-SHA256, and a protocol
- * exchange (PUT-KEY, then SIGN-AWS-V2 of two SigV2 vectors). Prints one
- * line per check; the exit status is the number of failures. */
+ * SHA-256, RFC 2202 HMAC-SHA1, RFC 4231 HMAC-SHA256, SigV4's kSigning
+ * (the signing-key vectors of tests/core/sigv4.jsonl), and a protocol
+ * exchange (PUT-KEY, then SIGN-AWS-V2 of two SigV2 vectors and SIGN-AWS-V4
+ * of two SigV4 vectors). Prints one line per check; the exit status is the
+ * number of failures. */
 #include <stdint.h>
 #include <string.h>
 
@@ -9,6 +11,7 @@
 #include "hsm_protocol.h"
 #include "hsm_sha1.h"
 #include "hsm_sha256.h"
+#include "hsm_sigv4.h"
 #include "m3_semihost.h"
 
 static int failures;
@@ -174,6 +177,31 @@ static void test_hmac(void)
 	}
 }
 
+/* The signing-key vectors of tests/core/sigv4.jsonl (botocore's). */
+static const struct {
+	const char *date, *region, *service, *key;
+} signing_keys[] = {
+	{ "20261121", "eu-central-1", "ec2", "fe9bd04d71f763aafa79557d087831f0fb9baddc7b4b1e8cf0ab6288ddb38814" },
+	{ "20261121", "us-east-1", "sqs", "80654ecc682b2b7dcbb78bd2b14fb14b5cdb179d33e8c7408ab3e5c6aef701a7" },
+	{ "20270101", "ap-south-1", "ec2", "39da13e17b917c47a89ab8551c336d886b541bcc61b3f5d76881ebd24cc50671" },
+};
+
+static void test_signing_key(void)
+{
+	static const char secret[] = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+	hsm_hmac_key k4;
+	uint8_t k[32];
+
+	hsm_sigv4_key_init(&k4, (const uint8_t *)secret, sizeof secret - 1);
+	for (size_t i = 0; i < sizeof signing_keys / sizeof signing_keys[0]; i++) {
+		hsm_sigv4_signing_key(&k4, signing_keys[i].date, signing_keys[i].region,
+				      signing_keys[i].service, k);
+		m3_puts("sigv4  ");
+		expect("kSigning", k, signing_keys[i].key);
+	}
+	hsm_hmac_key_wipe(&k4);
+}
+
 /* Flash modelled in RAM for the key store: erased pages read 0xFF. */
 static uint8_t flash[HSM_KEYSTORE_PAGES][HSM_PAGE_SIZE];
 
@@ -248,6 +276,71 @@ static void test_protocol(void)
 		 "Expires=2013-01-01T12%3A00%3A30Z&SignatureMethod=HmacSHA1&"
 		 "SignatureVersion=2&Version=2012-12-01",
 		 "SUCCESS 3b705a5c2f43610deba4ca36f891b9794c3b546e\n");
+	/* The vectors ec2-describe-instances-presigned (an empty payload) and
+	 * ec2-describe-instances-post (as AWS checks it: its canonical request
+	 * without the Authorization header), with their signatures. */
+	EXCHANGE(&p, "SIGN-AWS-V4 AKIAIOSFODNN7EXAMPLE eu-central-1 ec2\n"
+		 "GET\n/\nAction=DescribeInstances&Version=2016-11-15&X-Amz-Algorithm=AWS4-HMAC-SHA256&"
+		 "X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20261121%2Feu-central-1%2Fec2%2Faws4_request&"
+		 "X-Amz-Date=20261121T120000Z&X-Amz-Expires=900&X-Amz-SignedHeaders=host\n"
+		 "host:ec2.eu-central-1.amazonaws.com\n\nhost\n"
+		 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\n",
+		 "SUCCESS e721b0bebdcc326e06c0a7ebe6dfc76d0b4aae9abb2fb1d9d987cd6a7c83009b\n");
+	EXCHANGE(&p, "SIGN-AWS-V4 AKIAIOSFODNN7EXAMPLE eu-central-1 ec2\n"
+		 "POST\n/\n\ncontent-type:application/x-www-form-urlencoded; charset=utf-8\n"
+		 "host:ec2.eu-central-1.amazonaws.com\nx-amz-date:20261121T120000Z\n\n"
+		 "content-type;host;x-amz-date\n"
+		 "3457f5190d83e09134f886876d22e0c136673609789ec3a457a414b843b67dbc\n"
+		 "Action=DescribeInstances&Version=2016-11-15&Filter.1.Name=instance-state-name&"
+		 "Filter.1.Value.1=running&Filter.1.Value.2=stopped&Filter.2.Name=tag%3AName&"
+		 "Filter.2.Value.1=web%2A&Filter.10.Name=instance-type&Filter.10.Value.1=t3.micro&"
+		 "InstanceId.1=i-1234567890abcdef0&MaxResults=100",
+		 "SUCCESS 0334f3002810fb2c243ec2aa34f9b5e5e45874040b5fcf25455fd8a575b4e0d5\n");
+	EXCHANGE(&p, "SIGN-AWS-V4 AKIAIOSFODNN7EXAMPLE eu-central-1 ec2\n"
+		 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+		 "ERROR invalid-canonical-request\n");
+	hsm_keystore_wipe(&ks);
+}
+
+/* The device decides, on the Cortex-M3: a key with a policy, a request it
+ * allows (the EC2 vector above, same signature) and one it refuses, the
+ * stored policy, and the audit records with their chain, whose values
+ * Python's hashlib computed. */
+static void test_policy(void)
+{
+	static const hsm_storage storage = { 0, flash_read, flash_erase, flash_write };
+	static hsm_keystore ks;
+	static hsm_protocol p;
+
+	memset(flash, 0xff, sizeof flash);
+	hsm_keystore_load(&ks, &storage);
+	hsm_protocol_init(&p, &ks, on_reply, 0);
+	EXCHANGE(&p, "PUT-KEY AKIAIOSFODNN7EXAMPLE wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY "
+		 "action=DescribeInstances;host=ec2.amazonaws.com;version=2", "OK\n");
+	EXCHANGE(&p, "POLICY AKIAIOSFODNN7EXAMPLE",
+		 "POLICY action=DescribeInstances;host=ec2.amazonaws.com;version=2\n");
+	EXCHANGE(&p, "SIGN-AWS-V2 GET\nec2.amazonaws.com\n/\n"
+		 "AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE&Action=DescribeInstances&"
+		 "Expires=2013-01-01T12%3A00%3A30Z&SignatureMethod=HmacSHA1&"
+		 "SignatureVersion=2&Version=2012-12-01",
+		 "SUCCESS 3b705a5c2f43610deba4ca36f891b9794c3b546e\n");
+	EXCHANGE(&p, "SIGN-AWS-V2 GET\nelasticmapreduce.amazonaws.com\n/\n"
+		 "AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE&Action=DescribeJobFlows&"
+		 "SignatureMethod=HmacSHA256&SignatureVersion=2&"
+		 "Timestamp=2011-10-03T15%3A19%3A30&Version=2009-03-31",
+		 "ERROR policy-denied\n");
+	EXCHANGE(&p, "SIGN-AWS-V2 GET\nec2.amazonaws.com\n/\n"
+		 "AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE&Action=DescribeInstancesX", "ERROR policy-denied\n");
+	EXCHANGE(&p, "AUDIT 0", "AUDIT 0 - 0 - - restart "
+		 "0000000000000000000000000000000000000000000000000000000000000000 "
+		 "b6c81c28a93f08b51cc4d53b2cfccd33c27008287b14303f95448df642eacce7\n");
+	EXCHANGE(&p, "AUDIT 1", "AUDIT 1 AKIAIOSFODNN7EXAMPLE 2 DescribeInstances ec2.amazonaws.com ok "
+		 "71db2963aaea8ef91d096d486070cc2082f2e2115d2df9c7862739db88989fc0 "
+		 "4df5f80e151b620275451771ad3700273981298fcb472a66cc9c691c4363e281\n");
+	EXCHANGE(&p, "AUDIT 2", "AUDIT 2 AKIAIOSFODNN7EXAMPLE 2 DescribeJobFlows "
+		 "elasticmapreduce.amazonaws.com policy-denied "
+		 "b322eda8df0167276617e7312c4ccb20c9a2fb6e7db8519b2c53e3ffa26b01aa "
+		 "50286cc9fcd8c11615641846df5716ac9e568e8ae4c21d934527a871972aca51\n");
 	hsm_keystore_wipe(&ks);
 }
 
@@ -255,7 +348,9 @@ int main(void)
 {
 	test_sha();
 	test_hmac();
+	test_signing_key();
 	test_protocol();
+	test_policy();
 	m3_puts(failures ? "m3 vectors: FAILED\n" : "m3 vectors: all passed\n");
 	return failures;
 }

@@ -1,4 +1,4 @@
-/* libawsv2: AWS query APIs (EC2, SQS) signed with Signature Version 2
+/* libawsv2: AWS query APIs (EC2, SQS) signed with Signature Version 2 or 4
  * through a pluggable signer. Include this one header. */
 #ifndef AWSV2_AWSV2_H
 #define AWSV2_AWSV2_H

@@ -1,6 +1,6 @@
 /* A client of one AWS query API endpoint: HTTP(S) over libcurl, every
- * request signed with Signature Version 2 through an awsv2_signer, retried
- * as AWS's "standard" retry mode does.
+ * request signed with Signature Version 2 or 4 through an awsv2_signer,
+ * retried as AWS's "standard" retry mode does.
  *
  * Ownership: the client copies every string option; the signer is borrowed.
  * A response body from awsv2_client_call is the caller's, released with
@@ -21,7 +21,7 @@ extern "C" {
 
 /* Called with every string to sign before it is signed (each attempt of a
  * retried call has its own), e.g. to print it for --debug. A string to
- * sign holds no secret, though it may hold a session token. The string is
+ * sign holds no secret, though a SigV2 one may hold a session token. The string is
  * borrowed for the call's duration. It runs on the calling thread, under
  * the client's lock: it must not call back into the same client. */
 typedef void (*awsv2_debug_fn)(void *ctx, const char *string_to_sign, size_t len);
@@ -70,6 +70,17 @@ typedef struct awsv2_client_options {
     /* Optional: sees every string to sign. */
     awsv2_debug_fn debug;
     void *debug_ctx;
+    /* Members added after the first layout: read only when size covers them. */
+    /* Signature Version 2, 4, or AUTO (the default, a zero):
+     * awsv2_signature_version_auto(service, region, endpoint_url). SigV4
+     * requests are POSTed (whatever method says) with the Authorization
+     * header; hash is then unused. */
+    awsv2_signature_version signature_version;
+    /* The region and service of SigV4's credential scope (copied). region is
+     * required for SigV4 (and for AUTO to pick it); service NULL means the
+     * first label of the endpoint's host ("ec2", "sqs"). */
+    const char *region;
+    const char *service;
 } awsv2_client_options;
 
 #define AWSV2_CLIENT_OPTIONS_INIT {.size = sizeof(awsv2_client_options)}

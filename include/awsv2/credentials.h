@@ -40,7 +40,8 @@ AWSV2_API awsv2_status awsv2_credentials_new(awsv2_credentials **out, const char
 /* The AWS credential chain: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY /
  * AWS_SESSION_TOKEN, else profile (NULL: AWS_PROFILE, else "default") of
  * AWS_SHARED_CREDENTIALS_FILE (else ~/.aws/credentials). A missing file is
- * no error; a malformed one is AWSV2_E_CONFIG naming the file and line.
+ * no error; a malformed one is AWSV2_E_CONFIG naming the file and line, and
+ * so is a key of the profile set to nothing ("aws_access_key_id =").
  * Without a secret (unless the flag allows it) AWSV2_E_CREDENTIALS. */
 AWSV2_API awsv2_status awsv2_credentials_load(awsv2_credentials **out, const char *profile,
                                               unsigned flags, awsv2_error *err);
@@ -63,7 +64,8 @@ AWSV2_API bool awsv2_credentials_has_secret(const awsv2_credentials *creds);
 /* flag (e.g. --region; NULL if not given), else AWS_REGION, else
  * AWS_DEFAULT_REGION, else the region of the profile (AWS_PROFILE or
  * "default") in AWS_CONFIG_FILE (else ~/.aws/config), else "us-east-1".
- * Writes at most cap bytes including the NUL. */
+ * A "region =" there that is empty or too long is AWSV2_E_CONFIG naming the
+ * file and line. Writes at most cap bytes including the NUL. */
 AWSV2_API awsv2_status awsv2_region_resolve(const char *flag, char *out, size_t cap,
                                             awsv2_error *err);
 

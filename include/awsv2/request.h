@@ -1,5 +1,6 @@
-/* Signature Version 2 requests: parameters, canonical query, string to sign,
- * and the signed GET URL or POST body. */
+/* Query API requests: parameters, then signed with Signature Version 2
+ * (canonical query, string to sign, signed GET URL or POST body) or 4
+ * (canonical request, Authorization header or presigned URL). */
 #ifndef AWSV2_REQUEST_H
 #define AWSV2_REQUEST_H
 
@@ -74,7 +75,8 @@ AWSV2_API size_t awsv2_percent_encode(const char *in, size_t n, char *out);
 /* ---- Requests -------------------------------------------------------------
  * One query API request to one endpoint. Holds its parameters and reusable
  * buffers for the canonical query, string to sign and URL, so a request can
- * be re-signed (a retry with a new Timestamp) without new allocations.
+ * be re-signed (a retry with a new Timestamp) without new allocations. A
+ * request is SigV2 until awsv2_request_set_auth4 makes it SigV4.
  * Not thread-safe: one thread at a time per request. */
 typedef struct awsv2_request awsv2_request;
 struct awsv2_signer;
@@ -115,12 +117,90 @@ AWSV2_API awsv2_status awsv2_request_set_mac(awsv2_request *req, const uint8_t *
                                              size_t mac_len, awsv2_error *err);
 
 /* Borrowed results of a signed request, valid until the request changes:
- * the base64 signature; the query (canonical query & Signature=..., which is
- * the form body of a POST); the URL (endpoint?query for GET, the endpoint for
- * POST). Each returns NULL when the request is not signed. */
+ * the signature (SigV2: base64; SigV4: 64 lower-case hex digits); the query
+ * (SigV2: canonical query & Signature=...; a presigned SigV4 GET: canonical
+ * query & X-Amz-Signature=...; a SigV4 request signed in its header: the
+ * canonical query alone), which is the form body of a POST; the URL
+ * (endpoint?query for GET, the endpoint for POST). Each returns NULL when
+ * the request is not signed. */
 AWSV2_API const char *awsv2_request_signature(const awsv2_request *req);
 AWSV2_API const char *awsv2_request_query(const awsv2_request *req);
 AWSV2_API const char *awsv2_request_url(const awsv2_request *req);
+
+/* ---- Signature Version 4 ---------------------------------------------------
+ * The same request signed with AWS4-HMAC-SHA256 (docs/sigv4.md) instead:
+ * awsv2_request_set_auth4 switches it to SigV4 (awsv2_request_set_auth
+ * switches it back), awsv2_request_set_amz_date gives it its time and
+ * chooses where the signature goes, awsv2_request_sign signs it through
+ * the signer's awsv2_signer_sign4, and the accessors above and below give
+ * what to send. The parameters may be any names and values (the query is
+ * sorted by encoded name, as SigV4 wants); names starting with "X-Amz-" are
+ * the request's own when presigned. */
+
+/* Which signature version to use. AUTO picks one per endpoint
+ * (awsv2_signature_version_auto). */
+typedef enum awsv2_signature_version {
+    AWSV2_SIGNATURE_AUTO = 0,
+    AWSV2_SIGNATURE_V2 = 2,
+    AWSV2_SIGNATURE_V4 = 4
+} awsv2_signature_version;
+
+/* Parses "2", "4" or "auto". */
+AWSV2_API awsv2_status awsv2_signature_version_parse(const char *text,
+                                                     awsv2_signature_version *out,
+                                                     awsv2_error *err);
+/* flag if not NULL (a --signature-version option), else the
+ * AWSV2_SIGNATURE_VERSION environment variable if set and not empty, else
+ * "auto"; parsed as above (a bad value names its source). */
+AWSV2_API awsv2_status awsv2_signature_version_resolve(const char *flag,
+                                                       awsv2_signature_version *out,
+                                                       awsv2_error *err);
+/* What AUTO means for a request of service to endpoint_url in region: 2 for
+ * EC2 in the regions that still accept SigV2 (us-east-1, us-west-1,
+ * us-west-2, eu-west-1, ap-northeast-1, ap-southeast-1, ap-southeast-2,
+ * sa-east-1) and for a custom endpoint (any whose host is not
+ * SERVICE.REGION.amazonaws.com, e.g. a local mock); 4 everywhere else. An
+ * unparsable endpoint counts as custom. Returns AWSV2_SIGNATURE_V2 or
+ * AWSV2_SIGNATURE_V4. Thread-safe. */
+AWSV2_API awsv2_signature_version awsv2_signature_version_auto(const char *service,
+                                                               const char *region,
+                                                               const char *endpoint_url);
+
+/* Makes the request a SigV4 one for access_key_id (1 to 128 of A-Z and
+ * 0-9, as a signer accepts) in the credential scope of region and service
+ * (lower-case letters, digits and '-'; "ec2", "sqs"), sending
+ * session_token (NULL: none) as X-Amz-Security-Token. Removes the
+ * parameters SigV2 signing added (awsv2_request_set_auth's, and Timestamp
+ * or Expires when awsv2_request_set_timestamp/_expires set them). */
+AWSV2_API awsv2_status awsv2_request_set_auth4(awsv2_request *req, const char *access_key_id,
+                                               const char *session_token, const char *region,
+                                               const char *service, awsv2_error *err);
+/* Dates a SigV4 request at t (X-Amz-Date). expires_in 0: signed in the
+ * Authorization header (the parameters go in the form body of a POST, in
+ * the URL of a GET). 1 to 604800 seconds: a presigned GET whose URL carries
+ * X-Amz-Algorithm, -Credential, -Date, -Expires, -SignedHeaders (host),
+ * -Security-Token and -Signature. */
+AWSV2_API awsv2_status awsv2_request_set_amz_date(awsv2_request *req, time_t t, long expires_in,
+                                                  awsv2_error *err);
+/* The canonical request of the current parameters, exactly as AWS defines
+ * it (of a signed request: the one signed). Borrowed: valid until the
+ * request changes. awsv2_request_string_to_sign
+ * of a SigV4 request is its string to sign (AWS4-HMAC-SHA256, timestamp,
+ * scope, hex SHA-256 of the canonical request). */
+AWSV2_API awsv2_status awsv2_request_canonical_request(awsv2_request *req, const char **out,
+                                                       size_t *len, awsv2_error *err);
+/* 2 or 4: how the request is signed. */
+AWSV2_API awsv2_signature_version awsv2_request_signature_version(const awsv2_request *req);
+/* The Authorization header's value of a SigV4 request signed in its header;
+ * NULL otherwise (unsigned, presigned or SigV2). Borrowed, as above. */
+AWSV2_API const char *awsv2_request_authorization(const awsv2_request *req);
+/* The HTTP headers a signed request must be sent with, in order: for a
+ * SigV4 request signed in its header, Content-Type, Host, X-Amz-Date,
+ * X-Amz-Security-Token (with a session token) and Authorization; none
+ * otherwise. i < count; borrowed, as above. */
+AWSV2_API size_t awsv2_request_header_count(const awsv2_request *req);
+AWSV2_API void awsv2_request_header_at(const awsv2_request *req, size_t i, const char **name,
+                                       const char **value);
 
 #ifdef __cplusplus
 }

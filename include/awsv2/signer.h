@@ -130,15 +130,94 @@ typedef struct awsv2_sts_info {
 AWSV2_API awsv2_status awsv2_string_to_sign_inspect(const char *s, size_t len,
                                                     awsv2_sts_info *info, awsv2_error *err);
 
+/* ---- Signature Version 4 ---------------------------------------------------
+ * AWS4-HMAC-SHA256 (docs/sigv4.md). The signer is given what AWS hashes, never
+ * a hash: the canonical request and, for a POST, the form body whose SHA-256
+ * the canonical request's last line names. It hashes both itself, builds the
+ * string to sign with the scope DATE/REGION/SERVICE/aws4_request (DATE from
+ * the canonical request's timestamp: its x-amz-date header, or the
+ * X-Amz-Date parameter of a presigned GET), derives kSigning from the secret
+ * it keeps and returns the signature. A device thus decides on what it read
+ * itself, and signs nothing it did not hash. */
+
+/* Room for a service name ("ec2", "sqs") with its NUL. */
+#define AWSV2_SERVICE_SIZE 32
+/* A SigV4 signature: HMAC-SHA256, 32 bytes (64 hex digits on the wire). */
+#define AWSV2_SIGV4_SIZE 32
+
+/* One SigV4 signature to compute. May grow at its end: set size with
+ * AWSV2_SIGN4_JOB_INIT (0 means this first layout). */
+typedef struct awsv2_sign4_job {
+    size_t size;
+    /* The credential scope's parts (borrowed, NUL-terminated): the access
+     * key id, the region ("us-east-1") and the service ("ec2", "sqs"). */
+    const char *key_id;
+    const char *region;
+    const char *service;
+    /* The canonical request exactly as AWS defines it (borrowed, len bytes,
+     * no NUL needed): method, path, query, headers, signed headers, payload
+     * hash, joined by '\n'. */
+    const char *canonical_request;
+    size_t canonical_request_len;
+    /* The payload the last line hashes (borrowed): a POST's form body, or
+     * "" with payload_len 0 for a presigned GET (EC2 and SQS want the hash of
+     * the empty body there). NULL (and 0) only when that line is
+     * UNSIGNED-PAYLOAD, which S3 accepts but EC2 and SQS refuse. */
+    const char *payload;
+    size_t payload_len;
+    /* Filled by the signer: the signature and this job's status. */
+    uint8_t signature[AWSV2_SIGV4_SIZE];
+    awsv2_status status;
+} awsv2_sign4_job;
+
+#define AWSV2_SIGN4_JOB_INIT {.size = sizeof(awsv2_sign4_job)}
+
+/* Computes job->signature. The library first checks what any device would
+ * refuse (the shape of the canonical request, a timestamp whose date the
+ * scope takes, the key id, region and service alphabets; AWSV2_E_INVALID with
+ * err->code the device's code); the backend then hashes and signs. A payload
+ * whose SHA-256 is not the one the canonical request names is refused
+ * (AWSV2_E_REFUSED, "payload-mismatch") and never signed. A signer without
+ * SigV4 answers AWSV2_E_UNAVAILABLE. Thread-safe as the signer is. */
+AWSV2_API awsv2_status awsv2_signer_sign4(awsv2_signer *signer, awsv2_sign4_job *job,
+                                          awsv2_error *err);
+
 /* ---- Keys on a device -----------------------------------------------------
  * Managing the keys of a signer that stores them (a Due; awsv2-keys is built
  * on these). A backend without such storage (openssl, a daemon) answers
  * AWSV2_E_UNAVAILABLE; a device's refusal is AWSV2_E_REFUSED with err->code
  * its code ("key-exists", "locked", "unknown-awsaccesskey", ...). */
 
-/* What a stored key may sign. Reserved: no policy can be built yet, pass
- * NULL (allow everything, as a device without policies does). */
+/* What a stored key may sign (docs/policy.md): the device checks it on
+ * every request it signs with the key. NULL, or a policy with no field set,
+ * allows everything, as a device without policies does. A policy is plain
+ * memory owned by its creator: no signer keeps it after the call that took
+ * it. Not thread-safe: one thread builds it; any thread may then read it. */
 typedef struct awsv2_key_policy awsv2_key_policy;
+
+/* A new, empty policy (allows everything). Free it with
+ * awsv2_key_policy_free. */
+AWSV2_API awsv2_status awsv2_key_policy_new(awsv2_key_policy **out, awsv2_error *err);
+/* NULL is fine. */
+AWSV2_API void awsv2_key_policy_free(awsv2_key_policy *policy);
+
+/* Sets one field, by the device's name: "action" (A,B,...), "host",
+ * "region", "service" (comma-separated lists), "version" ("2", "4",
+ * "2,4"), "method" ("GET", "POST", "GET,POST"), "expires" (seconds,
+ * 1..604800), "rate" ("N/s" or "N/min") or "scoped-key" ("1"). value NULL
+ * removes the field. The result is checked by the device's own parser:
+ * an unknown field or a value the device would refuse is AWSV2_E_INVALID
+ * with a message naming the field, and leaves the policy as it was. */
+AWSV2_API awsv2_status awsv2_key_policy_set(awsv2_key_policy *policy, const char *name,
+                                            const char *value, awsv2_error *err);
+
+/* The policy's encoding as the device stores it ("action=A;rate=10/s";
+ * "" for the empty policy and for NULL). Borrowed: valid until the next
+ * awsv2_key_policy_set or awsv2_key_policy_free. */
+AWSV2_API const char *awsv2_key_policy_text(const awsv2_key_policy *policy);
+
+/* Room for a policy's encoding with its NUL. */
+#define AWSV2_KEY_POLICY_SIZE 217
 
 /* Stores key_id with its secret (NUL-terminated; wiped from the library's
  * buffers afterwards, the caller wipes its own). An id already stored is
@@ -157,6 +236,64 @@ AWSV2_API awsv2_status awsv2_signer_key_delete(awsv2_signer *signer, const char 
 /* Locks the device: from then on keys can neither be stored nor deleted
  * (only erasing the chip removes them). Cannot be undone. */
 AWSV2_API awsv2_status awsv2_signer_lock(awsv2_signer *signer, awsv2_error *err);
+
+/* The policy stored with key_id, in its encoding (awsv2_key_policy_text's
+ * form; "" when it allows everything), into buf (cap bytes with the NUL;
+ * AWSV2_KEY_POLICY_SIZE is enough). */
+AWSV2_API awsv2_status awsv2_signer_key_policy(awsv2_signer *signer, const char *key_id,
+                                               char *buf, size_t cap, awsv2_error *err);
+
+/* ---- The device's audit log (docs/policy.md) ------------------------------ */
+
+/* A chain value: SHA-256, 32 bytes. */
+#define AWSV2_AUDIT_HASH_SIZE 32
+/* Room for one reply line of AUDIT with its NUL. */
+#define AWSV2_AUDIT_LINE_SIZE 512
+
+typedef enum awsv2_audit_kind {
+    AWSV2_AUDIT_RECORD = 0, /* record seq: line is "AUDIT <record> <chain>" */
+    AWSV2_AUDIT_END = 1,    /* no record seq yet: line is "AUDIT-END <seq> <chain>" */
+    AWSV2_AUDIT_GAP = 2     /* record gone: seq is the oldest held ("AUDIT-GAP <seq>") */
+} awsv2_audit_kind;
+
+/* One answer of the log. May grow at its end: set size with
+ * AWSV2_AUDIT_ENTRY_INIT (0 means this first layout). */
+typedef struct awsv2_audit_entry {
+    size_t size;
+    awsv2_audit_kind kind;
+    uint32_t seq;
+    /* The device's reply line as read (its "\n" cut), for
+     * awsv2_audit_verify and for keeping. */
+    char line[AWSV2_AUDIT_LINE_SIZE];
+} awsv2_audit_entry;
+
+#define AWSV2_AUDIT_ENTRY_INIT {.size = sizeof(awsv2_audit_entry)}
+
+/* Asks the device for audit record seq and fills entry (never checks the
+ * chain: see awsv2_audit_verify). Reading a record marks it and every
+ * earlier one read (strict mode counts unread records). Thread-safe as the
+ * signer is. */
+AWSV2_API awsv2_status awsv2_signer_audit_read(awsv2_signer *signer, uint32_t seq,
+                                               awsv2_audit_entry *entry, awsv2_error *err);
+
+/* Sets the audit mode: "wrap" (the oldest record is overwritten when the log
+ * is full) or "strict" (the device refuses to sign, "audit-full", rather
+ * than overwrite an unread record). A locked device refuses ("locked"). */
+AWSV2_API awsv2_status awsv2_signer_audit_mode(awsv2_signer *signer, const char *mode,
+                                               awsv2_error *err);
+
+/* Checks one "AUDIT <record> <chain>" line (len bytes, no "\n") against the
+ * chain value of the record before it, prev (32 zero bytes before a new
+ * device's first record), with the device's own check. On success writes
+ * the record's number to *seq, the line's chain to next (which may be
+ * prev) and whether it is a restart record to *restart (its chain starts
+ * from the value it names, which the caller must have seen: see
+ * docs/policy.md). A line that is not a record or whose chain does not
+ * follow is AWSV2_E_INVALID with err->code "audit-chain". Thread-safe. */
+AWSV2_API awsv2_status awsv2_audit_verify(const uint8_t prev[AWSV2_AUDIT_HASH_SIZE],
+                                          const char *line, size_t len, uint32_t *seq,
+                                          int *restart, uint8_t next[AWSV2_AUDIT_HASH_SIZE],
+                                          awsv2_error *err);
 
 /* ---- Custom signers -------------------------------------------------------
  * An application's own signer (an HSM of its own, a remote service, a test
@@ -192,6 +329,21 @@ typedef struct awsv2_signer_ops {
     /* Releases ctx, wiping any key material. Called once, by
      * awsv2_signer_close. Absent: ctx is not the library's to release. */
     void (*close)(void *ctx);
+    /* awsv2_signer_sign4: computes job->signature and returns the status,
+     * which the library stores in job->status; called only with a job the
+     * library checked. Absent: AWSV2_E_UNAVAILABLE. */
+    awsv2_status (*sign4)(void *ctx, awsv2_sign4_job *job, awsv2_error *err);
+    /* awsv2_signer_key_policy, with a key id the library checked. Absent:
+     * AWSV2_E_UNAVAILABLE. */
+    awsv2_status (*key_policy)(void *ctx, const char *key_id, char *buf, size_t cap,
+                               awsv2_error *err);
+    /* awsv2_signer_audit_read: fills entry->kind, seq and line. Absent:
+     * AWSV2_E_UNAVAILABLE. */
+    awsv2_status (*audit_read)(void *ctx, uint32_t seq, awsv2_audit_entry *entry,
+                               awsv2_error *err);
+    /* awsv2_signer_audit_mode, with "wrap" or "strict". Absent:
+     * AWSV2_E_UNAVAILABLE. */
+    awsv2_status (*audit_mode)(void *ctx, const char *mode, awsv2_error *err);
 } awsv2_signer_ops;
 
 #define AWSV2_SIGNER_OPS_INIT {.size = sizeof(awsv2_signer_ops)}

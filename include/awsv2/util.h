@@ -33,9 +33,11 @@ AWSV2_API void awsv2_wipe(void *p, size_t n);
 
 /* Reads the token of the file at path into buf (cap bytes, NUL-terminated;
  * AWSV2_TOKEN_SIZE suffice) and its length into *len. AWSV2_E_IO when the
- * file cannot be read, AWSV2_E_CONFIG when its first line holds no token or
- * one too long for buf; the message names the file, never the token. The
- * library leaves no copy of the token behind; the caller wipes buf. */
+ * file cannot be read; AWSV2_E_CONFIG when it is a symbolic link, not a
+ * regular file, or open to group or others (mode wider than 0600), or when
+ * its first line holds a NUL, no token or one too long for buf. The message
+ * names the file, never the token. The library leaves no copy of the token
+ * behind (docs/secrets.md); the caller wipes buf. */
 AWSV2_API awsv2_status awsv2_token_file_read(const char *path, char *buf, size_t cap,
                                              size_t *len, awsv2_error *err);
 

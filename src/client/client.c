@@ -32,6 +32,9 @@ struct awsv2_client {
     char *session_token;
     awsv2_hash hash;
     awsv2_method method;
+    int sigv4;       /* 1: SigV4 (region and service set), 0: SigV2 */
+    char *region;
+    char *service;
     int max_attempts;
     long retry_base_ms;
     long retry_cap_ms;
@@ -66,6 +69,8 @@ static long or_default(long v, long def)
  * Every member up to it is read unconditionally, so a caller's size may not
  * be smaller; members added later are read only when size covers them. */
 #define OPTIONS_FIRST_LAYOUT (offsetof(awsv2_client_options, debug_ctx) + sizeof(void *))
+#define OPTIONS_HAVE(o, member)                                                             \
+    ((o)->size >= offsetof(awsv2_client_options, member) + sizeof(o)->member)
 
 static awsv2_status check_options(const awsv2_client_options *o, awsv2_error *err)
 {
@@ -81,6 +86,51 @@ static awsv2_status check_options(const awsv2_client_options *o, awsv2_error *er
         return awsv2__fail(err, AWSV2_E_INVALID, "unknown signature hash %d", (int)o->hash);
     if (o->method != AWSV2_GET && o->method != AWSV2_POST)
         return awsv2__fail(err, AWSV2_E_INVALID, "unknown HTTP method %d", (int)o->method);
+    return AWSV2_OK;
+}
+
+/* The service of an endpoint URL: its host's first label ("ec2" of
+ * "https://ec2.eu-central-1.amazonaws.com/"). */
+static char *service_of(const char *url)
+{
+    const char *host = strstr(url, "://");
+    host = host ? host + 3 : url;
+    size_t n = strcspn(host, ".:/");
+    char *s = malloc(n + 1);
+    if (s) {
+        for (size_t i = 0; i < n; i++)
+            s[i] = (char)(host[i] >= 'A' && host[i] <= 'Z' ? host[i] + 32 : host[i]);
+        s[n] = '\0';
+    }
+    return s;
+}
+
+/* The signature version (AUTO resolved) and SigV4's scope. */
+static awsv2_status choose_version(awsv2_client *c, const awsv2_client_options *o,
+                                   awsv2_error *err)
+{
+    awsv2_signature_version v = AWSV2_SIGNATURE_AUTO;
+    const char *region = NULL, *service = NULL;
+    if (o->size != 0 && OPTIONS_HAVE(o, service)) {
+        v = o->signature_version;
+        region = o->region;
+        service = o->service;
+    }
+    if (v != AWSV2_SIGNATURE_AUTO && v != AWSV2_SIGNATURE_V2 && v != AWSV2_SIGNATURE_V4)
+        return awsv2__fail(err, AWSV2_E_INVALID, "unknown signature version %d", (int)v);
+    c->service = service ? awsv2__strdup(service) : service_of(o->endpoint_url);
+    if (!c->service)
+        return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
+    if (v == AWSV2_SIGNATURE_AUTO)
+        v = awsv2_signature_version_auto(c->service, region, o->endpoint_url);
+    if (v == AWSV2_SIGNATURE_V2)
+        return AWSV2_OK;
+    if (!region || !*region)
+        return awsv2__fail(err, AWSV2_E_INVALID, "Signature Version 4 needs a region");
+    c->region = awsv2__strdup(region);
+    if (!c->region)
+        return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
+    c->sigv4 = 1;
     return AWSV2_OK;
 }
 
@@ -122,6 +172,8 @@ awsv2_status awsv2_client_new(awsv2_client **out, const awsv2_client_options *o,
     if (!c->endpoint || !c->access_key_id || (o->session_token && !c->session_token))
         st = awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
     if (!st)
+        st = choose_version(c, o, err);
+    if (!st)
         st = max_attempts(o->max_attempts, &c->max_attempts, err);
     if (!st)
         st = open_transport(c, o, err);
@@ -141,6 +193,8 @@ void awsv2_client_free(awsv2_client *c)
     awsv2__buf_free(&c->body);
     free(c->endpoint);
     free(c->access_key_id);
+    free(c->region);
+    free(c->service);
     awsv2__free_secret(c->session_token);
     pthread_mutex_destroy(&c->lock);
     free(c);
@@ -153,7 +207,7 @@ const char *awsv2_client_endpoint(const awsv2_client *c)
 
 awsv2_method awsv2__client_method(const awsv2_client *c)
 {
-    return c->method;
+    return c->sigv4 ? AWSV2_POST : c->method;
 }
 
 /* A request to url carrying params and the client's auth parameters. */
@@ -161,6 +215,8 @@ static awsv2_status build_request(awsv2_client *c, awsv2_method method, const ch
                                   const awsv2_params *params, awsv2_request **out,
                                   awsv2_error *err)
 {
+    if (c->sigv4)
+        method = AWSV2_POST; /* as botocore sends query requests */
     awsv2_status st = awsv2_request_new(out, method, url ? url : c->endpoint, err);
     if (st)
         return st;
@@ -171,7 +227,10 @@ static awsv2_status build_request(awsv2_client *c, awsv2_method method, const ch
         st = awsv2_params_set(p, name, value, err);
     }
     if (!st)
-        st = awsv2_request_set_auth(*out, c->access_key_id, c->session_token, c->hash, err);
+        st = c->sigv4 ? awsv2_request_set_auth4(*out, c->access_key_id, c->session_token,
+                                                c->region, c->service, err)
+                      : awsv2_request_set_auth(*out, c->access_key_id, c->session_token,
+                                               c->hash, err);
     if (st) {
         awsv2_request_free(*out);
         *out = NULL;
@@ -179,10 +238,12 @@ static awsv2_status build_request(awsv2_client *c, awsv2_method method, const ch
     return st;
 }
 
-/* Every attempt gets a fresh Timestamp and so a fresh signature. */
+/* Every attempt gets a fresh Timestamp (X-Amz-Date) and so a fresh
+ * signature. */
 static awsv2_status sign(awsv2_client *c, awsv2_request *req, awsv2_error *err)
 {
-    awsv2_status st = awsv2_request_set_timestamp(req, time(NULL), err);
+    awsv2_status st = c->sigv4 ? awsv2_request_set_amz_date(req, time(NULL), 0, err)
+                               : awsv2_request_set_timestamp(req, time(NULL), err);
     if (st)
         return st;
     if (c->debug) {
@@ -205,8 +266,7 @@ static awsv2_status attempt(awsv2_client *c, awsv2_request *req, bool *retry, aw
         return st;
     const char *form = awsv2_request_method(req) == AWSV2_POST ? awsv2_request_query(req) : NULL;
     long http = 0;
-    st = awsv2__transport_perform(c->transport, awsv2_request_url(req), form,
-                                  awsv2_request_host(req), &http, &c->body, err);
+    st = awsv2__transport_perform(c->transport, req, form, &http, &c->body, err);
     if (st) {
         *retry = st == AWSV2_E_NETWORK;
         return st;

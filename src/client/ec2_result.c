@@ -71,11 +71,16 @@ static bool parse_tags(const xmlNode *set, awsv2_ec2_instance *i)
     return true;
 }
 
+/* The state code, whole: -1 when absent or not a number of 0 to 65535
+ * (EC2's is 16 bits), never a number read from part of the text. */
 static bool parse_state(const xmlNode *state, awsv2_ec2_instance *i)
 {
-    char code[16];
-    i->state_code =
-        awsv2__xml_copy(state, "code", code, sizeof code) ? (int)strtol(code, NULL, 10) : -1;
+    char *code, *end;
+    if (!awsv2__xml_dup(state, "code", &code))
+        return false;
+    long v = code && *code >= '0' && *code <= '9' ? strtol(code, &end, 10) : -1;
+    i->state_code = v >= 0 && v <= 65535 && *end == '\0' ? (int)v : -1;
+    free(code);
     return awsv2__xml_dup(state, "name", &i->state_name);
 }
 

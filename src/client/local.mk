@@ -17,6 +17,7 @@ awsv2include_HEADERS += \
 # awsv2-mock and the programs (tests/client/*.sh).
 CLIENT_TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/client $(CHECK_CFLAGS) $(XML_CFLAGS)
 CLIENT_TEST_LDADD = libawsv2_internal.la $(CHECK_LIBS)
+noinst_HEADERS += tests/client/example_signer.h
 
 check_PROGRAMS += tests/client/test_responses tests/client/test_transport
 tests_client_test_responses_SOURCES = tests/client/test_responses.c
@@ -42,6 +43,13 @@ tests_client_test_sqs_CPPFLAGS = $(CLIENT_TEST_CPPFLAGS)
 tests_client_test_sqs_LDADD = $(CLIENT_TEST_LDADD)
 TESTS += tests/client/test_sqs
 
+check_PROGRAMS += tests/client/test_truncation
+tests_client_test_truncation_SOURCES = tests/client/test_truncation.c \
+	tests/client/stub_server.h tests/client/stub_server.c
+tests_client_test_truncation_CPPFLAGS = $(CLIENT_TEST_CPPFLAGS)
+tests_client_test_truncation_LDADD = $(CLIENT_TEST_LDADD)
+TESTS += tests/client/test_truncation
+
 # Helpers of the process-level tests.
 check_PROGRAMS += tests/client/sqs-drain tests/client/stub-http
 tests_client_sqs_drain_SOURCES = tests/client/sqs_drain.c
@@ -51,6 +59,6 @@ tests_client_stub_http_SOURCES = tests/client/stub_http.c \
 
 # Process-level tests: executable bash scripts, run as they are.
 TESTS += tests/client/ec2.sh tests/client/sqs.sh tests/client/errors.sh \
-	tests/client/hostile.sh
+	tests/client/hostile.sh tests/client/sigv4.sh
 EXTRA_DIST += tests/client/lib.sh tests/client/ec2.sh tests/client/sqs.sh \
-	tests/client/errors.sh tests/client/hostile.sh
+	tests/client/errors.sh tests/client/hostile.sh tests/client/sigv4.sh

@@ -26,9 +26,9 @@ static awsv2_status finish(awsv2_client *c, awsv2_params *p, const char *url,
     awsv2_status st = awsv2__client_call_xml(c, AWSV2_POST, url, p, &doc, err);
     if (!st && result) {
         const xmlNode *r = awsv2__xml_find(xmlDocGetRootElement(doc), result);
-        if (!awsv2__xml_copy(r, "QueueUrl", url_out, cap))
-            st = awsv2__fail(err, AWSV2_E_RESPONSE,
-                             "%s has no QueueUrl of at most %zu bytes", result, cap - 1);
+        st = awsv2__xml_copy(r, "QueueUrl", url_out, cap, err);
+        if (!st && (!cap || !url_out[0]))
+            st = awsv2__fail(err, AWSV2_E_RESPONSE, "%s has no QueueUrl", result);
     }
     xmlFreeDoc(doc);
     return st;

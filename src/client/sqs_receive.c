@@ -93,16 +93,17 @@ static awsv2_status parse_attribute(const xmlNode *n, awsv2_sqs_attribute *a, aw
 
 static awsv2_status check_md5s(const xmlNode *n, const awsv2_sqs_message *m, awsv2_error *err)
 {
-    char theirs[AWSV2_SQS_MD5_SIZE] = "", ours[AWSV2_SQS_MD5_SIZE];
-    awsv2__xml_copy(n, "MD5OfBody", theirs, sizeof theirs);
-    awsv2_status st = awsv2_sqs_md5_of_body(m->body, m->body_len, ours, err);
+    char theirs[AWSV2_SQS_MD5_SIZE], ours[AWSV2_SQS_MD5_SIZE];
+    awsv2_status st = awsv2__xml_copy(n, "MD5OfBody", theirs, sizeof theirs, err);
+    if (!st)
+        st = awsv2_sqs_md5_of_body(m->body, m->body_len, ours, err);
     if (!st)
         st = awsv2__sqs_md5_check("MD5OfBody", theirs, ours, err);
     if (st || m->n_attributes == 0)
         return st;
-    theirs[0] = '\0';
-    awsv2__xml_copy(n, "MD5OfMessageAttributes", theirs, sizeof theirs);
-    st = awsv2_sqs_md5_of_attributes(m->attributes, m->n_attributes, ours, err);
+    st = awsv2__xml_copy(n, "MD5OfMessageAttributes", theirs, sizeof theirs, err);
+    if (!st)
+        st = awsv2_sqs_md5_of_attributes(m->attributes, m->n_attributes, ours, err);
     return st ? st : awsv2__sqs_md5_check("MD5OfMessageAttributes", theirs, ours, err);
 }
 

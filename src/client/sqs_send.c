@@ -99,13 +99,20 @@ static awsv2_status read_result(xmlDoc *doc, const awsv2_sqs_send_input *in,
                                 awsv2_sqs_send_result *out, awsv2_error *err)
 {
     const xmlNode *r = awsv2__xml_find(xmlDocGetRootElement(doc), "SendMessageResult");
-    if (!awsv2__xml_copy(r, "MessageId", out->message_id, sizeof out->message_id))
-        return awsv2__fail(err, AWSV2_E_RESPONSE, "SendMessage answered without a MessageId");
-    awsv2__xml_copy(r, "MD5OfMessageBody", out->md5_of_body, sizeof out->md5_of_body);
-    awsv2__xml_copy(r, "MD5OfMessageAttributes", out->md5_of_attributes,
-                    sizeof out->md5_of_attributes);
+    awsv2_status st = awsv2__xml_copy(r, "MessageId", out->message_id, sizeof out->message_id,
+                                      err);
+    if (!st && !out->message_id[0])
+        st = awsv2__fail(err, AWSV2_E_RESPONSE, "SendMessage answered without a MessageId");
+    if (!st)
+        st = awsv2__xml_copy(r, "MD5OfMessageBody", out->md5_of_body, sizeof out->md5_of_body,
+                             err);
+    if (!st)
+        st = awsv2__xml_copy(r, "MD5OfMessageAttributes", out->md5_of_attributes,
+                             sizeof out->md5_of_attributes, err);
+    if (st)
+        return st;
     char ours[AWSV2_SQS_MD5_SIZE];
-    awsv2_status st = awsv2_sqs_md5_of_body(in->body, strlen(in->body), ours, err);
+    st = awsv2_sqs_md5_of_body(in->body, strlen(in->body), ours, err);
     if (!st)
         st = awsv2__sqs_md5_check("MD5OfMessageBody", out->md5_of_body, ours, err);
     if (!st && in->n_attributes > 0) {

@@ -132,10 +132,42 @@ static awsv2_status curl_failure(awsv2__transport *t, CURLcode rc, const char *h
     return awsv2__fail(err, st, "%s: %s", host, why);
 }
 
-awsv2_status awsv2__transport_perform(awsv2__transport *t, const char *url, const char *form,
-                                      const char *host, long *http_status, awsv2__buf *resp,
+/* The request's own headers (a SigV4 Authorization, ...) and "Expect:";
+ * NULL (*nomem set) when out of memory. */
+static struct curl_slist *request_headers(const awsv2_request *req, bool *nomem)
+{
+    struct curl_slist *list = curl_slist_append(NULL, "Expect:");
+    awsv2__buf line = {0};
+    for (size_t i = 0; list && i < awsv2_request_header_count(req); i++) {
+        const char *name, *value;
+        awsv2_request_header_at(req, i, &name, &value);
+        awsv2__buf_reset(&line);
+        struct curl_slist *l = NULL;
+        if (!awsv2__buf_append(&line, name, strlen(name)) &&
+            !awsv2__buf_append(&line, ": ", 2) &&
+            !awsv2__buf_append(&line, value, strlen(value)))
+            l = curl_slist_append(list, line.data);
+        if (!l) {
+            curl_slist_free_all(list);
+            list = NULL;
+            break;
+        }
+        list = l;
+    }
+    awsv2__buf_free(&line); /* wiped: it held a session token */
+    *nomem = list == NULL;
+    return list;
+}
+
+awsv2_status awsv2__transport_perform(awsv2__transport *t, const awsv2_request *req,
+                                      const char *form, long *http_status, awsv2__buf *resp,
                                       awsv2_error *err)
 {
+    const char *host = awsv2_request_host(req);
+    struct curl_slist *own = NULL;
+    bool nomem = false;
+    if (awsv2_request_header_count(req) && !(own = request_headers(req, &nomem)))
+        return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
     t->resp = resp;
     t->too_large = t->nomem = false;
     t->errbuf[0] = '\0';
@@ -143,17 +175,26 @@ awsv2_status awsv2__transport_perform(awsv2__transport *t, const char *url, cons
     if (form) {
         curl_easy_setopt(t->curl, CURLOPT_POSTFIELDS, form);
         curl_easy_setopt(t->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(form));
-        curl_easy_setopt(t->curl, CURLOPT_HTTPHEADER, t->form_headers);
+        curl_easy_setopt(t->curl, CURLOPT_HTTPHEADER, own ? own : t->form_headers);
     } else {
         curl_easy_setopt(t->curl, CURLOPT_HTTPGET, 1L);
-        curl_easy_setopt(t->curl, CURLOPT_HTTPHEADER, (struct curl_slist *)NULL);
+        curl_easy_setopt(t->curl, CURLOPT_HTTPHEADER, own);
     }
-    if (curl_easy_setopt(t->curl, CURLOPT_URL, url) != CURLE_OK)
-        return awsv2__fail(err, AWSV2_E_INVALID, "libcurl rejected the URL for %s", host);
-    CURLcode rc = curl_easy_perform(t->curl);
+    awsv2_status st = AWSV2_OK;
+    if (curl_easy_setopt(t->curl, CURLOPT_URL, awsv2_request_url(req)) != CURLE_OK) {
+        st = awsv2__fail(err, AWSV2_E_INVALID, "libcurl rejected the URL for %s", host);
+    } else {
+        CURLcode rc = curl_easy_perform(t->curl);
+        if (rc != CURLE_OK)
+            st = curl_failure(t, rc, host, err);
+        else
+            curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, http_status);
+    }
     t->resp = NULL;
-    if (rc != CURLE_OK)
-        return curl_failure(t, rc, host, err);
-    curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, http_status);
-    return AWSV2_OK;
+    /* The list holds the Authorization (and any session token) header. */
+    curl_easy_setopt(t->curl, CURLOPT_HTTPHEADER, (struct curl_slist *)NULL);
+    for (struct curl_slist *l = own; l; l = l->next)
+        awsv2_wipe(l->data, strlen(l->data));
+    curl_slist_free_all(own);
+    return st;
 }

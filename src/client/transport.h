@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 
+#include "awsv2/request.h"
 #include "awsv2/status.h"
 #include "buf.h"
 
@@ -23,14 +24,15 @@ awsv2_status awsv2__transport_new(awsv2__transport **out,
                                   awsv2_error *err);
 void awsv2__transport_free(awsv2__transport *t);
 
-/* One exchange: a GET of url when form is NULL, else a POST of the
- * url-encoded form. host names the peer in error messages (the URL may
- * carry a session token, so it is never printed). On AWSV2_OK,
- * *http_status is the reply's status, whatever it is, and resp its body.
- * Fails with AWSV2_E_NETWORK (including timeouts), AWSV2_E_TLS, or
- * AWSV2_E_RESPONSE for a body over the limit. */
-awsv2_status awsv2__transport_perform(awsv2__transport *t, const char *url, const char *form,
-                                      const char *host, long *http_status, awsv2__buf *resp,
+/* One exchange of a signed request: a GET of its URL when form is NULL,
+ * else a POST of the url-encoded form, with the headers the request must
+ * be sent with (a SigV4 Authorization). Its host names the peer in error
+ * messages (the URL may carry a session token, so it is never printed). On
+ * AWSV2_OK, *http_status is the reply's status, whatever it is, and resp
+ * its body. Fails with AWSV2_E_NETWORK (including timeouts), AWSV2_E_TLS,
+ * or AWSV2_E_RESPONSE for a body over the limit. */
+awsv2_status awsv2__transport_perform(awsv2__transport *t, const awsv2_request *req,
+                                      const char *form, long *http_status, awsv2__buf *resp,
                                       awsv2_error *err);
 
 #endif

@@ -142,24 +142,37 @@ bool awsv2__xml_dup(const xmlNode *parent, const char *name, char **out)
     return *out != NULL;
 }
 
-bool awsv2__xml_copy(const xmlNode *parent, const char *name, char *buf, size_t cap)
+awsv2_status awsv2__xml_copy(const xmlNode *parent, const char *name, char *buf, size_t cap,
+                             awsv2_error *err)
 {
+    if (cap)
+        buf[0] = '\0';
     xmlNode *n = awsv2__xml_child(parent, name);
-    xmlChar *text = n ? xmlNodeGetContent(n) : NULL;
+    if (!n)
+        return AWSV2_OK;
+    xmlChar *text = xmlNodeGetContent(n);
     if (!text)
-        return false;
-    int len = snprintf(buf, cap, "%s", (const char *)text);
+        return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
+    size_t len = strlen((const char *)text);
+    awsv2_status st = AWSV2_OK;
+    if (len >= cap)
+        st = awsv2__fail(err, AWSV2_E_RESPONSE,
+                         "the response's %s is %zu bytes long, more than the %zu it can be",
+                         name, len, cap ? cap - 1 : 0);
+    else
+        memcpy(buf, text, len + 1);
     xmlFree(text);
-    return len >= 0 && (size_t)len < cap;
+    return st;
 }
 
-/* EC2 says RequestID, SQS RequestId; either may sit beside or above Error. */
+/* EC2 says RequestID, SQS RequestId; either may sit beside or above Error.
+ * One that does not fit is left out rather than cut. */
 static void request_id(const xmlNode *root, awsv2_error *err)
 {
     if (!AWSV2__ERROR_HAS(err, request_id))
         return;
-    if (!awsv2__xml_copy(root, "RequestID", err->request_id, sizeof err->request_id))
-        awsv2__xml_copy(root, "RequestId", err->request_id, sizeof err->request_id);
+    const char *name = awsv2__xml_child(root, "RequestID") ? "RequestID" : "RequestId";
+    awsv2__xml_copy(root, name, err->request_id, sizeof err->request_id, NULL);
 }
 
 awsv2_status awsv2__xml_service_error(const char *body, size_t len, long http_status,
@@ -173,16 +186,29 @@ awsv2_status awsv2__xml_service_error(const char *body, size_t len, long http_st
     if (awsv2__xml_read(body, len, len, &doc, NULL) == AWSV2_OK)
         e = awsv2__xml_find(xmlDocGetRootElement(doc), "Error");
     char code[AWSV2_ERROR_CODE_MAX] = "";
-    char message[AWSV2_ERROR_MESSAGE_MAX] = "";
-    if (e && awsv2__xml_copy(e, "Code", code, sizeof code)) {
-        if (!awsv2__xml_copy(e, "Message", message, sizeof message) && !message[0])
-            snprintf(message, sizeof message, "(no message; HTTP %ld)", http_status);
-        awsv2_error_set(err, AWSV2_E_SERVICE, code, "%s", message);
+    char *message = NULL;
+    /* A code too long for err->code is not cut: a cut code could read as
+     * another (callers compare codes, the retry rules among them). */
+    awsv2_status code_st = e ? awsv2__xml_copy(e, "Code", code, sizeof code, NULL) : AWSV2_OK;
+    if (code[0]) {
+        /* The message is text for people: awsv2_error_set shortens a long
+         * one to AWSV2_ERROR_MESSAGE_MAX, as it does every message. (Out
+         * of memory, it is left out.) */
+        awsv2__xml_dup(e, "Message", &message);
+        if (message && message[0])
+            awsv2_error_set(err, AWSV2_E_SERVICE, code, "%s", message);
+        else
+            awsv2_error_set(err, AWSV2_E_SERVICE, code, "(no message; HTTP %ld)", http_status);
         request_id(xmlDocGetRootElement(doc), err);
+    } else if (code_st == AWSV2_E_RESPONSE) {
+        awsv2__fail(err, AWSV2_E_SERVICE,
+                    "HTTP %ld: the service answered with an error code longer than %zu bytes",
+                    http_status, sizeof code - 1);
     } else {
         awsv2__fail(err, AWSV2_E_SERVICE, "HTTP %ld: the service answered with an error %s",
                     http_status, doc ? "document without a code" : "that is not XML");
     }
+    free(message);
     if (AWSV2__ERROR_HAS(err, http_status))
         err->http_status = http_status;
     xmlFreeDoc(doc);

@@ -33,9 +33,13 @@ size_t awsv2__xml_count(const xmlNode *parent, const char *name);
 /* The text of parent's child `name` as a malloc'd string into *out (NULL
  * when there is no such child). Returns false only when out of memory. */
 bool awsv2__xml_dup(const xmlNode *parent, const char *name, char **out);
-/* The same into buf (cap bytes). Returns false when the child is absent or
- * its text does not fit. */
-bool awsv2__xml_copy(const xmlNode *parent, const char *name, char *buf, size_t cap);
+/* The same into buf (cap bytes): "" when there is no such child (the
+ * caller decides whether it is required). Text that does not fit is
+ * AWSV2_E_RESPONSE naming the element, with buf "": never a truncated copy,
+ * which could pass for the value (an MD5 followed by junk would compare
+ * equal). AWSV2_E_NOMEM when out of memory. */
+awsv2_status awsv2__xml_copy(const xmlNode *parent, const char *name, char *buf, size_t cap,
+                             awsv2_error *err);
 
 /* Fills err from an AWS error document (EC2's Response/Errors/Error or
  * SQS's ErrorResponse/Error) received with http_status, and returns

@@ -12,6 +12,7 @@
 #include "awsv2/credentials.h"
 #include "awsv2/signer.h"
 #include "awsv2/sqs.h"
+#include "example_signer.h"
 #include "stub_server.h"
 
 /* md5("hi") and, for Color=String:blue + Raw=Binary:00 01 02 ff, the
@@ -53,10 +54,7 @@ static awsv2_signer *signer;
 
 static void setup(void)
 {
-    ck_assert_int_eq(awsv2_credentials_new(&creds, "AKIAIOSFODNN7EXAMPLE",
-                                           "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", NULL, NULL),
-                     AWSV2_OK);
-    ck_assert_int_eq(awsv2_signer_open(&signer, "openssl", creds, NULL), AWSV2_OK);
+    example_signer(&creds, &signer);
 }
 
 static void teardown(void)

@@ -16,6 +16,7 @@
 #include "awsv2/signer.h"
 #include "awsv2/util.h"
 #include "retry.h"
+#include "example_signer.h"
 #include "stub_server.h"
 
 #define OK_DOC "<DescribeInstancesResponse><requestId>r</requestId></DescribeInstancesResponse>"
@@ -32,10 +33,7 @@ static int debug_calls;
 
 static void setup(void)
 {
-    ck_assert_int_eq(awsv2_credentials_new(&creds, "AKIAIOSFODNN7EXAMPLE",
-                                           "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", NULL, NULL),
-                     AWSV2_OK);
-    ck_assert_int_eq(awsv2_signer_open(&signer, "openssl", creds, NULL), AWSV2_OK);
+    example_signer(&creds, &signer);
     debug_calls = 0;
 }
 

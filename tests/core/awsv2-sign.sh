@@ -21,7 +21,9 @@ unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_PROFILE \
 HOME=$tmp
 AWS_ACCESS_KEY_ID=$KEY_ID
 AWS_SECRET_ACCESS_KEY=$SECRET
-export HOME AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY
+# SigV2 unless a check says otherwise (auto would pick 4 for SQS's endpoints).
+AWSV2_SIGNATURE_VERSION=2
+export HOME AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWSV2_SIGNATURE_VERSION
 
 # Failures and runs are counted in files, so that checks may run in
 # subshells (to give one run its own environment).
@@ -92,8 +94,17 @@ expect_out emr-query "$EMR_QUERY" --timestamp 2011-10-03T15:19:30 --print query 
     "$EMR" Action=DescribeJobFlows Version=2009-03-31
 expect_out emr-url-default "$EMR?$EMR_QUERY" --timestamp 2011-10-03T15:19:30 \
     "$EMR" Action=DescribeJobFlows Version=2009-03-31
-expect_out emr-url "$EMR?$EMR_QUERY" "$EMR" Action=DescribeJobFlows --print url \
-    Version=2009-03-31 --timestamp 2011-10-03T15:19:30
+# After the endpoint URL (or after --) come parameters only, even when
+# they look like options: a parameter name may begin with '-'.
+expect_out emr-url "$EMR?$EMR_QUERY" --print url --timestamp 2011-10-03T15:19:30 -- \
+    "$EMR" Action=DescribeJobFlows Version=2009-03-31
+expect_exit option-after-endpoint 2 "$EMR" Action=DescribeJobFlows --print url
+expect_out dash-parameter "GET
+example.com
+/
+--print=url&-x=1&AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE&SignatureMethod=HmacSHA256&SignatureVersion=2&Timestamp=2026-01-02T03%3A04%3A05Z" \
+    --timestamp 2026-01-02T03:04:05Z --print string-to-sign https://example.com -x=1 \
+    --print=url
 expect_out emr-timestamp-as-argument "$EMR_SIG" --print signature \
     "$EMR" Action=DescribeJobFlows Version=2009-03-31 Timestamp=2011-10-03T15:19:30
 expect_out emr-explicit-defaults "$EMR_SIG" --method GET --signature-method HmacSHA256 \
@@ -251,6 +262,69 @@ printf '[default]\naws_access_key_id = %s\n%s\n' "$KEY_ID" "$SECRET" >"$tmp/bad-
 expect_failure missing-device --signer "due:$tmp/no-such-tty" $E Action=X
 port=1
 expect_failure nothing-listening --signer "http://127.0.0.1:$port/sign/aws" $E Action=X
+
+# ---- Signature Version 4 ------------------------------------------------------
+# Known answers of tests/core/sigv4.jsonl (botocore); every form is checked
+# against botocore at length by sigv4-oracle.sh.
+
+V4_URL="https://ec2.eu-central-1.amazonaws.com/?Action=DescribeInstances&Version=2016-11-15&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20261121%2Feu-central-1%2Fec2%2Faws4_request&X-Amz-Date=20261121T120000Z&X-Amz-Expires=900&X-Amz-SignedHeaders=host&X-Amz-Signature=e721b0bebdcc326e06c0a7ebe6dfc76d0b4aae9abb2fb1d9d987cd6a7c83009b"
+V4_EC2=https://ec2.eu-central-1.amazonaws.com/
+expect_out v4-presigned-url "$V4_URL" --signature-version 4 --region eu-central-1 \
+    --timestamp 2026-11-21T12:00:00Z -- "$V4_EC2" Action=DescribeInstances Version=2016-11-15
+expect_out v4-signature e721b0bebdcc326e06c0a7ebe6dfc76d0b4aae9abb2fb1d9d987cd6a7c83009b \
+    --signature-version 4 --region eu-central-1 --timestamp 2026-11-21T12:00:00Z \
+    --print signature "$V4_EC2" Action=DescribeInstances Version=2016-11-15
+expect_out v4-string-to-sign "AWS4-HMAC-SHA256
+20261121T120000Z
+20261121/eu-central-1/ec2/aws4_request
+4bb5757f4a0bd3dd99c9d78716264fec3a33c03d585d5e470afbcc6ddc7c2076" \
+    --signature-version 4 --region eu-central-1 --timestamp 2026-11-21T12:00:00Z \
+    --print string-to-sign "$V4_EC2" Action=DescribeInstances Version=2016-11-15
+(
+    # auto: 4 for EC2 in a region opened after 2014, from the environment too.
+    unset AWSV2_SIGNATURE_VERSION
+    AWS_REGION=eu-central-1
+    export AWS_REGION
+    expect_out v4-auto "$V4_URL" --timestamp 2026-11-21T12:00:00Z "$V4_EC2" \
+        Action=DescribeInstances Version=2016-11-15
+    AWSV2_SIGNATURE_VERSION=4
+    export AWSV2_SIGNATURE_VERSION
+    expect_out v4-env "$V4_URL" --timestamp 2026-11-21T12:00:00Z "$V4_EC2" \
+        Action=DescribeInstances Version=2016-11-15
+    AWSV2_SIGNATURE_VERSION=3
+    expect_exit v4-env-bad 2 "$V4_EC2" Action=X
+)
+# A POST signed in its header: the Authorization value, and the form body
+# (its parameters sorted by encoded name).
+V4_SQS=https://sqs.eu-central-1.amazonaws.com/123456789012/my-queue
+run --signature-version 4 --region eu-central-1 --timestamp 2026-11-21T12:00:00Z \
+    --print authorization "$V4_SQS" Action=SendMessage Version=2012-11-05 MessageBody=x
+[ "$rc" -eq 0 ] || fail "v4-authorization: exit $rc: $(cat "$tmp/err")"
+grep -Eqx "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20261121/eu-central-1/sqs/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=[0-9a-f]{64}" \
+    "$tmp/out" || fail "v4-authorization: $(cat "$tmp/out")"
+expect_out v4-query "Action=SendMessage&MessageBody=x&Version=2012-11-05" \
+    --signature-version 4 --region eu-central-1 --print query "$V4_SQS" \
+    Action=SendMessage Version=2012-11-05 MessageBody=x
+(
+    AWS_SESSION_TOKEN='FQoGZXIvYXdzEXAMPLE/session+token=='
+    export AWS_SESSION_TOKEN
+    expect_out v4-session-token 152baf0753cd52991354f76335ce8bba97998e1113b56b52490008e22adfb165 \
+        --signature-version 4 --region eu-central-1 --timestamp 2026-11-21T12:00:00Z \
+        --print signature "$V4_SQS" Action=ReceiveMessage Version=2012-11-05 \
+        MaxNumberOfMessages=10
+)
+expect_exit v4-bad-version 2 --signature-version 3 "$V4_EC2" Action=X
+expect_exit v4-authorization-of-get 2 --signature-version 4 --method GET \
+    --print authorization "$V4_EC2" Action=X
+expect_exit v4-url-of-post 2 --signature-version 4 --method POST --print url "$V4_EC2" Action=X
+expect_exit v4-signature-method 2 --signature-version 4 --signature-method HmacSHA1 \
+    "$V4_EC2" Action=X
+expect_exit v4-expires 2 --signature-version 4 --expires 2026-01-01T00:00:00Z "$V4_EC2" Action=X
+expect_exit v4-expires-in-range 2 --signature-version 4 --expires-in 604801 "$V4_EC2" Action=X
+expect_exit v4-expires-in-v2 2 --signature-version 2 --expires-in 60 "$V4_EC2" Action=X
+expect_exit v4-reserved 2 --signature-version 4 "$V4_EC2" X-Amz-Date=20260101T000000Z
+expect_exit v4-bad-region 2 --signature-version 4 --region EU "$V4_EC2" Action=X
+expect_exit v4-canonical-request-v2 2 --signature-version 2 --print canonical-request "$V4_EC2"
 
 # ---- the secret never appears ---------------------------------------------------
 

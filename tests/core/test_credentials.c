@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "harness.h"
 
@@ -208,6 +209,67 @@ START_TEST(bad_lines)
 }
 END_TEST
 
+/* "key =" with nothing after it is a mistake, not "no key": taken as
+ * absent, "aws_access_key_id =" loaded credentials without a key id
+ * (issue 10, finding 9). In the profile asked for only. */
+START_TEST(empty_values_refused)
+{
+    check_bad_line("[default]\naws_access_key_id =\n", 2);
+    check_bad_line("[default]\naws_access_key_id =   \naws_secret_access_key = " TEST_SECRET "\n",
+                   2);
+    check_bad_line("[default]\naws_access_key_id = " TEST_KEY_ID "\n\naws_secret_access_key =\n",
+                   4);
+    check_bad_line("[default]\r\naws_access_key_id = " TEST_KEY_ID
+                   "\r\naws_secret_access_key = " TEST_SECRET "\r\naws_session_token =\r\n",
+                   4);
+    awsv2_error err = {0};
+    const char *path = core_write("credentials", "[default]\naws_access_key_id =\n");
+    ck_assert_int_eq(awsv2_credentials_load_file(&creds, path, NULL, &err), AWSV2_E_CONFIG);
+    ck_assert_ptr_nonnull(strstr(err.message, "aws_access_key_id"));
+    /* the chain reads files the same way */
+    setenv("AWS_SHARED_CREDENTIALS_FILE", path, 1);
+    ck_assert_int_eq(awsv2_credentials_load(&creds, NULL, AWSV2_CREDENTIALS_SECRET_OPTIONAL, &err),
+                     AWSV2_E_CONFIG);
+    ck_assert_ptr_null(creds);
+    ck_assert_ptr_nonnull(strstr(err.message, ":2:"));
+    /* another profile's empty value is not this one's business */
+    load_text("[dev]\naws_access_key_id =\n[default]\naws_access_key_id = AKID\n", NULL);
+    check_creds("AKID", NULL, NULL);
+}
+END_TEST
+
+/* ~/.aws/credentials may be a symbolic link (dotfile managers make them),
+ * as the AWS CLI allows: followed (docs/secrets.md). */
+START_TEST(credentials_file_symlink_followed)
+{
+    char link[4200];
+    const char *target = core_write("real-credentials", two_profiles);
+    snprintf(link, sizeof link, "%s/credentials", core_env_dir());
+    ck_assert_int_eq(symlink(target, link), 0);
+    awsv2_error err = AWSV2_ERROR_INIT;
+    ck_assert_msg(awsv2_credentials_load_file(&creds, link, NULL, &err) == AWSV2_OK, "%s",
+                  err.message);
+    check_creds(TEST_KEY_ID, TEST_SECRET, NULL);
+}
+END_TEST
+
+/* The config file's region too: "region =" (or one too long to hold) is
+ * an error naming the line, not the default us-east-1. */
+START_TEST(config_empty_region_refused)
+{
+    char out[64], longer[400];
+    awsv2_error err = AWSV2_ERROR_INIT;
+    const char *path = core_write("config", "[default]\nregion =\n");
+    setenv("AWS_CONFIG_FILE", path, 1);
+    ck_assert_int_eq(awsv2_region_resolve(NULL, out, sizeof out, &err), AWSV2_E_CONFIG);
+    ck_assert_msg(strstr(err.message, path) && strstr(err.message, ":2:"), "%s", err.message);
+    snprintf(longer, sizeof longer, "[default]\nregion = us-east-1%0*d\n", 200, 0);
+    core_write("config", longer);
+    ck_assert_int_eq(awsv2_region_resolve(NULL, out, sizeof out, &err), AWSV2_E_CONFIG);
+    ck_assert_ptr_nonnull(strstr(err.message, ":2:"));
+}
+END_TEST
+
 START_TEST(setting_before_any_section)
 {
     check_bad_line("aws_access_key_id = AKID\n[default]\n", 1);
@@ -362,6 +424,9 @@ int main(void)
     tcase_add_test(files, nested_settings_skipped);
     tcase_add_test(files, missing_keys);
     tcase_add_test(files, bad_lines);
+    tcase_add_test(files, empty_values_refused);
+    tcase_add_test(files, credentials_file_symlink_followed);
+    tcase_add_test(files, config_empty_region_refused);
     tcase_add_test(files, setting_before_any_section);
     tcase_add_test(files, load_file_missing_file_or_profile);
     suite_add_tcase(s, files);

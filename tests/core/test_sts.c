@@ -108,6 +108,31 @@ START_TEST(method_rules)
 }
 END_TEST
 
+/* A value whose percent-decoding holds a NUL is refused by the decoder
+ * itself, so that no caller comparing C strings can read "HmacSHA256%00x"
+ * as HmacSHA256, nor an id cut at the NUL as a stored one. */
+START_TEST(decoded_nul_is_refused)
+{
+    awsv2__sts p;
+    char out[32];
+    size_t n = 0;
+    static const char q[] = "SignatureMethod=HmacSHA256%00x&AWSAccessKeyId=AKIA%00B&V=a%00";
+    ck_assert_int_eq(awsv2__sts_param_decoded(q, strlen(q), "SignatureMethod", out, sizeof out, &n), -1);
+    ck_assert_int_eq(awsv2__sts_param_decoded(q, strlen(q), "AWSAccessKeyId", out, sizeof out, &n), -1);
+    ck_assert_int_eq(awsv2__sts_param_decoded(q, strlen(q), "V", out, sizeof out, &n), -1);
+    ck_assert_int_eq(parse("GET\nh\n/\nAWSAccessKeyId=" ID "&SignatureMethod=HmacSHA256%00x", &p),
+                     AWSV2__STS_BAD_METHOD);
+    ck_assert_int_eq(parse("GET\nh\n/\nAWSAccessKeyId=" ID "&SignatureMethod=HmacSHA1%00", &p),
+                     AWSV2__STS_BAD_METHOD);
+    ck_assert_int_eq(parse("GET\nh\n/\nAWSAccessKeyId=" ID "%00&SignatureMethod=HmacSHA1", &p),
+                     AWSV2__STS_BAD_KEY_ID);
+    ck_assert_str_eq(p.key_id, "");
+    /* Other escapes still decode. */
+    ck_assert_int_eq(awsv2__sts_param_decoded("V=a%01b", 7, "V", out, sizeof out, &n), 1);
+    ck_assert_uint_eq(n, 3);
+}
+END_TEST
+
 START_TEST(shape_rules)
 {
     awsv2__sts p;
@@ -259,6 +284,7 @@ int main(void)
     tcase_add_test(tc, names_match_whole);
     tcase_add_test(tc, key_id_rules);
     tcase_add_test(tc, method_rules);
+    tcase_add_test(tc, decoded_nul_is_refused);
     tcase_add_test(tc, shape_rules);
     tcase_add_test(tc, query_of_a_valid_string);
     tcase_add_test(tc, codes_are_the_devices);

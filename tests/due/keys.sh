@@ -16,10 +16,12 @@ expect_exit 0 "$KEYS" $DUE list
 [ "$(cat "$T/out")" = AKIAIOSFODNN7EXAMPLE ] || fail "list after put: $(cat "$T/out")"
 
 # The stored secret is the right one: the device signs as OpenSSL does.
-SIGN="$top_builddir/tools/awsv2-sign --timestamp 2026-11-21T12:00:00Z --print signature https://ec2.amazonaws.com/ Action=DescribeInstances"
+# (Options before the URL: what follows it are the request's parameters.)
+SIGN="$top_builddir/tools/awsv2-sign --timestamp 2026-11-21T12:00:00Z --print signature"
+REQ="https://ec2.amazonaws.com/ Action=DescribeInstances"
 if [ -x "$top_builddir/tools/awsv2-sign" ]; then
-    want=$(env AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE AWS_SECRET_ACCESS_KEY=$SECRET $SIGN --signer openssl)
-    got=$(env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY AWS_SHARED_CREDENTIALS_FILE=/nonexistent $SIGN $DUE)
+    want=$(env AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE AWS_SECRET_ACCESS_KEY=$SECRET $SIGN --signer openssl $REQ)
+    got=$(env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY AWS_SHARED_CREDENTIALS_FILE=/nonexistent $SIGN $DUE $REQ)
     [ -n "$want" ] && [ "$want" = "$got" ] || fail "device signature '$got' is not '$want'"
 fi
 

@@ -1,7 +1,9 @@
 /* The due: backend against awsv2-due-emu on a pty: signatures equal to
  * OpenSSL's, pipelined and from many threads; every fault the emulator
- * injects; spec errors; strings that must never reach the device; keys
- * stored, listed, deleted and locked through the public calls. */
+ * injects, and a hostile device (due-glitch) that doubles, drops, repeats
+ * or trickles reply lines; one host per device; spec errors; strings that must
+ * never reach the device; keys stored, listed, deleted and locked through
+ * the public calls. */
 #define _GNU_SOURCE /* posix_openpt, grantpt, unlockpt, ptsname_r */
 #include <check.h>
 #include <fcntl.h>
@@ -12,6 +14,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +35,8 @@
 #define EMU_STOP_MS 5000 /* from SIGTERM to its exit */
 
 static char dir[512];
-static struct child emu; /* its line: the pty path */
+static struct child emu;    /* its line: the pty path */
+static struct child glitch; /* due-glitch in front of emu; its line: its pty */
 
 static void tmp_setup(void)
 {
@@ -61,7 +65,19 @@ static int emu_stop(void)
 
 static void emu_teardown(void)
 {
+    child_stop(&glitch, SIGTERM, EMU_STOP_MS);
     emu_stop();
+}
+
+/* due-glitch with args (NULL-terminated) in front of the running emulator. */
+static void glitch_start(const char *const *args)
+{
+    char prog[PATH_MAX];
+    const char *argv[16] = {child_program(prog, sizeof prog, "tests/due/due-glitch")};
+    size_t n = child_args(argv, sizeof argv / sizeof argv[0] - 1, 1, args);
+    argv[n] = emu.line;
+    argv[n + 1] = NULL;
+    ck_assert_msg(child_start(&glitch, argv, -1) == 0, "due-glitch did not start");
 }
 
 static char *file_in_dir(const char *name)
@@ -449,7 +465,6 @@ START_TEST(test_key_checked_before_sending)
 {
     start("--garble-reply", "2");
     awsv2_signer *s = open_signer(emu.line, NULL);
-    static const awsv2_key_policy *const some_policy = (const awsv2_key_policy *)&emu;
     char long_id[AWSV2_KEY_ID_SIZE + 1], huge[10000];
     memset(long_id, 'A', sizeof long_id - 1);
     long_id[sizeof long_id - 1] = '\0';
@@ -473,8 +488,6 @@ START_TEST(test_key_checked_before_sending)
         ck_assert_ptr_null(strstr(err.message, "K7MDENG"));
     }
     awsv2_error err = AWSV2_ERROR_INIT;
-    ck_assert_int_eq(awsv2_signer_key_put(s, KEY_ID2, SECRET2, some_policy, &err),
-                     AWSV2_E_UNAVAILABLE);
     char ids[AWSV2_KEY_IDS_SIZE];
     ck_assert_int_eq(awsv2_signer_key_ids(s, ids, sizeof ids, &err), AWSV2_E_PROTOCOL);
     expect_ids(s, KEY_ID); /* recovered, and nothing was stored or deleted */
@@ -591,8 +604,9 @@ END_TEST
 
 /* ---- Faults ------------------------------------------------------------- */
 
-/* Request 1 is the PING at open, so sign call k is request k + 1: the
- * fault hits the second call; the first and the third succeed. */
+/* Request 1 is the PING at open; each sign call is a request and the
+ * checkpoint PING that confirms its reply. So sign call k is request 2k:
+ * the fault hits the second call; the first and the third succeed. */
 static void fault_case(const char *option, const char *value, awsv2_status want)
 {
     start(option, value);
@@ -603,42 +617,52 @@ static void fault_case(const char *option, const char *value, awsv2_status want)
     ck_assert_int_eq(sign_one(s, 1, &err), want);
     ck_assert_int_lt(now_ms() - t0, FAULT_TIMEOUT_MS + FAULT_SLACK_MS);
     ck_assert_ptr_nonnull(strstr(err.message, emu.line));
-    ck_assert_msg(sign_one(s, 2, &err) == AWSV2_OK, "after the fault: %s", err.message);
+    /* A stalled device may still be busy: the next calls time out, each
+     * within its own timeout, until it answers again. */
+    awsv2_status st = AWSV2_E_TIMEOUT;
+    for (int tries = 0; tries < 20 && st == AWSV2_E_TIMEOUT; tries++) {
+        t0 = now_ms();
+        st = sign_one(s, 2, &err);
+        ck_assert_int_lt(now_ms() - t0, FAULT_TIMEOUT_MS + FAULT_SLACK_MS);
+    }
+    ck_assert_msg(st == AWSV2_OK, "after the fault: %s", err.message);
     ck_assert_int_eq(sign_one(s, 3, &err), AWSV2_OK);
     awsv2_signer_close(s);
 }
 
+/* The checkpoint's PONG arrives in the lost reply's place: found at once. */
 START_TEST(test_drop_reply)
 {
-    fault_case("--drop-reply", "3", AWSV2_E_TIMEOUT);
+    fault_case("--drop-reply", "4", AWSV2_E_PROTOCOL);
 }
 END_TEST
 
 START_TEST(test_garble_reply)
 {
-    fault_case("--garble-reply", "3", AWSV2_E_PROTOCOL);
+    fault_case("--garble-reply", "4", AWSV2_E_PROTOCOL);
 }
 END_TEST
 
 START_TEST(test_stall)
 {
-    fault_case("--stall", "3:1000", AWSV2_E_TIMEOUT);
+    fault_case("--stall", "4:1000", AWSV2_E_TIMEOUT);
 }
 END_TEST
 
-/* The pty closes after request 3; the emulator comes back on the same
- * symlink with the same keystore (the keys persisted: no import). */
+/* The pty closes after request 5 (the second sign call's checkpoint); the
+ * emulator comes back on the same symlink with the same keystore (the keys
+ * persisted: no import). */
 START_TEST(test_close_after)
 {
     const char *link = file_in_dir("due"), *store = file_in_dir("keystore");
     const char *args[] = {"--import-credentials", file_in_dir("credentials"), "--keystore", store,
-                          "--symlink", link, "--close-after", "3", NULL};
+                          "--symlink", link, "--close-after", "5", NULL};
     ck_assert_int_eq(emu_start(args), 0);
     awsv2_signer *s = open_signer(link, "?timeout_ms=300");
     ck_assert_int_eq(sign_one(s, 0, NULL), AWSV2_OK);
-    /* Request 3 (after the open's PING) is answered before the pty goes. */
+    /* Requests 4 and 5 are answered before the pty goes. */
     ck_assert_int_eq(sign_one(s, 1, NULL), AWSV2_OK);
-    ck_assert_int_eq(emu_stop(), 0); /* it exits by itself after request 3 */
+    ck_assert_int_eq(emu_stop(), 0); /* it exits by itself after request 5 */
     awsv2_error err = AWSV2_ERROR_INIT;
     long long t0 = now_ms();
     ck_assert_int_eq(sign_one(s, 2, &err), AWSV2_E_DEVICE);
@@ -694,6 +718,212 @@ START_TEST(test_pipelined_garble)
 }
 END_TEST
 
+/* ---- A hostile device --------------------------------------------------
+ * Replies carry no request id, so a line too many or too few could hand one
+ * request another's reply: each success must be the OpenSSL HMAC of its own
+ * string, whatever the device does, and everything else an error. */
+
+struct glitch_worker {
+    awsv2_signer *s;
+    size_t first, n;
+    size_t ok, wrong, failed;
+};
+
+static void *glitch_work(void *arg)
+{
+    struct glitch_worker *w = arg;
+    for (size_t i = w->first; i < w->first + w->n; i++) {
+        char buf[512];
+        awsv2_hash hash;
+        size_t len = sts(i, buf, sizeof buf, &hash), mac_len = 0;
+        uint8_t mac[AWSV2_MAC_MAX], want[EVP_MAX_MD_SIZE];
+        unsigned want_len = 0;
+        if (awsv2_signer_sign(w->s, hash, buf, len, mac, &mac_len, NULL) != AWSV2_OK) {
+            w->failed++;
+            continue;
+        }
+        HMAC(hash == AWSV2_HMAC_SHA1 ? EVP_sha1() : EVP_sha256(), SECRET, (int)strlen(SECRET),
+             (const unsigned char *)buf, len, want, &want_len);
+        if (mac_len == want_len && memcmp(mac, want, want_len) == 0)
+            w->ok++;
+        else
+            w->wrong++;
+    }
+    return NULL;
+}
+
+/* Threads pipelining single signatures, then batches, through due-glitch
+ * with args; returns how many succeeded (every one with its own MAC). */
+static size_t glitch_case(const char *const *args, size_t *failed)
+{
+    enum { THREADS = 8, EACH = 40, BATCH = 64 };
+    start(NULL, NULL);
+    glitch_start(args);
+    awsv2_signer *s = open_signer(glitch.line, "?timeout_ms=1000");
+    pthread_t t[THREADS];
+    struct glitch_worker w[THREADS];
+    for (size_t i = 0; i < THREADS; i++) {
+        w[i] = (struct glitch_worker){.s = s, .first = i * EACH, .n = EACH};
+        ck_assert_int_eq(pthread_create(&t[i], NULL, glitch_work, &w[i]), 0);
+    }
+    size_t ok = 0, wrong = 0;
+    *failed = 0;
+    for (size_t i = 0; i < THREADS; i++) {
+        pthread_join(t[i], NULL);
+        ok += w[i].ok;
+        wrong += w[i].wrong;
+        *failed += w[i].failed;
+    }
+    static char bufs[BATCH][300];
+    static awsv2_sign_job jobs[BATCH], *ptrs[BATCH];
+    for (size_t i = 0; i < BATCH; i++) {
+        jobs[i] = (awsv2_sign_job){0};
+        jobs[i].len = sts(1000 + i, bufs[i], sizeof bufs[i], &jobs[i].hash);
+        jobs[i].string_to_sign = bufs[i];
+        ptrs[i] = &jobs[i];
+    }
+    awsv2_signer_sign_batch(s, ptrs, BATCH, NULL);
+    for (size_t i = 0; i < BATCH; i++) {
+        if (jobs[i].status != AWSV2_OK) {
+            ++*failed;
+            continue;
+        }
+        expect_mac(bufs[i], jobs[i].len, jobs[i].hash, jobs[i].mac, jobs[i].mac_len);
+        ok++;
+    }
+    ck_assert_msg(wrong == 0, "%zu signatures of other requests returned as successes", wrong);
+    awsv2_signer_close(s);
+    return ok;
+}
+
+/* Every reply line twice: each duplicate lands where the next request's
+ * reply belongs, so nothing may succeed on the duplicates' word. */
+START_TEST(test_glitch_double)
+{
+    const char *args[] = {"--double", NULL};
+    size_t failed;
+    glitch_case(args, &failed);
+    ck_assert_uint_gt(failed, 0);
+}
+END_TEST
+
+START_TEST(test_glitch_drop)
+{
+    const char *args[] = {"--drop", "7", NULL};
+    size_t failed, ok = glitch_case(args, &failed);
+    ck_assert_uint_gt(failed, 0);
+    ck_assert_uint_gt(ok, 0); /* the link recovers between the losses */
+}
+END_TEST
+
+START_TEST(test_glitch_double_drop)
+{
+    const char *args[] = {"--double", "--drop", "3", NULL};
+    size_t failed;
+    glitch_case(args, &failed);
+    ck_assert_uint_gt(failed, 0);
+}
+END_TEST
+
+/* A stale reply buffer: now and then the device loses a reply and sends the
+ * line before it again in its place. One line lost and one repeated leave
+ * the count right, so only a checkpoint after every request catches it. */
+START_TEST(test_glitch_stale)
+{
+    const char *args[] = {"--stale", "3", NULL};
+    size_t failed, ok = glitch_case(args, &failed);
+    ck_assert_uint_gt(failed, 0);
+    ck_assert_uint_gt(ok, 0);
+}
+END_TEST
+
+/* A device that trickles its reply, byte by byte, holds no request past
+ * its timeout: not the first one, nor the next, whose recovery meets the
+ * rest of the trickle. */
+START_TEST(test_glitch_trickle)
+{
+    start(NULL, NULL);
+    const char *args[] = {"--trickle", "50", NULL};
+    glitch_start(args);
+    awsv2_signer *s = open_signer(glitch.line, "?timeout_ms=300");
+    for (size_t i = 0; i < 3; i++) {
+        awsv2_error err = AWSV2_ERROR_INIT;
+        long long t0 = now_ms();
+        ck_assert_int_eq(sign_one(s, i, &err), AWSV2_E_TIMEOUT);
+        long long took = now_ms() - t0;
+        ck_assert_msg(took < FAULT_TIMEOUT_MS + FAULT_SLACK_MS, "request %zu took %lld ms", i,
+                      took);
+        ck_assert_ptr_nonnull(strstr(err.message, "300 ms"));
+    }
+    awsv2_signer_close(s);
+}
+END_TEST
+
+/* ---- One host per device ------------------------------------------------ */
+
+static void expect_in_use(const char *path, pid_t owner)
+{
+    char spec[PATH_MAX + 16], comm[64] = "", pid[32];
+    snprintf(spec, sizeof spec, "due:%s", path);
+    snprintf(pid, sizeof pid, "pid %ld", (long)owner);
+    FILE *f = fopen("/proc/self/comm", "r");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_ptr_nonnull(fgets(comm, sizeof comm, f));
+    fclose(f);
+    comm[strcspn(comm, "\n")] = '\0';
+    awsv2_signer *s = NULL;
+    awsv2_error err = AWSV2_ERROR_INIT;
+    long long t0 = now_ms();
+    ck_assert_int_eq(awsv2_signer_open(&s, spec, NULL, &err), AWSV2_E_DEVICE);
+    ck_assert_int_lt(now_ms() - t0, 1000); /* at once, no PING tried */
+    ck_assert_ptr_null(s);
+    ck_assert_msg(strstr(err.message, "in use") && strstr(err.message, pid) &&
+                      strstr(err.message, comm),
+                  "owner (%s, %s) not named: %s", pid, comm, err.message);
+}
+
+/* A second signer on the same device, in this process or another (the
+ * tests run as root in CI, where TIOCEXCL does not stop anyone), is refused
+ * at once and told who holds it; once closed, the device opens again. */
+START_TEST(test_exclusive)
+{
+    start(NULL, NULL);
+    awsv2_signer *s = open_signer(emu.line, NULL);
+    expect_in_use(emu.line, getpid());
+    ck_assert_int_eq(sign_one(s, 0, NULL), AWSV2_OK); /* the owner is undisturbed */
+    awsv2_signer_close(s);
+
+    int ready[2], done[2];
+    ck_assert_int_eq(pipe(ready), 0);
+    ck_assert_int_eq(pipe(done), 0);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        char c, spec[PATH_MAX + 8];
+        awsv2_signer *mine = NULL;
+        close(done[1]); /* its end of file is the parent's "done" */
+        snprintf(spec, sizeof spec, "due:%s", emu.line);
+        c = awsv2_signer_open(&mine, spec, NULL, NULL) == AWSV2_OK ? 'y' : 'n';
+        if (write(ready[1], &c, 1) != 1 || read(done[0], &c, 1) < 0)
+            _exit(1);
+        awsv2_signer_close(mine);
+        _exit(0);
+    }
+    char c = 0;
+    close(done[0]);
+    ck_assert_int_eq(read(ready[0], &c, 1), 1);
+    ck_assert_int_eq(c, 'y');
+    expect_in_use(emu.line, pid);
+    close(done[1]);
+    int status = 0;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert_int_eq(status, 0);
+    s = open_signer(emu.line, NULL);
+    ck_assert_int_eq(sign_one(s, 1, NULL), AWSV2_OK);
+    awsv2_signer_close(s);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("due");
@@ -722,6 +952,12 @@ static Suite *suite(void)
         {"close_after", test_close_after},
         {"pipelined_drop", test_pipelined_drop},
         {"pipelined_garble", test_pipelined_garble},
+        {"glitch_double", test_glitch_double},
+        {"glitch_drop", test_glitch_drop},
+        {"glitch_double_drop", test_glitch_double_drop},
+        {"glitch_stale", test_glitch_stale},
+        {"glitch_trickle", test_glitch_trickle},
+        {"exclusive", test_exclusive},
     };
     for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
         TCase *tc = tcase_create(tests[i].name);

@@ -85,6 +85,7 @@ START_TEST(test_pong)
 {
     ck_assert(awsv2__due_is_pong("PONG 0a1b awsv2-hsm/0.1.0", 25, "0a1b"));
     ck_assert(awsv2__due_is_pong("PONG 0a1b", 9, "0a1b"));
+    ck_assert(awsv2__due_is_pong("PONG 0a1b awsv2-hsm/0.1.0 store-fault", 37, "0a1b"));
     ck_assert(!awsv2__due_is_pong("PONG 0a1bc awsv2-hsm/0.1.0", 26, "0a1b"));
     ck_assert(!awsv2__due_is_pong("PONG 0a1", 8, "0a1b"));
     ck_assert(!awsv2__due_is_pong("PING 0a1b", 9, "0a1b"));
@@ -127,6 +128,50 @@ START_TEST(test_keys)
 }
 END_TEST
 
+static bool policy(const char *line, const char *want)
+{
+    const char *text = NULL;
+    size_t len = 0;
+    if (!awsv2__due_parse_policy(line, strlen(line), &text, &len))
+        return false;
+    return len == strlen(want) && memcmp(text, want, len) == 0;
+}
+
+START_TEST(test_policy)
+{
+    ck_assert(policy("POLICY", ""));
+    ck_assert(policy("POLICY action=A;rate=1/s", "action=A;rate=1/s"));
+    ck_assert(!policy("POLICY ", ""));
+    ck_assert(!policy("POLICY a b", ""));
+    ck_assert(!policy("POLICYX", ""));
+    ck_assert(!policy("OK", ""));
+}
+END_TEST
+
+static int audit(const char *line, uint32_t *seq)
+{
+    return awsv2__due_parse_audit(line, strlen(line), seq);
+}
+
+START_TEST(test_audit)
+{
+    uint32_t seq = 0;
+    ck_assert_int_eq(audit("AUDIT 7 AKIA 2 A h ok x c", &seq), 0);
+    ck_assert_uint_eq(seq, 7);
+    ck_assert_int_eq(audit("AUDIT-END 8 abc", &seq), 1);
+    ck_assert_uint_eq(seq, 8);
+    ck_assert_int_eq(audit("AUDIT-GAP 4294967295", &seq), 2);
+    ck_assert_uint_eq(seq, 4294967295u);
+    ck_assert_int_eq(audit("AUDIT-GAP 4294967296", &seq), -1);
+    ck_assert_int_eq(audit("AUDIT-END 8", &seq), -1);
+    ck_assert_int_eq(audit("AUDIT 07 x", &seq), -1);
+    ck_assert_int_eq(audit("AUDIT x 1", &seq), -1);
+    ck_assert_int_eq(audit("AUDIT-GAP ", &seq), -1);
+    ck_assert_int_eq(audit("AUDIT", &seq), -1);
+    ck_assert_int_eq(audit("ERROR invalid-command", &seq), -1);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("due_reply");
@@ -137,6 +182,8 @@ int main(void)
     tcase_add_test(tc, test_garbage);
     tcase_add_test(tc, test_pong);
     tcase_add_test(tc, test_keys);
+    tcase_add_test(tc, test_policy);
+    tcase_add_test(tc, test_audit);
     suite_add_tcase(s, tc);
     return check_run(s);
 }

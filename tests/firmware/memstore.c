@@ -22,7 +22,7 @@ static int ms_read(void *ctx, unsigned page, uint8_t buf[HSM_PAGE_SIZE])
 {
 	memstore *m = ctx;
 
-	if (m->fail_reads || page >= HSM_KEYSTORE_PAGES)
+	if (m->fail_reads || page >= HSM_KEYSTORE_PAGES || (m->fail_read_pages >> page & 1))
 		return -1;
 	memcpy(buf, m->page[page], HSM_PAGE_SIZE);
 	return 0;
@@ -43,5 +43,6 @@ void memstore_init(memstore *m)
 	memset(m->page, 0xFF, sizeof m->page);
 	m->budget = -1;
 	m->fail_reads = 0;
+	m->fail_read_pages = 0;
 	m->storage = (hsm_storage){ m, ms_read, ms_erase, ms_write };
 }

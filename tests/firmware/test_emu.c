@@ -15,6 +15,7 @@
 
 #include "../common/check_run.h"
 #include "emu_proc.h"
+#include "sigv4_vectors.h"
 #include "tmpdir.h"
 
 #define ID "AKIAIOSFODNN7EXAMPLE"
@@ -154,6 +155,155 @@ START_TEST(test_persistence)
 
 	emu_start(&e, args);
 	ASK(&e, "PUT-KEY " ID2 " " SECRET2, "ERROR locked\n");
+	ck_assert_int_eq(emu_stop(&e), 0);
+}
+END_TEST
+
+/* The device decides, end to end over the pty: a policy stored with the
+ * key and read back, a request allowed and one refused, the rate limit on
+ * the emulator's own clock, the audit log read out pipelined with its
+ * chain checked by OpenSSL, and both kept in the key store file across a
+ * restart (the RAM records lost, the restart record saying so). */
+static void chain_of(const unsigned char prev[32], const char *text, char hex_out[65])
+{
+	unsigned char d[32];
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+
+	EVP_DigestInit_ex(c, EVP_sha256(), NULL);
+	EVP_DigestUpdate(c, prev, 32);
+	EVP_DigestUpdate(c, text, strlen(text));
+	EVP_DigestFinal_ex(c, d, NULL);
+	EVP_MD_CTX_free(c);
+	for (int i = 0; i < 32; i++)
+		sprintf(hex_out + 2 * i, "%02x", d[i]);
+}
+
+/* Checks the reply to AUDIT: "AUDIT <text> <chain>" with text beginning
+ * with want and chained from *prev (updated). */
+static void check_record(const char *got, const char *want, unsigned char prev[32])
+{
+	char text[1024], chain[66];
+	size_t len = strlen(got);
+
+	ck_assert_msg(strncmp(got, "AUDIT ", 6) == 0 && len > 6 + 66, "%s", got);
+	memcpy(text, got + 6, len - 6 - 66);
+	text[len - 6 - 66] = '\0';
+	ck_assert_msg(strncmp(text, want, strlen(want)) == 0, "%s", got);
+	chain_of(prev, text, chain);
+	ck_assert_str_eq(got + len - 65, strcat(chain, "\n"));
+	for (int i = 0; i < 32; i++)
+		sscanf(chain + 2 * i, "%2hhx", &prev[i]);
+}
+
+START_TEST(test_policy_and_audit)
+{
+	const char *args[] = { "--keystore", keystore, NULL };
+	static const char zero[] = "0000000000000000000000000000000000000000000000000000000000000000";
+	unsigned char chain[32] = { 0 };
+	char want[256], end[128];
+	emu_proc e;
+
+	emu_start(&e, args);
+	ASK(&e, "PUT-KEY " ID " " SECRET " action=DescribeInstances;version=2;rate=2/min", "OK\n");
+	ASK(&e, "POLICY " ID, "POLICY action=DescribeInstances;version=2;rate=2/min\n");
+	check_sign(&e, ID, "HmacSHA256", SECRET);
+	ASK(&e, "SIGN-AWS-V2 GET\nec2.amazonaws.com\n/\nAWSAccessKeyId=" ID
+	    "&Action=RunInstances&SignatureMethod=HmacSHA256", "ERROR policy-denied\n");
+	ASK(&e, "SIGN-AWS-V2 GET\nec2.amazonaws.com\n/\nAWSAccessKeyId=" ID
+	    "&Action=DescribeInstances&Action=RunInstances", "ERROR policy-denied\n");
+	check_sign(&e, ID, "HmacSHA1", SECRET);
+	/* two a minute: the third is refused, whatever the host's clock */
+	ASK(&e, "SIGN-AWS-V2 GET\nec2.amazonaws.com\n/\nAWSAccessKeyId=" ID
+	    "&Action=DescribeInstances", "ERROR rate-limited\n");
+	/* the log, pipelined: every request gets its one line */
+	emu_send_str(&e, "AUDIT 0\0AUDIT 1\0AUDIT 2\0AUDIT 3\0AUDIT 4\0AUDIT 5\0AUDIT 6\0");
+	snprintf(want, sizeof want, "0 - 0 - - restart %s", zero);
+	check_record(reply(&e), want, chain);
+	check_record(reply(&e), "1 " ID " 2 DescribeInstances ec2.amazonaws.com ok ", chain);
+	check_record(reply(&e), "2 " ID " 2 RunInstances ec2.amazonaws.com policy-denied ", chain);
+	check_record(reply(&e), "3 " ID " 2 ? ec2.amazonaws.com policy-denied ", chain);
+	check_record(reply(&e), "4 " ID " 2 DescribeInstances ec2.amazonaws.com ok ", chain);
+	check_record(reply(&e), "5 " ID " 2 DescribeInstances ec2.amazonaws.com rate-limited ", chain);
+	snprintf(end, sizeof end, "AUDIT-END 6 ");
+	for (int i = 0; i < 32; i++)
+		sprintf(end + 12 + 2 * i, "%02x", chain[i]);
+	strcat(end, "\n");
+	ck_assert_str_eq(reply(&e), end);
+	ASK(&e, "AUDIT-MODE strict", "OK\n");
+	ck_assert_int_eq(emu_stop(&e), 0);
+
+	/* a power cycle: policy and mode from the file, the records gone; the
+	 * restart record names the chain AUDIT-MODE's checkpoint saved, the
+	 * one the host holds after record 5: nothing was lost in between */
+	emu_start(&e, args);
+	ASK(&e, "POLICY " ID, "POLICY action=DescribeInstances;version=2;rate=2/min\n");
+	ASK(&e, "AUDIT 6", "AUDIT-GAP 1024\n");
+	emu_send_str(&e, "AUDIT 1024\0");
+	end[12 + 64] = '\0';
+	snprintf(want, sizeof want, "1024 - 0 - - restart %s", end + 12);
+	check_record(reply(&e), want, chain);
+	check_sign(&e, ID, "HmacSHA256", SECRET);  /* a full bucket after power-up */
+	ASK(&e, "LOCK", "OK\n");
+	ASK(&e, "AUDIT-MODE wrap", "ERROR locked\n");
+	ck_assert_int_eq(emu_stop(&e), 0);
+}
+END_TEST
+
+/* SIGN-AWS-V4 of every POST vector over the pty, with its body: the
+ * vector's signature (botocore's). */
+START_TEST(test_sign_v4)
+{
+	const char *args[] = { NULL };
+	const sigv4_vector *v;
+	size_t n = sigv4_vectors(&v), seen = 0;
+	emu_proc e;
+
+	emu_start(&e, args);
+	ASK(&e, "PUT-KEY " ID " " SECRET, "OK\n");
+	for (size_t i = 0; i < n; i++) {
+		char req[4096], want[128];
+		int len;
+		if (!v[i].signed_request || strcmp(v[i].kind, "post-authorization") != 0)
+			continue;
+		ck_assert_str_eq(v[i].key_id, ID);
+		len = snprintf(req, sizeof req, "SIGN-AWS-V4 %s %s %s\n%s\n%s", ID, v[i].region,
+			       v[i].service, v[i].signed_request, v[i].body);
+		ck_assert_int_lt(len, (int)sizeof req);
+		emu_send(&e, req, (size_t)len + 1);
+		snprintf(want, sizeof want, "SUCCESS %s\n", v[i].signature);
+		ck_assert_str_eq(reply(&e), want);
+		seen++;
+	}
+	ck_assert_uint_ge(seen, 1);
+	ASK(&e, "SIGN-AWS-V4 " ID " eu-central-1 ec2\n"
+		"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+	    "ERROR invalid-canonical-request\n");
+	ck_assert_int_eq(emu_stop(&e), 0);
+}
+END_TEST
+
+/* A key store file whose lock page was torn (the first byte of a lock
+ * record written, then the power went): the emulator serves it as the
+ * device would, refusing every change and saying so in PONG. */
+START_TEST(test_torn_lock_file)
+{
+	const char *args[] = { "--keystore", keystore, NULL };
+	unsigned char pages[9 * 256];
+	emu_proc e;
+	FILE *f;
+
+	memset(pages, 0xFF, sizeof pages);
+	pages[0] = 'A';
+	f = fopen(keystore, "wb");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(pages, 1, sizeof pages, f), sizeof pages);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_int_eq(chmod(keystore, 0600), 0);
+	emu_start(&e, args);
+	ASK(&e, "PING 1", "PONG 1 awsv2-hsm/0.1.0 store-fault\n");
+	ASK(&e, "PUT-KEY " ID " " SECRET, "ERROR storage-failure\n");
+	ASK(&e, "LOCK", "ERROR storage-failure\n");
+	ASK(&e, "KEYS", "KEYS\n");
 	ck_assert_int_eq(emu_stop(&e), 0);
 }
 END_TEST
@@ -393,6 +543,9 @@ static Suite *emu_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_every_command);
 	tcase_add_test(tc, test_persistence);
+	tcase_add_test(tc, test_sign_v4);
+	tcase_add_test(tc, test_policy_and_audit);
+	tcase_add_test(tc, test_torn_lock_file);
 	tcase_add_test(tc, test_import_credentials);
 	tcase_add_test(tc, test_import_errors);
 	tcase_add_test(tc, test_drop_reply);

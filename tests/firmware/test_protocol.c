@@ -376,6 +376,26 @@ START_TEST(test_storage_failure)
 }
 END_TEST
 
+/* A store whose lock page reads as neither erased nor locked (a torn
+ * LOCK) comes up refusing every change, says so after PING's version,
+ * and keeps signing with the keys it holds. */
+START_TEST(test_store_fault)
+{
+	put_example_key();
+	store.page[0][0] = 'A';  /* the first byte of a lock record, then power lost */
+	hsm_keystore_wipe(&ks);
+	ck_assert_int_eq(hsm_keystore_load(&ks, &store.storage), HSM_KS_STORAGE);
+	ck_assert_str_eq(REQ("PING 1\0"), "PONG 1 " HSM_FIRMWARE_VERSION " " HSM_STORE_FAULT "\n");
+	ck_assert_str_eq(REQ("KEYS\0"), "KEYS " ID "\n");
+	ck_assert_str_eq(REQ("PUT-KEY AKIA2 s\0"), "ERROR storage-failure\n");
+	ck_assert_str_eq(REQ("DELETE-KEY " ID "\0"), "ERROR storage-failure\n");
+	ck_assert_str_eq(REQ("LOCK\0"), "ERROR storage-failure\n");
+	check_sign("AWSAccessKeyId=" ID "&SignatureMethod=HmacSHA256", EVP_sha256(), NULL);
+	/* Argument errors still come first. */
+	ck_assert_str_eq(REQ("PUT-KEY akia s\0"), "ERROR invalid-awsaccesskeyid\n");
+}
+END_TEST
+
 static Suite *protocol_suite(void)
 {
 	Suite *s = suite_create("firmware-protocol");
@@ -397,6 +417,7 @@ static Suite *protocol_suite(void)
 	tcase_add_test(tc, test_garbage_before_command);
 	tcase_add_test(tc, test_no_secret_left);
 	tcase_add_test(tc, test_storage_failure);
+	tcase_add_test(tc, test_store_fault);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -39,6 +39,7 @@ aws_access_key_id = AKIAIOSFODNN7EXAMPLE
 aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
 CREDS
 echo "hsmd-e2e-token" > "$T/token"
+chmod 600 "$T/token" # a token file open to others is refused
 
 start mock "$MOCK" --port 0 --credentials "$T/credentials"; ENDPOINT=$LINE
 start emu "$EMU" --import-credentials "$T/credentials"; PTY=$LINE

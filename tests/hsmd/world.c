@@ -1,8 +1,16 @@
+#define _GNU_SOURCE /* memmem */
+#include <arpa/inet.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
+#include <stdint.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -46,7 +54,8 @@ int world_token_file(struct world *w, const char *text, char *path, size_t cap)
     if (!f)
         return -1;
     fputs(text, f);
-    return fclose(f);
+    /* a token file open to group or others is refused */
+    return fclose(f) == 0 && chmod(path, 0600) == 0 ? 0 : -1;
 }
 
 int world_start_emu(struct world *w, const char *const *emu_args)
@@ -60,22 +69,9 @@ int world_start_emu(struct world *w, const char *const *emu_args)
     return start_logged(&w->emu, argv, w->dir, "emu.log");
 }
 
-int world_start(struct world *w, const char *const *emu_args, const char *const *hsmd_args,
-                const char *spec_options)
+/* Starts the daemon (argv), logging to hsmd.log, and notes its URL. */
+static int start_hsmd(struct world *w, const char *const *argv)
 {
-    char spec[PATH_MAX + 64], prog[PATH_MAX];
-    const char *argv[ARGS_MAX] = {child_program(prog, sizeof prog, "daemon/awsv2-hsmd"),
-                                  "--listen", "127.0.0.1:0"};
-    const char *const last[] = {spec, NULL};
-    size_t n = child_args(argv, ARGS_MAX - 1, 3, hsmd_args); /* room kept for the spec */
-
-    child_args(argv, ARGS_MAX, n, last);
-    if (!w->dir[0] && world_dir(w) != 0)
-        return -1;
-    snprintf(w->link, sizeof w->link, "%s/due", w->dir);
-    if (world_start_emu(w, emu_args) != 0)
-        return -1;
-    snprintf(spec, sizeof spec, "due:%s%s", w->link, spec_options);
     if (start_logged(&w->hsmd, argv, w->dir, "hsmd.log") != 0)
         return -1;
     snprintf(w->url, sizeof w->url, "%s", w->hsmd.line);
@@ -84,6 +80,52 @@ int world_start(struct world *w, const char *const *emu_args, const char *const 
     if (p)
         *p = '\0';
     return 0;
+}
+
+int world_start(struct world *w, const char *const *emu_args, const char *const *hsmd_args,
+                const char *spec_options)
+{
+    if (!w->dir[0] && world_dir(w) != 0)
+        return -1;
+    snprintf(w->link, sizeof w->link, "%s/due", w->dir);
+    if (world_start_emu(w, emu_args) != 0)
+        return -1;
+    return world_start_hsmd(w, hsmd_args, spec_options);
+}
+
+int world_start_hsmd(struct world *w, const char *const *hsmd_args, const char *spec_options)
+{
+    char spec[PATH_MAX + 64], prog[PATH_MAX];
+    const char *argv[ARGS_MAX] = {child_program(prog, sizeof prog, "daemon/awsv2-hsmd"),
+                                  "--listen", "127.0.0.1:0"};
+    const char *const last[] = {spec, NULL};
+    size_t n = child_args(argv, ARGS_MAX - 1, 3, hsmd_args); /* room kept for the spec */
+
+    child_args(argv, ARGS_MAX, n, last);
+    snprintf(spec, sizeof spec, "due:%s%s", w->link, spec_options);
+    return start_hsmd(w, argv);
+}
+
+int world_start_openssl(struct world *w, const char *const *hsmd_args)
+{
+    char creds[PATH_MAX + 16], config[PATH_MAX + 16], prog[PATH_MAX];
+    const char *argv[ARGS_MAX] = {child_program(prog, sizeof prog, "daemon/awsv2-hsmd"),
+                                  "--listen", "127.0.0.1:0"};
+    static const char *const last[] = {"openssl", NULL};
+    size_t n = child_args(argv, ARGS_MAX - 1, 3, hsmd_args);
+
+    child_args(argv, ARGS_MAX, n, last);
+    if (!w->dir[0] && world_dir(w) != 0)
+        return -1;
+    snprintf(creds, sizeof creds, "%s/credentials", w->dir);
+    snprintf(config, sizeof config, "%s/no-config", w->dir);
+    static const char *const unset[] = {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+                                        "AWS_SESSION_TOKEN", "AWS_PROFILE"};
+    for (size_t i = 0; i < sizeof unset / sizeof unset[0]; i++)
+        unsetenv(unset[i]);
+    setenv("AWS_SHARED_CREDENTIALS_FILE", creds, 1);
+    setenv("AWS_CONFIG_FILE", config, 1);
+    return start_hsmd(w, argv);
 }
 
 /* Copies a log to stderr: what a failed check needs to be understood. */
@@ -166,6 +208,12 @@ static void read_json(struct http_result *r)
 int world_http(const char *method, const char *url, const char *body, size_t len,
                const char *const *headers, struct http_result *out)
 {
+    return world_http_from(NULL, method, url, body, len, headers, out);
+}
+
+int world_http_from(const char *source, const char *method, const char *url, const char *body,
+                    size_t len, const char *const *headers, struct http_result *out)
+{
     CURL *c = curl_easy_init();
     struct curl_slist *h = curl_slist_append(NULL, "Expect:");
     CURLcode rc;
@@ -180,6 +228,8 @@ int world_http(const char *method, const char *url, const char *body, size_t len
     curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
+    if (source)
+        curl_easy_setopt(c, CURLOPT_INTERFACE, source);
     if (body) {
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
         curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
@@ -190,6 +240,70 @@ int world_http(const char *method, const char *url, const char *body, size_t len
     curl_easy_cleanup(c);
     read_json(out);
     return rc == CURLE_OK ? 0 : -1;
+}
+
+int world_connect(const struct world *w)
+{
+    struct sockaddr_in sin = {.sin_family = AF_INET};
+    unsigned port = 0;
+
+    if (sscanf(w->base, "http://127.0.0.1:%u", &port) != 1)
+        return -1;
+    sin.sin_port = htons((uint16_t)port);
+    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd >= 0 && connect(fd, (struct sockaddr *)&sin, sizeof sin) != 0) {
+        close(fd);
+        fd = -1;
+    }
+    return fd;
+}
+
+int world_send(int fd, const char *data, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = send(fd, data, len, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        data += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+int world_read_reply(int fd, int timeout_ms, struct http_result *out)
+{
+    char buf[sizeof out->body];
+    size_t have = 0;
+
+    memset(out, 0, sizeof *out);
+    for (;;) {
+        char *end = memmem(buf, have, "\r\n\r\n", 4);
+        if (end) {
+            const char *cl = memmem(buf, (size_t)(end - buf), "Content-Length: ", 16);
+            size_t want = cl ? strtoul(cl + 16, NULL, 10) : 0;
+            size_t head = (size_t)(end + 4 - buf);
+            if (have >= head + want && want < sizeof out->body) {
+                if (sscanf(buf, "HTTP/1.%*d %ld", &out->status) != 1)
+                    return -1;
+                memcpy(out->body, end + 4, want);
+                out->body[want] = '\0';
+                read_json(out);
+                return 0;
+            }
+        }
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        if (have == sizeof buf || poll(&p, 1, timeout_ms) != 1)
+            return -1;
+        ssize_t n = recv(fd, buf + have, sizeof buf - have, 0);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        have += (size_t)n;
+    }
 }
 
 int world_run(Suite *s)

@@ -35,6 +35,13 @@ int world_token_file(struct world *w, const char *text, char *path, size_t cap);
  * "?timeout_ms=300"). 0 on success. */
 int world_start(struct world *w, const char *const *emu_args, const char *const *hsmd_args,
                 const char *spec_options);
+/* Starts only the daemon (as world_start) on the emulator already running
+ * at w->link, e.g. one the test has given keys of its own first. */
+int world_start_hsmd(struct world *w, const char *const *hsmd_args, const char *spec_options);
+/* Makes the directory (unless w->dir is set already) and starts the daemon
+ * with the openssl signer, its secret from the directory's "credentials"
+ * (AWS_SHARED_CREDENTIALS_FILE, set in this process's environment). */
+int world_start_openssl(struct world *w, const char *const *hsmd_args);
 /* (Re)starts only the emulator, on the same symlink. */
 int world_start_emu(struct world *w, const char *const *emu_args);
 /* Stops what still runs (SIGTERM) and removes the directory. Returns 0
@@ -51,7 +58,7 @@ void world_expected_hex(const char *s, size_t len, int sha1, char *hex);
 
 struct http_result {
     long status;
-    char body[16384];
+    char body[65536]; /* room for all of /metrics */
     char error[128]; /* the JSON body's "error", or "" */
     int success;     /* the JSON body's "success": 1, 0, or -1 if absent */
 };
@@ -60,6 +67,22 @@ struct http_result {
  * 0 when an HTTP reply came. */
 int world_http(const char *method, const char *url, const char *body, size_t len,
                const char *const *headers, struct http_result *out);
+
+/* world_http from the local address source (e.g. "127.0.0.2"). */
+int world_http_from(const char *source, const char *method, const char *url, const char *body,
+                    size_t len, const char *const *headers, struct http_result *out);
+
+/* Raw TCP to the daemon (w->base, "http://127.0.0.1:PORT"), for what
+ * libcurl would not do: a blocking socket, or -1. */
+int world_connect(const struct world *w);
+
+/* Sends all of data (no SIGPIPE); 0, or -1 if the connection broke. */
+int world_send(int fd, const char *data, size_t len);
+
+/* Reads one HTTP reply within timeout_ms into out (status, body, error,
+ * success); 0, or -1 when the connection ended or broke before a whole
+ * reply came. */
+int world_read_reply(int fd, int timeout_ms, struct http_result *out);
 
 /* Runs the suite (libcurl initialised around it); main's exit status. */
 int world_run(Suite *s);

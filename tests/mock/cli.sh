@@ -35,6 +35,8 @@ expect_status 2 --credentials "$creds" --bind 192.0.2.1
 expect_status 2 --credentials "$creds" --fail-503 -1
 expect_status 2 --credentials "$creds" --no-such-option
 expect_status 2 --credentials "$creds" extra-argument
+expect_status 2 --credentials "$creds" --now yesterday
+expect_status 2 --credentials "$creds" --now 20261131T120000Z
 expect_status 2 --credentials "$dir/missing"
 printf '[empty]\nregion = us-east-1\n' > "$dir/nokeys"
 expect_status 2 --credentials "$dir/nokeys"

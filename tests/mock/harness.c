@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -39,7 +40,10 @@ void mock_start(mock_proc *m, const char *const *extra)
                              "--credentials", m->creds };
     write_creds(m);
     child_args(argv, sizeof argv / sizeof argv[0], 5, extra);
-    if (child_start(&m->proc, argv, -1) != 0)
+    int rc = child_start(&m->proc, argv, -1);
+    /* Read at startup: gone now, so a failing test leaves no file behind. */
+    unlink(m->creds);
+    if (rc != 0)
         die("awsv2-mock printed no URL within 10 s");
     size_t n = strlen(m->proc.line);
     if (n >= sizeof m->url)
@@ -49,9 +53,7 @@ void mock_start(mock_proc *m, const char *const *extra)
 
 int mock_stop(mock_proc *m)
 {
-    int rc = child_stop(&m->proc, SIGTERM, CHILD_TIMEOUT_MS);
-    unlink(m->creds);
-    return rc;
+    return child_stop(&m->proc, SIGTERM, CHILD_TIMEOUT_MS);
 }
 
 static size_t on_data(char *p, size_t size, size_t n, void *ctx)
@@ -67,18 +69,11 @@ static size_t on_data(char *p, size_t size, size_t n, void *ctx)
     return size * n;
 }
 
-reply http(const char *method, const char *url, const char *body, size_t body_len,
-           const char *content_type, const char *extra_header)
+static reply perform(const char *method, const char *url, const char *body, size_t body_len,
+                     struct curl_slist *headers)
 {
     reply r = { 0 };
-    char type[256];
     CURL *curl = curl_easy_init();
-    struct curl_slist *headers = NULL;
-    snprintf(type, sizeof type, "Content-Type: %s",
-             content_type ? content_type : "application/x-www-form-urlencoded; charset=utf-8");
-    headers = curl_slist_append(headers, type);
-    if (extra_header != NULL)
-        headers = curl_slist_append(headers, extra_header);
     curl_easy_setopt(curl, CURLOPT_URL, url);
     curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
@@ -94,6 +89,34 @@ reply http(const char *method, const char *url, const char *body, size_t body_le
     curl_slist_free_all(headers);
     curl_easy_cleanup(curl);
     return r;
+}
+
+reply http(const char *method, const char *url, const char *body, size_t body_len,
+           const char *content_type, const char *extra_header)
+{
+    char type[256];
+    struct curl_slist *headers = NULL;
+    snprintf(type, sizeof type, "Content-Type: %s",
+             content_type ? content_type : "application/x-www-form-urlencoded; charset=utf-8");
+    headers = curl_slist_append(headers, type);
+    if (extra_header != NULL)
+        headers = curl_slist_append(headers, extra_header);
+    return perform(method, url, body, body_len, headers);
+}
+
+reply http_with(const char *method, const char *url, const char *body, size_t body_len,
+                const char *const *headers)
+{
+    /* No "Expect: 100-continue" round trip, and no form type unless given. */
+    struct curl_slist *list = curl_slist_append(NULL, "Expect:");
+    bool typed = false;
+    for (size_t i = 0; headers != NULL && headers[i] != NULL; i++) {
+        list = curl_slist_append(list, headers[i]);
+        typed |= strncasecmp(headers[i], "Content-Type:", 13) == 0;
+    }
+    if (!typed)
+        list = curl_slist_append(list, "Content-Type:");
+    return perform(method, url, body, body_len, list);
 }
 
 void reply_free(reply *r)
@@ -192,4 +215,32 @@ void md5_hex(const void *data, size_t n, char hex[33])
     EVP_Digest(data, n, d, NULL, EVP_md5(), NULL);
     for (int i = 0; i < 16; i++)
         snprintf(hex + 2 * i, 3, "%02x", d[i]);
+}
+
+void split_endpoint(const char *endpoint, char *host, size_t host_cap, char *path,
+                    size_t path_cap)
+{
+    const char *auth = strstr(endpoint, "://") + 3;
+    size_t len = strcspn(auth, "/");
+    snprintf(host, host_cap, "%.*s", (int)len, auth);
+    snprintf(path, path_cap, "%s", auth[len] ? auth + len : "/");
+    const char *dflt = strncmp(endpoint, "https://", 8) == 0 ? ":443" : ":80";
+    size_t n = strlen(host), d = strlen(dflt);
+    if (n > d && strcmp(host + n - d, dflt) == 0)
+        host[n - d] = '\0';
+}
+
+void percent_encode(const char *s, char *out)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~", *p)) {
+            *out++ = (char)*p;
+        } else {
+            *out++ = '%';
+            *out++ = hex[*p >> 4];
+            *out++ = hex[*p & 15];
+        }
+    }
+    *out = '\0';
 }

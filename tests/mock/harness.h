@@ -18,7 +18,7 @@
 typedef struct mock_proc {
     struct child proc;
     char url[128]; /* base URL, "http://127.0.0.1:PORT/" */
-    char creds[4096]; /* its temporary credentials file */
+    char creds[4096]; /* its credentials file, removed once it has started */
 } mock_proc;
 
 /* Starts awsv2-mock --port 0 --credentials <temp> plus extra (NULL-ended)
@@ -52,6 +52,10 @@ reply call(const char *endpoint, const sign_opts *o, const char *const *params);
  * type; extra_header may be NULL. */
 reply http(const char *method, const char *url, const char *body, size_t body_len,
            const char *content_type, const char *extra_header);
+/* Sends a raw request with exactly the given headers ("Name: value",
+ * NULL-ended; "Host: x" replaces curl's) and no Content-Type of its own. */
+reply http_with(const char *method, const char *url, const char *body, size_t body_len,
+                const char *const *headers);
 void reply_free(reply *r);
 
 /* The text of the n-th (0-based) element named local (any namespace) in
@@ -62,6 +66,15 @@ char *xml_text(const reply *r, const char *local, int n);
 int xml_count(const reply *r, const char *local);
 /* The AWS error code of a reply (either shape), or "" (static buffer). */
 const char *error_code(const reply *r);
+
+/* "scheme://authority/path" as a client sends it: host, the authority
+ * without the scheme's default port (what goes in Host), and path ("/"
+ * when there is none). */
+void split_endpoint(const char *endpoint, char *host, size_t host_cap, char *path,
+                    size_t path_cap);
+/* s with every byte but RFC 3986's unreserved characters percent-encoded
+ * (upper-case hex) into out, which holds 3 * strlen(s) + 1 bytes. */
+void percent_encode(const char *s, char *out);
 
 /* Lower-case hex MD5 of n bytes. */
 void md5_hex(const void *data, size_t n, char hex[33]);

@@ -36,3 +36,16 @@ tests_mock_test_sigv2_SOURCES = tests/mock/test_sigv2.c mock/sigv2.c mock/params
 tests_mock_test_sigv2_CPPFLAGS = -I$(top_srcdir)/mock $(mock_test_cppflags) $(JSONC_CFLAGS)
 tests_mock_test_sigv2_LDADD = $(mock_test_ldadd) $(JSONC_LIBS)
 TESTS += tests/mock/test_sigv2
+
+# The mock's SigV4 verifier, compiled in from its own sources, against the
+# shared vectors; then the real program with the vectors' requests, tampered
+# copies and requests out of time; then requests botocore signs.
+check_PROGRAMS += tests/mock/test_sigv4
+tests_mock_test_sigv4_SOURCES = tests/mock/test_sigv4.c mock/sigv4.c mock/params.c mock/codec.c \
+	$(mock_test_harness)
+tests_mock_test_sigv4_CPPFLAGS = -I$(top_srcdir)/mock $(mock_test_cppflags) $(JSONC_CFLAGS)
+tests_mock_test_sigv4_LDADD = $(SIGV4_VECTORS_LIBS) $(mock_test_ldadd)
+TESTS += tests/mock/test_sigv4
+
+TESTS += tests/mock/sigv4_botocore.sh
+EXTRA_DIST += tests/mock/sigv4_botocore.sh

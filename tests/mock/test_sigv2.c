@@ -23,7 +23,6 @@
 
 typedef struct vector {
     const char *name, *method, *secret, *signature_method, *string_to_sign, *signature;
-    char scheme[8];
     char host[256]; /* the Host header a client sends: no default port */
     char path[256];
     json_object *params;
@@ -39,21 +38,6 @@ static const char *field(json_object *v, const char *name)
     if (!json_object_object_get_ex(v, name, &o))
         return NULL;
     return json_object_get_string(o);
-}
-
-/* "scheme://authority/path": the authority without the scheme's default
- * port, as HTTP clients send it in Host. */
-static void split_endpoint(vector *v, const char *endpoint)
-{
-    const char *auth = strstr(endpoint, "://") + 3;
-    size_t len = strcspn(auth, "/");
-    snprintf(v->scheme, sizeof v->scheme, "%.*s", (int)(auth - 3 - endpoint), endpoint);
-    snprintf(v->host, sizeof v->host, "%.*s", (int)len, auth);
-    snprintf(v->path, sizeof v->path, "%s", auth[len] ? auth + len : "/");
-    const char *dflt = strcmp(v->scheme, "https") == 0 ? ":443" : ":80";
-    size_t n = strlen(v->host), d = strlen(dflt);
-    if (n > d && strcmp(v->host + n - d, dflt) == 0)
-        v->host[n - d] = '\0';
 }
 
 static void load_vectors(void)
@@ -82,7 +66,7 @@ static void load_vectors(void)
         v->signature_method = field(doc, "signature_method");
         v->string_to_sign = field(doc, "string_to_sign");
         v->signature = field(doc, "signature");
-        split_endpoint(v, field(doc, "endpoint"));
+        split_endpoint(field(doc, "endpoint"), v->host, sizeof v->host, v->path, sizeof v->path);
     }
     fclose(f);
 }
@@ -288,21 +272,6 @@ END_TEST
 
 /* ---- The real awsv2-mock ------------------------------------------------ */
 
-static void form_encode(const char *s, char *out)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~", *p)) {
-            *out++ = (char)*p;
-        } else {
-            *out++ = '%';
-            *out++ = hex[*p >> 4];
-            *out++ = hex[*p & 15];
-        }
-    }
-    *out = '\0';
-}
-
 /* Sends the vector's request (the query line of its string to sign, with
  * query_fn applied, plus the signature) with Host: host. */
 static reply send_vector(const mock_proc *m, const vector *v, const char *host,
@@ -312,7 +281,7 @@ static reply send_vector(const mock_proc *m, const vector *v, const char *host,
     snprintf(query, sizeof query, "%s", strrchr(v->string_to_sign, '\n') + 1);
     if (query_fn != NULL)
         query_fn(query);
-    form_encode(signature, sig);
+    percent_encode(signature, sig);
     strcat(query, "&Signature=");
     strcat(query, sig);
     snprintf(header, sizeof header, "Host: %s", host);

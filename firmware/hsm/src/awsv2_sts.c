@@ -3,9 +3,9 @@
 
 #include "awsv2_sts.h"
 
-/* 1 when no byte of s[0..n) is outside 0x20..0x7e. Eight bytes at a time:
- * every signature, on the host and on the device, pays for this scan. */
-static bool printable(const char *s, size_t n)
+/* Eight bytes at a time: every signature, on the host and on the device,
+ * pays for this scan. */
+bool awsv2__printable(const char *s, size_t n)
 {
 	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
 	uint64_t bad = 0, w;
@@ -30,7 +30,7 @@ static bool split(const char *s, size_t len, awsv2__sts *out)
 
 	for (int line = 0; line < 3; line++) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		if (!nl || !printable(p, (size_t)(nl - p)))
+		if (!nl || !awsv2__printable(p, (size_t)(nl - p)))
 			return false;
 		*part[line] = p;
 		*part_len[line] = (size_t)(nl - p);
@@ -38,7 +38,7 @@ static bool split(const char *s, size_t len, awsv2__sts *out)
 	}
 	out->query = p;
 	out->query_len = (size_t)(end - p);
-	return printable(p, out->query_len);
+	return awsv2__printable(p, out->query_len);
 }
 
 bool awsv2__sts_query(const char *s, size_t len, const char **query, size_t *qlen)
@@ -93,7 +93,9 @@ int awsv2__sts_param_decoded(const char *query, size_t qlen, const char *name, c
 	if (count != 1)
 		return count;
 	n = awsv2__pct_decode(val, vlen, out, cap);
-	if (n < 0)
+	/* A decoded NUL ("HmacSHA256%00x") is refused here, once for every
+	 * caller: a value compared as a C string would end at it. */
+	if (n < 0 || memchr(out, '\0', (size_t)n))
 		return -1;
 	*out_len = (size_t)n;
 	return 1;

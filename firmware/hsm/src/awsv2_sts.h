@@ -89,11 +89,15 @@ int awsv2__sts_param(const char *query, size_t qlen, const char *name, const cha
 /* The percent-decoded value of the parameter called exactly name: decoded
  * into out (at most cap bytes, no terminator) with its length in *out_len
  * when it occurs once and decodes; returns how many times it occurs, or -1
- * when its one occurrence is badly escaped or does not fit. */
+ * when its one occurrence is badly escaped, does not fit, or decodes to a
+ * NUL byte (%00), which no value a signer compares may hold. */
 int awsv2__sts_param_decoded(const char *query, size_t qlen, const char *name, char *out,
 			     size_t cap, size_t *out_len);
 
 /* ---- The codecs those rules use ------------------------------------------ */
+
+/* Whether no byte of s[0..n) is outside 0x20..0x7e (printable ASCII). */
+bool awsv2__printable(const char *s, size_t n);
 
 /* 1..AWSV2__KEY_ID_MAX characters of [A-Z0-9]. */
 bool awsv2__key_id_valid(const char *id, size_t len);

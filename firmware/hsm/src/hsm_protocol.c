@@ -1,8 +1,12 @@
 /* Request framing and the commands of the serial protocol (docs/serial-protocol.md). */
 #include <string.h>
 
+#include "awsv2_sts4.h"
 #include "hsm_protocol.h"
 #include "hsm_util.h"
+
+_Static_assert(HSM_REPLY_MAX > HSM_AUDIT_REPLY_MAX + 1, "an AUDIT reply must fit");
+_Static_assert(HSM_REPLY_MAX > sizeof "POLICY \n" + AWSV2__POLICY_MAX, "a POLICY reply must fit");
 
 void hsm_protocol_init(hsm_protocol *p, hsm_keystore *ks, hsm_reply_fn reply, void *reply_ctx)
 {
@@ -47,6 +51,7 @@ static void send_ks(hsm_protocol *p, hsm_ks_status st)
 		[HSM_KS_LOCKED] = "locked",
 		[HSM_KS_FULL] = "storage-failure",
 		[HSM_KS_STORAGE] = "storage-failure",
+		[HSM_KS_INVALID_POLICY] = "invalid-command",
 	};
 
 	if (st == HSM_KS_OK)
@@ -66,29 +71,323 @@ static int token(const char *s, size_t n)
 	return 1;
 }
 
+static void send_mac(hsm_protocol *p, const uint8_t *mac, size_t n)
+{
+	memcpy(p->out, "SUCCESS ", 8);
+	awsv2__hex_encode(mac, n, p->out + 8);
+	send_out(p, 8 + 2 * n);
+}
+
+/* The audit log, started on first use (its start writes a checkpoint). */
+static hsm_audit *audit_log(hsm_protocol *p)
+{
+	hsm_audit_start(&p->ks->audit, p->ks->storage, HSM_AUDIT_PAGE);
+	return &p->ks->audit;
+}
+
+/* Whether the log can take this request's record; if not, the refusal
+ * is sent: audit-full (strict mode), or storage-failure when no checkpoint
+ * can reserve its number. */
+static int audit_ready(hsm_protocol *p)
+{
+	hsm_audit *a = audit_log(p);
+
+	if (hsm_audit_full(a))
+		send_error(p, "audit-full");
+	else if (!hsm_audit_reserve(a))
+		send_error(p, "storage-failure");
+	else
+		return 1;
+	return 0;
+}
+
+static int action_char(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+/* Appends a field of an audit record: v when it is 1..max characters that
+ * ok accepts, "-" when there is none, "?" when it cannot be shown. */
+static size_t audit_field(char *out, size_t at, const char *v, size_t n, size_t max, int ok)
+{
+	if (!v) {
+		out[at++] = '-';
+	} else if (n == 0 || n > max || !ok) {
+		out[at++] = '?';
+	} else {
+		memcpy(out + at, v, n);
+		at += n;
+	}
+	out[at++] = ' ';
+	return at;
+}
+
+/* Records a signing request: its key id (NULL: none read), version, what
+ * the device read of it (r, or NULL), the result (a code, or "ok") and the
+ * SHA-256 of the request's arguments (args, n bytes). */
+static void audit(hsm_protocol *p, const char *id, size_t id_len, int version,
+		  const awsv2__policy_req *r, const char *result, const char *args, size_t n)
+{
+	char f[HSM_AUDIT_TEXT];
+	hsm_sha256_ctx c;
+	uint8_t d[HSM_SHA256_DIGEST];
+	size_t at = 0, i;
+	int ok;
+
+	at = audit_field(f, at, id, id_len, AWSV2__KEY_ID_MAX, id && awsv2__key_id_valid(id, id_len));
+	f[at++] = (char)('0' + version);
+	f[at++] = ' ';
+	/* none, one that can be shown, or "?" (repeated, badly escaped, odd) */
+	if (!r || r->action_count == 0) {
+		at = audit_field(f, at, NULL, 0, 0, 0);
+	} else {
+		ok = r->action_count == 1;
+		for (i = 0; ok && i < r->action_len; i++)
+			ok = action_char(r->action[i]);
+		at = audit_field(f, at, ok ? r->action : "", r->action_len,
+				 AWSV2__POLICY_ACTION_MAX, ok);
+	}
+	ok = r && r->host && awsv2__printable(r->host, r->host_len) && !memchr(r->host, ' ', r->host_len);
+	at = audit_field(f, at, r ? r->host : NULL, r ? r->host_len : 0, AWSV2__POLICY_HOST_MAX, ok);
+	i = strlen(result);
+	memcpy(f + at, result, i);
+	at += i;
+	f[at++] = ' ';
+	hsm_sha256_init(&c);
+	hsm_sha256_update(&c, args, n);
+	hsm_sha256_final(&c, d);
+	awsv2__hex_encode(d, sizeof d, f + at);
+	hsm_audit_add(&p->ks->audit, f, at + 64);
+}
+
+/* The Action of a request, percent-decoded, from every place it may be:
+ * SigV2's query; SigV4's canonical query and, for a POST, its form body.
+ * Counted across all of them, so that a second Action anywhere is seen. */
+static void read_action(awsv2__policy_req *r, char *buf, const char *q, size_t qlen,
+			const char *body, size_t blen)
+{
+	char other[AWSV2__POLICY_ACTION_MAX];
+	size_t n1 = 0, n2 = 0;
+	int c1 = awsv2__sts_param_decoded(q, qlen, "Action", buf, AWSV2__POLICY_ACTION_MAX, &n1);
+	int c2 = body ? awsv2__sts_param_decoded(body, blen, "Action", other,
+						 sizeof other, &n2) : 0;
+
+	r->action_count = c1 < 0 || c2 < 0 ? -1 : c1 + c2;
+	if (r->action_count != 1)
+		return;
+	if (c2 == 1) {
+		memcpy(buf, other, n2);
+		n1 = n2;
+	}
+	r->action = buf;
+	r->action_len = n1;
+}
+
+/* A decoded time parameter of a SigV2 query (-1: absent, repeated or bad). */
+static int64_t iso_param(const char *q, size_t qlen, const char *name)
+{
+	char v[40];
+	size_t n;
+
+	if (awsv2__sts_param_decoded(q, qlen, name, v, sizeof v, &n) != 1)
+		return -1;
+	return awsv2__policy_iso_time(v, n);
+}
+
+/* The checks of the key's policy, time and rate limit: NULL, or the code
+ * of the refusal. */
+static const char *enforce(hsm_protocol *p, int slot, const awsv2__policy_req *r)
+{
+	const awsv2__policy *pol = &p->ks->slot[slot].policy;
+
+	if (!awsv2__policy_allows(pol, r)
+	    || !awsv2__policy_time_allows(pol, r, hsm_keystore_time(p->ks)))
+		return "policy-denied";
+	if (!hsm_keystore_take_token(p->ks, slot))
+		return "rate-limited";
+	return NULL;
+}
+
 static void cmd_sign(hsm_protocol *p, const char *sts, size_t len)
 {
 	awsv2__sts parsed;
-	awsv2__sts_status st = awsv2__sts_parse(sts, len, &parsed);
+	awsv2__sts_status st;
+	awsv2__policy_req r;
+	char action[AWSV2__POLICY_ACTION_MAX];
 	const hsm_hmac_key *key;
+	const char *refused;
 	uint8_t mac[HSM_HMAC_MAX];
 	size_t n;
+	int slot;
 
+	if (!audit_ready(p))
+		return;
+	memset(&parsed, 0, sizeof parsed);
+	st = awsv2__sts_parse(sts, len, &parsed);
 	if (st != AWSV2__STS_OK) {
+		audit(p, parsed.key_id_len ? parsed.key_id : NULL, parsed.key_id_len, 2, NULL,
+		      awsv2__sts_code(st), sts, len);
 		send_error(p, awsv2__sts_code(st));
+		return;
+	}
+	memset(&r, 0, sizeof r);
+	r.version = 2;
+	r.method = parsed.verb;
+	r.method_len = parsed.verb_len;
+	r.host = parsed.host;
+	r.host_len = parsed.host_len;
+	read_action(&r, action, parsed.query, parsed.query_len, NULL, 0);
+	if (!awsv2__policy_v2_scope(r.host, r.host_len, &r.region, &r.region_len, &r.service,
+				    &r.service_len))
+		r.region = r.service = NULL;
+	r.time = iso_param(parsed.query, parsed.query_len, "Timestamp");
+	r.end = iso_param(parsed.query, parsed.query_len, "Expires");
+	if (r.end < 0)
+		r.end = r.time;
+	r.lifetime = -1;
+	slot = hsm_keystore_slot(p->ks, parsed.key_id, parsed.key_id_len);
+	refused = slot < 0 ? "unknown-awsaccesskey" : enforce(p, slot, &r);
+	if (refused) {
+		audit(p, parsed.key_id, parsed.key_id_len, 2, &r, refused, sts, len);
+		send_error(p, refused);
 		return;
 	}
 	key = hsm_keystore_find(p->ks, parsed.key_id, parsed.key_id_len,
 				parsed.hash == AWSV2__STS_SHA256 ? HSM_SHA256 : HSM_SHA1);
-	if (!key) {
-		send_error(p, "unknown-awsaccesskey");
+	n = hsm_hmac(key, (const uint8_t *)sts, len, mac);
+	hsm_keystore_anchor(p->ks, r.time);
+	audit(p, parsed.key_id, parsed.key_id_len, 2, &r, "ok", sts, len);
+	send_mac(p, mac, n);
+	hsm_wipe(mac, sizeof mac);
+}
+
+/* Copies the text at *s up to the byte stop (0: up to end) into out, which
+ * has room for cap bytes and a NUL (longer text is cut to cap bytes, cap
+ * being one more than any valid argument, so a checker still sees it too
+ * long), and moves *s past the stop byte. 0 if there is no stop. */
+static int word(const char **s, const char *end, char stop, char *out, size_t cap)
+{
+	const char *at = stop ? memchr(*s, stop, (size_t)(end - *s)) : end;
+	size_t n;
+
+	if (!at)
+		return 0;
+	n = (size_t)(at - *s);
+	if (n > cap)
+		n = cap;
+	memcpy(out, *s, n);
+	out[n] = '\0';
+	*s = at + 1;
+	return 1;
+}
+
+/* The value of n (1..8) decimal digits. */
+static long atoi_n(const char *s, size_t n)
+{
+	long v = 0;
+
+	for (size_t i = 0; i < n; i++)
+		v = v * 10 + (s[i] - '0');
+	return v;
+}
+
+static void sha256_hex(const char *data, size_t len, char hex[2 * HSM_SHA256_DIGEST])
+{
+	hsm_sha256_ctx c;
+	uint8_t d[HSM_SHA256_DIGEST];
+
+	hsm_sha256_init(&c);
+	hsm_sha256_update(&c, data, len);
+	hsm_sha256_final(&c, d);
+	awsv2__hex_encode(d, sizeof d, hex);
+}
+
+/* SIGN-AWS-V4 <key id> <region> <service>\n<canonical request>[\n<payload>]:
+ * the device reads the request (awsv2_sts4.c), hashes the payload and the
+ * canonical request itself, and signs the string to sign it built from
+ * them, with the scope's date taken from the request's timestamp. */
+static void cmd_sign4(hsm_protocol *p, const char *args, size_t len)
+{
+	char id[AWSV2__KEY_ID_MAX + 2], region[AWSV2__STS4_REGION_MAX + 2];
+	char service[AWSV2__STS4_SERVICE_MAX + 2], hash[2 * HSM_SHA256_DIGEST];
+	char sts[AWSV2__STS4_STS_MAX];
+	const char *s = args, *end = args + len, *nl = memchr(args, '\n', len);
+	const hsm_hmac_key *key;
+	const char *refused;
+	struct awsv2__sts4 r;
+	awsv2__policy_req q;
+	char action[AWSV2__POLICY_ACTION_MAX];
+	uint8_t mac[HSM_HMAC_MAX];
+	size_t cr_len, n;
+	int has_payload, rc, slot;
+
+	if (!audit_ready(p))
+		return;
+	if (!nl || !word(&s, nl, ' ', id, sizeof id - 1) || !word(&s, nl, ' ', region, sizeof region - 1)
+	    || !word(&s, nl, 0, service, sizeof service - 1)) {
+		audit(p, NULL, 0, 4, NULL, "invalid-command", args, len);
+		send_error(p, "invalid-command");
 		return;
 	}
-	n = hsm_hmac(key, (const uint8_t *)sts, len, mac);
-	memcpy(p->out, "SUCCESS ", 8);
-	awsv2__hex_encode(mac, n, p->out + 8);
+	s = nl + 1;
+	/* A body without the lines of a canonical request fails the check. */
+	if (!awsv2__sts4_split(s, (size_t)(end - s), &cr_len, &has_payload)) {
+		cr_len = (size_t)(end - s);
+		has_payload = 0;
+	}
+	rc = awsv2__sts4_check(id, region, service, s, cr_len, has_payload, &r);
+	if (rc == AWSV2__STS4_OK && has_payload) {
+		sha256_hex(s + cr_len + 1, (size_t)(end - s) - cr_len - 1, hash);
+		if (memcmp(hash, r.payload_hash, sizeof hash) != 0)
+			rc = AWSV2__STS4_PAYLOAD_MISMATCH;
+	}
+	if (rc != AWSV2__STS4_OK) {
+		audit(p, id, strlen(id), 4, NULL, awsv2__sts4_code(rc), args, len);
+		send_error(p, awsv2__sts4_code(rc));
+		return;
+	}
+	memset(&q, 0, sizeof q);
+	q.version = 4;
+	q.method = r.method;
+	q.method_len = r.method_len;
+	q.host = r.host;
+	q.host_len = r.host_len;
+	q.region = region;
+	q.region_len = strlen(region);
+	q.service = service;
+	q.service_len = strlen(service);
+	read_action(&q, action, r.query, r.query_len, has_payload ? s + cr_len + 1 : NULL,
+		    has_payload ? (size_t)(end - s) - cr_len - 1 : 0);
+	q.time = awsv2__policy_amz_time(r.amz_date, 16);
+	q.lifetime = -1;
+	if (r.presigned) {
+		char v[8];
+		size_t vn = 0, i = 0;
+
+		/* a presigned URL that does not say how long it lives: 0, refused */
+		if (awsv2__sts_param_decoded(r.query, r.query_len, "X-Amz-Expires", v, sizeof v, &vn) != 1)
+			vn = 0;
+		while (i < vn && v[i] >= '0' && v[i] <= '9')
+			i++;
+		/* digits only, no leading zero: one reading for every parser */
+		q.lifetime = vn > 0 && i == vn && v[0] != '0' ? atoi_n(v, vn) : 0;
+	}
+	q.end = q.time < 0 ? -1 : q.time + (q.lifetime > 0 ? q.lifetime : 0);
+	slot = hsm_keystore_slot(p->ks, id, strlen(id));
+	refused = slot < 0 ? "unknown-awsaccesskey" : enforce(p, slot, &q);
+	if (refused) {
+		audit(p, id, strlen(id), 4, &q, refused, args, len);
+		send_error(p, refused);
+		return;
+	}
+	key = hsm_keystore_sigv4(p->ks, id, strlen(id), r.date, region, service);
+	sha256_hex(s, cr_len, hash);
+	n = awsv2__sts4_string_to_sign(&r, region, service, hash, sts);
+	n = hsm_hmac(key, (const uint8_t *)sts, n, mac);
+	hsm_keystore_anchor(p->ks, q.time);
+	audit(p, id, strlen(id), 4, &q, "ok", args, len);
+	send_mac(p, mac, n);
 	hsm_wipe(mac, sizeof mac);
-	send_out(p, 8 + 2 * n);
 }
 
 static void cmd_ping(hsm_protocol *p, const char *nonce, size_t len)
@@ -102,6 +401,9 @@ static void cmd_ping(hsm_protocol *p, const char *nonce, size_t len)
 	n = put(p, 0, "PONG ", 5);
 	n = put(p, n, nonce, len);
 	n = put(p, n, " " HSM_FIRMWARE_VERSION, sizeof HSM_FIRMWARE_VERSION);
+	/* After the version, where hosts that know nothing of it ignore it. */
+	if (p->ks->fault)
+		n = put(p, n, " " HSM_STORE_FAULT, sizeof HSM_STORE_FAULT);
 	send_out(p, n);
 }
 
@@ -123,22 +425,88 @@ static void cmd_keys(hsm_protocol *p, const char *args, size_t len)
 	send_out(p, n);
 }
 
+/* PUT-KEY <id> <secret>[ <policy>]: without a policy, the empty one. */
 static void cmd_put_key(hsm_protocol *p, const char *args, size_t len)
 {
 	const char *space = memchr(args, ' ', len);
 	size_t id_len = space ? (size_t)(space - args) : len;
 	const char *secret = args + id_len + 1;
-	size_t secret_len = space ? len - id_len - 1 : 0;
+	size_t rest = space ? len - id_len - 1 : 0;
+	const char *space2 = memchr(secret, ' ', rest);
+	size_t secret_len = space2 ? (size_t)(space2 - secret) : rest;
+	const char *policy = secret + secret_len + 1;
+	size_t policy_len = space2 ? rest - secret_len - 1 : 0;
 
 	if (!awsv2__key_id_valid(args, id_len)) {
 		send_error(p, "invalid-awsaccesskeyid");
 		return;
 	}
-	if (!token(secret, secret_len)) {
+	if (!token(secret, secret_len) || (space2 && !token(policy, policy_len))) {
 		send_error(p, "invalid-command");
 		return;
 	}
-	send_ks(p, hsm_keystore_put(p->ks, args, id_len, (const uint8_t *)secret, secret_len));
+	send_ks(p, hsm_keystore_put_policy(p->ks, args, id_len, (const uint8_t *)secret, secret_len,
+					   policy, policy_len));
+}
+
+static void cmd_policy(hsm_protocol *p, const char *id, size_t len)
+{
+	int slot;
+	size_t n;
+
+	if (!awsv2__key_id_valid(id, len)) {
+		send_error(p, "invalid-awsaccesskeyid");
+		return;
+	}
+	slot = hsm_keystore_slot(p->ks, id, len);
+	if (slot < 0) {
+		send_error(p, "unknown-awsaccesskey");
+		return;
+	}
+	n = put(p, 0, "POLICY", 6);
+	if (p->ks->slot[slot].policy.len) {
+		p->out[n++] = ' ';
+		n = put(p, n, p->ks->slot[slot].policy.text, p->ks->slot[slot].policy.len);
+	}
+	send_out(p, n);
+}
+
+/* AUDIT <seq>: one record, AUDIT-END or AUDIT-GAP. */
+static void cmd_audit(hsm_protocol *p, const char *args, size_t len)
+{
+	uint32_t seq = 0;
+	size_t n = 0;
+
+	if (len == 0 || len > 10 || (len > 1 && args[0] == '0'))
+		len = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (args[i] < '0' || args[i] > '9' || seq > (UINT32_MAX - 9) / 10) {
+			len = 0;
+			break;
+		}
+		seq = seq * 10 + (uint32_t)(args[i] - '0');
+	}
+	if (len)
+		n = hsm_audit_read(audit_log(p), seq, p->out);
+	if (n == 0)
+		send_error(p, "invalid-command");
+	else
+		send_out(p, n);
+}
+
+/* AUDIT-MODE wrap|strict: saved with the log's checkpoint, frozen by LOCK. */
+static void cmd_audit_mode(hsm_protocol *p, const char *args, size_t len)
+{
+	int strict = len == 6 && memcmp(args, "strict", 6) == 0;
+
+	if (!strict && !(len == 4 && memcmp(args, "wrap", 4) == 0))
+		send_error(p, "invalid-command");
+	else if (p->ks->fault)
+		send_error(p, "storage-failure");
+	else if (p->ks->locked)
+		send_error(p, "locked");
+	else
+		send_ks(p, hsm_audit_set_mode(audit_log(p), strict) == 0 ? HSM_KS_OK : HSM_KS_STORAGE);
 }
 
 static void cmd_delete_key(hsm_protocol *p, const char *id, size_t len)
@@ -163,11 +531,15 @@ static const struct command {
 	void (*run)(hsm_protocol *p, const char *args, size_t len);
 } commands[] = {
 	{ "SIGN-AWS-V2", HSM_CMD_SIGN, 1, cmd_sign },
+	{ "SIGN-AWS-V4", HSM_CMD_SIGN4, 1, cmd_sign4 },
 	{ "PING", HSM_CMD_PING, 1, cmd_ping },
 	{ "KEYS", HSM_CMD_KEYS, 0, cmd_keys },
 	{ "PUT-KEY", HSM_CMD_PUT_KEY, 1, cmd_put_key },
 	{ "DELETE-KEY", HSM_CMD_DELETE_KEY, 1, cmd_delete_key },
 	{ "LOCK", HSM_CMD_LOCK, 0, cmd_lock },
+	{ "POLICY", HSM_CMD_POLICY, 1, cmd_policy },
+	{ "AUDIT", HSM_CMD_AUDIT, 1, cmd_audit },
+	{ "AUDIT-MODE", HSM_CMD_AUDIT_MODE, 1, cmd_audit_mode },
 };
 
 /* 1 if the request is c's name alone or, for a command with arguments,

@@ -17,6 +17,8 @@
 #define HSM_FIRMWARE_VERSION "awsv2-hsm/0.1.0"
 #define HSM_REQUEST_MAX 8192 /* bytes before the NUL */
 #define HSM_NONCE_MAX 64
+/* The word PONG adds after the version when the key store is faulty. */
+#define HSM_STORE_FAULT "store-fault"
 /* The longest reply is KEYS with every slot holding a maximal id. */
 #define HSM_REPLY_MAX (sizeof "KEYS \n" + HSM_MAX_KEYS * (HSM_ID_MAX + 1))
 
@@ -32,7 +34,11 @@ typedef enum hsm_command {
 	HSM_CMD_KEYS,
 	HSM_CMD_PUT_KEY,
 	HSM_CMD_DELETE_KEY,
-	HSM_CMD_LOCK
+	HSM_CMD_LOCK,
+	HSM_CMD_SIGN4,     /* SIGN-AWS-V4 */
+	HSM_CMD_POLICY,
+	HSM_CMD_AUDIT,
+	HSM_CMD_AUDIT_MODE
 } hsm_command;
 
 typedef struct hsm_protocol {

@@ -50,6 +50,13 @@ public:
 
 extern StubSerial SerialUSB, Serial;
 
+/* The SAM core's millisecond tick; the test sets it. */
+extern uint32_t stub_millis;
+static inline uint32_t millis(void)
+{
+	return stub_millis;
+}
+
 /* The Enhanced Embedded Flash Controller, as CMSIS's component_efc.h. */
 typedef struct {
 	volatile uint32_t EEFC_FMR, EEFC_FCR, EEFC_FSR, EEFC_FRR;
@@ -65,7 +72,7 @@ extern Efc stub_efc1;
 
 /* A small fake flash bank 1 (the real one: 1024 pages at 0xC0000). */
 #define IFLASH1_PAGE_SIZE 256
-#define IFLASH1_NB_OF_PAGES 16
+#define IFLASH1_NB_OF_PAGES 32
 extern uint8_t stub_flash[IFLASH1_PAGE_SIZE * IFLASH1_NB_OF_PAGES];
 #define IFLASH1_ADDR ((uintptr_t)stub_flash)
 

@@ -11,6 +11,7 @@ extern "C" {
 StubSerial SerialUSB, Serial;
 Efc stub_efc1 = { 0, 0, EEFC_FSR_FRDY, 0 };
 uint8_t stub_flash[IFLASH1_PAGE_SIZE * IFLASH1_NB_OF_PAGES];
+uint32_t stub_millis;
 
 static int failures;
 
