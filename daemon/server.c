@@ -275,8 +275,14 @@ static unsigned refusal(hsmd_server *srv, struct hsmd_request *r, const char *me
         const char *auth = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
                                                        MHD_HTTP_HEADER_AUTHORIZATION);
         const struct hsmd_token *probe = srv->cfg->probe_token;
-        if (probe && !hsmd_token_check(probe, auth) &&
-            !hsmd_token_find(srv->cfg->tokens, srv->cfg->n_tokens, auth)) {
+        /* Open to a probe without a token (unless a probe token is set);
+         * a token that is sent must be right, so that a client's ping
+         * also checks the token it signs with. */
+        bool any = probe || srv->cfg->n_tokens;
+        bool ok = !auth ? !probe
+                        : !any || (probe && hsmd_token_check(probe, auth)) ||
+                              hsmd_token_find(srv->cfg->tokens, srv->cfg->n_tokens, auth);
+        if (!ok) {
             *code = "invalid-token";
             return MHD_HTTP_FORBIDDEN;
         }

@@ -224,6 +224,10 @@ START_TEST(test_probe_token)
         ck_assert_int_eq(world_http("GET", url, NULL, 0, NULL, &r), 0);
         ck_assert_int_eq(r.status, 200);
     }
+    /* a token that is sent must be right */
+    static const char *const wrong[] = {"Authorization: Bearer s3cret-t0ke", NULL};
+    ck_assert_int_eq(world_http("GET", url, NULL, 0, wrong, &r), 0);
+    ck_assert_int_eq(r.status, 403);
     snprintf(url, sizeof url, "%s/keys", w.base);
     ck_assert_int_eq(world_http("GET", url, NULL, 0, NULL, &r), 0);
     ck_assert_int_eq(r.status, 403);

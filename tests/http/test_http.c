@@ -534,9 +534,14 @@ START_TEST(test_backend_token)
     ck_assert_int_eq(sign_with(s, KEY_ID, 1, &err), AWSV2_E_REFUSED);
     ck_assert_str_eq(err.code, "invalid-token");
     ck_assert_ptr_null(strstr(err.message, "0123456789abcdef"));
-    ck_assert_int_eq(ping(s, &err), AWSV2_E_REFUSED); /* /healthz wants the token too */
+    ck_assert_int_eq(ping(s, &err), AWSV2_OK); /* /healthz is open to probes */
+    awsv2_signer_close(s);
+    setenv("AWSV2_HSMD_TOKEN", "not-the-token", 1);
+    ck_assert_int_eq(awsv2_signer_open(&s, w.url, NULL, &err), AWSV2_OK);
+    ck_assert_int_eq(ping(s, &err), AWSV2_E_REFUSED); /* but a wrong token is refused */
     ck_assert_str_eq(err.code, "invalid-token");
     awsv2_signer_close(s);
+    unsetenv("AWSV2_HSMD_TOKEN");
     snprintf(spec, sizeof spec, "%s?token_file=%s", w.url, token_file);
     ck_assert_int_eq(awsv2_signer_open(&s, spec, NULL, &err), AWSV2_OK);
     ck_assert_ptr_null(strstr(awsv2_signer_describe(s), "0123456789abcdef"));
