@@ -1,8 +1,9 @@
 /* The due: backend: signing on an Arduino Due (or awsv2-due-emu) that keeps
- * the secrets. Spec "due:PATH[?timeout_ms=N&window=N]" or "due:auto[?...]".
- * This file turns the signer operations into requests; the pipelined link
- * (due_link.c) carries them over serial_port.c, and due_reply.c reads the
- * replies. */
+ * the secrets. Spec "due:PATH[?timeout_ms=N&window=N&scoped_key=1]" or
+ * "due:auto[?...]". This file turns the signer operations into requests;
+ * the pipelined link (due_link.c) carries them over serial_port.c, and
+ * due_reply.c reads the replies. With scoped_key=1, SigV4 is signed here
+ * with the device's scoped keys (sigv4_host.h). */
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -13,37 +14,83 @@
 #include "due_reply.h"
 #include "serial_port.h"
 #include "signer_impl.h"
+#include "sigv4_host.h"
 
 #define DEFAULT_TIMEOUT_MS 2000
 #define PATH_MAX_LEN 1024
 #define KEYS_REPLY_MAX 4096
 #define WINDOW_UNSET ULONG_MAX
 
-static awsv2_status due_sign(void *link, awsv2_sign_job *job, awsv2_error *err)
+/* The signer's context: the link and, with scoped_key=1, the scope keys. */
+struct due {
+    struct awsv2__due_link *link;
+    struct awsv2__scope_keys *keys; /* NULL without scoped_key=1 */
+};
+
+static awsv2_status due_sign(void *ctx, awsv2_sign_job *job, awsv2_error *err)
 {
+    struct awsv2__due_link *link = ((struct due *)ctx)->link;
     return awsv2__due_link_sign(link, &job, 1, err);
 }
 
-static awsv2_status due_sign_batch(void *link, awsv2_sign_job *const *jobs, size_t n,
+static awsv2_status due_sign_batch(void *ctx, awsv2_sign_job *const *jobs, size_t n,
                                    awsv2_error *err)
 {
+    struct awsv2__due_link *link = ((struct due *)ctx)->link;
     return awsv2__due_link_sign(link, jobs, n, err);
 }
 
-static awsv2_status due_sign4(void *link, awsv2_sign4_job *job, awsv2_error *err)
+/* With scoped_key=1: the device's kSigning for the job's scope (asked for
+ * once, kept until its date ends), and the device's own signature for a
+ * scope whose policy refuses to let the key out. */
+static awsv2_status due_sign4(void *ctx, awsv2_sign4_job *job, awsv2_error *err)
 {
-    return awsv2__due_link_sign4(link, job, err);
+    struct due *d = ctx;
+    if (!d->keys)
+        return awsv2__due_link_sign4(d->link, job, err);
+    struct awsv2__sts4 r;
+    char sts[AWSV2__STS4_STS_MAX];
+    size_t sts_len = 0;
+    bool denied = false;
+    awsv2_status st = awsv2__sigv4_host_sts(job, &r, sts, &sts_len, err);
+    if (!st)
+        st = awsv2__scope_keys_sign(d->keys, job->key_id, r.date, job->region, job->service, sts,
+                                    sts_len, job->signature, &denied, err);
+    if (!st && denied)
+        st = awsv2__due_link_sign4(d->link, job, err);
+    return st;
 }
 
-static awsv2_status due_ping(void *link, awsv2_error *err)
+/* DERIVE-AWS-V4 for the scope cache: kSigning, or the device's refusal. */
+static awsv2_status derive(void *ctx, const char *key_id, const char *date, const char *region,
+                           const char *service, unsigned char key[32], awsv2_error *err)
 {
+    struct due *d = ctx;
+    char cmd[sizeof "DERIVE-AWS-V4 " + AWSV2_KEY_ID_SIZE + 10 + AWSV2__STS4_REGION_MAX +
+             AWSV2__STS4_SERVICE_MAX + 2];
+    char reply[128], code[64];
+    size_t n = 0;
+    snprintf(cmd, sizeof cmd, "DERIVE-AWS-V4 %s %s %s %s", key_id, date, region, service);
+    awsv2_status st = awsv2__due_link_command(d->link, cmd, reply, sizeof reply, err);
+    if (!st && awsv2__due_parse_sign(reply, strlen(reply), AWSV2_HMAC_SHA256, key, &n, code,
+                                     sizeof code) != AWSV2_OK)
+        st = awsv2__fail(err, AWSV2_E_PROTOCOL, "unexpected reply to DERIVE-AWS-V4 from the "
+                                                "device");
+    awsv2_wipe(reply, sizeof reply);
+    return st;
+}
+
+static awsv2_status due_ping(void *ctx, awsv2_error *err)
+{
+    struct awsv2__due_link *link = ((struct due *)ctx)->link;
     return awsv2__due_link_ping(link, err);
 }
 
 /* KEYS is sent only when asked, alone on the link (never between
  * pipelined requests). */
-static awsv2_status due_key_ids(void *link, char *buf, size_t cap, awsv2_error *err)
+static awsv2_status due_key_ids(void *ctx, char *buf, size_t cap, awsv2_error *err)
 {
+    struct awsv2__due_link *link = ((struct due *)ctx)->link;
     char reply[KEYS_REPLY_MAX];
     const char *ids = NULL;
     size_t len = 0;
@@ -85,9 +132,10 @@ static bool plain_word(const char *s)
 }
 
 /* key_id is valid and secret not empty: awsv2_signer_key_put checked. */
-static awsv2_status due_key_put(void *link, const char *key_id, const char *secret,
+static awsv2_status due_key_put(void *ctx, const char *key_id, const char *secret,
                                 const awsv2_key_policy *policy, awsv2_error *err)
 {
+    struct awsv2__due_link *link = ((struct due *)ctx)->link;
     const char *text = policy ? awsv2_key_policy_text(policy) : "";
     if (!plain_word(secret))
         return awsv2__fail(err, AWSV2_E_INVALID, "the secret for %s has spaces or unprintable "
@@ -104,21 +152,24 @@ static awsv2_status due_key_put(void *link, const char *key_id, const char *secr
     return st;
 }
 
-static awsv2_status due_key_delete(void *link, const char *key_id, awsv2_error *err)
+static awsv2_status due_key_delete(void *ctx, const char *key_id, awsv2_error *err)
 {
+    struct awsv2__due_link *link = ((struct due *)ctx)->link;
     char cmd[sizeof "DELETE-KEY " + AWSV2_KEY_ID_SIZE];
     snprintf(cmd, sizeof cmd, "DELETE-KEY %s", key_id);
     return command_ok(link, "DELETE-KEY", cmd, err);
 }
 
-static awsv2_status due_lock(void *link, awsv2_error *err)
+static awsv2_status due_lock(void *ctx, awsv2_error *err)
 {
+    struct awsv2__due_link *link = ((struct due *)ctx)->link;
     return command_ok(link, "LOCK", "LOCK", err);
 }
 
-static awsv2_status due_key_policy(void *link, const char *key_id, char *buf, size_t cap,
+static awsv2_status due_key_policy(void *ctx, const char *key_id, char *buf, size_t cap,
                                    awsv2_error *err)
 {
+    struct awsv2__due_link *link = ((struct due *)ctx)->link;
     char cmd[sizeof "POLICY " + AWSV2_KEY_ID_SIZE], reply[AWSV2_KEY_POLICY_SIZE + 16];
     const char *text = NULL;
     size_t len = 0;
@@ -136,9 +187,10 @@ static awsv2_status due_key_policy(void *link, const char *key_id, char *buf, si
     return AWSV2_OK;
 }
 
-static awsv2_status due_audit_read(void *link, uint32_t seq, awsv2_audit_entry *entry,
+static awsv2_status due_audit_read(void *ctx, uint32_t seq, awsv2_audit_entry *entry,
                                    awsv2_error *err)
 {
+    struct awsv2__due_link *link = ((struct due *)ctx)->link;
     char cmd[32];
     snprintf(cmd, sizeof cmd, "AUDIT %lu", (unsigned long)seq);
     awsv2_status st = awsv2__due_link_command(link, cmd, entry->line, sizeof entry->line, err);
@@ -152,16 +204,20 @@ static awsv2_status due_audit_read(void *link, uint32_t seq, awsv2_audit_entry *
     return AWSV2_OK;
 }
 
-static awsv2_status due_audit_mode(void *link, const char *mode, awsv2_error *err)
+static awsv2_status due_audit_mode(void *ctx, const char *mode, awsv2_error *err)
 {
+    struct awsv2__due_link *link = ((struct due *)ctx)->link;
     char cmd[32];
     snprintf(cmd, sizeof cmd, "AUDIT-MODE %s", mode);
     return command_ok(link, "AUDIT-MODE", cmd, err);
 }
 
-static void due_close(void *link)
+static void due_close(void *ctx)
 {
-    awsv2__due_link_close(link);
+    struct due *d = ctx;
+    awsv2__scope_keys_free(d->keys);
+    awsv2__due_link_close(d->link);
+    free(d);
 }
 
 static const awsv2_signer_ops due_ops = {
@@ -183,9 +239,9 @@ static const awsv2_signer_ops due_ops = {
 /* Splits "PATH?options" and reads the options. */
 static awsv2_status parse_spec(const char *spec, const char *rest, char *path,
                                unsigned long *timeout_ms, unsigned long *window,
-                               awsv2_error *err)
+                               bool *scoped, awsv2_error *err)
 {
-    static const char *const allowed[] = {"timeout_ms", "window", NULL};
+    static const char *const allowed[] = {"timeout_ms", "window", "scoped_key", NULL};
     const char *q = strchr(rest, '?');
     size_t len = q ? (size_t)(q - rest) : strlen(rest);
     if (len == 0)
@@ -195,13 +251,16 @@ static awsv2_status parse_spec(const char *spec, const char *rest, char *path,
         return awsv2__fail(err, AWSV2_E_SPEC, "signer spec '%s': device path too long", spec);
     memcpy(path, rest, len);
     path[len] = '\0';
-    unsigned long values[2] = {DEFAULT_TIMEOUT_MS, WINDOW_UNSET};
+    unsigned long values[3] = {DEFAULT_TIMEOUT_MS, WINDOW_UNSET, 0};
     awsv2_status st = q ? awsv2__spec_options(spec, q + 1, allowed, values, err) : AWSV2_OK;
     if (st)
         return st;
     if (values[0] == 0 || values[1] == 0)
         return awsv2__fail(err, AWSV2_E_SPEC,
                            "signer spec '%s': timeout_ms and window must be at least 1", spec);
+    if (values[2] > 1)
+        return awsv2__fail(err, AWSV2_E_SPEC, "signer spec '%s': scoped_key is 0 or 1", spec);
+    *scoped = values[2] == 1;
     *timeout_ms = values[0];
     *window = values[1] == WINDOW_UNSET ? 0 : values[1]; /* 0: the port's default */
     return AWSV2_OK;
@@ -211,20 +270,29 @@ awsv2_status awsv2__due_open(awsv2_signer **out, const char *spec, const char *r
                              const awsv2_credentials *creds, awsv2_error *err)
 {
     (void)creds; /* the device holds the secrets */
-    char path[PATH_MAX_LEN], description[PATH_MAX_LEN + 64];
+    char path[PATH_MAX_LEN], description[PATH_MAX_LEN + 80];
     unsigned long timeout_ms = 0, window = 0;
+    bool scoped = false;
     awsv2_error e = AWSV2_ERROR_INIT;
-    struct awsv2__due_link *link = NULL;
-    awsv2_status st = parse_spec(spec, rest, path, &timeout_ms, &window, err);
+    awsv2_status st = parse_spec(spec, rest, path, &timeout_ms, &window, &scoped, err);
     if (st)
         return st;
     if (strcmp(path, "auto") == 0 && (st = awsv2__serial_find_due(path, sizeof path, &e)))
         return awsv2__fail(err, st, "signer spec '%s': %s", spec, e.message);
-    if ((st = awsv2__due_link_open(&link, path, timeout_ms, window, &e)))
+    struct due *d = calloc(1, sizeof *d);
+    if (!d)
+        return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
+    if (scoped && !(d->keys = awsv2__scope_keys_new(derive, d, true))) {
+        free(d);
+        return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
+    }
+    if ((st = awsv2__due_link_open(&d->link, path, timeout_ms, window, &e))) {
+        due_close(d);
         return awsv2__fail(err, st, "signer spec '%s': %s", spec, e.message);
-    snprintf(description, sizeof description, "due:%s window=%lu timeout_ms=%lu", path,
-             awsv2__due_link_window(link), timeout_ms);
-    if ((st = awsv2_signer_new(out, &due_ops, link, description, err)))
-        awsv2__due_link_close(link);
+    }
+    snprintf(description, sizeof description, "due:%s window=%lu timeout_ms=%lu%s", path,
+             awsv2__due_link_window(d->link), timeout_ms, scoped ? " scoped_key=1" : "");
+    if ((st = awsv2_signer_new(out, &due_ops, d, description, err)))
+        due_close(d);
     return st;
 }

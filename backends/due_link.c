@@ -246,12 +246,15 @@ static void dispatch(struct awsv2__due_link *l)
             len--;
         /* Once broken, no line is attributed to anything until resync. */
         if (l->need_sync || !handle_line(l, l->rbuf + start, len)) {
+            awsv2_wipe(l->rbuf, l->rlen);
             l->rlen = 0;
             return;
         }
         start = (size_t)(nl - l->rbuf) + 1;
     }
     memmove(l->rbuf, l->rbuf + start, l->rlen - start);
+    /* A reply can hold key material (DERIVE-AWS-V4): leave no stale copy. */
+    awsv2_wipe(l->rbuf + l->rlen - start, start);
     l->rlen -= start;
     if (l->rlen == sizeof l->rbuf) {
         fail_all(l, AWSV2_E_PROTOCOL, "the device sent an overlong line");
@@ -633,6 +636,7 @@ void awsv2__due_link_close(struct awsv2__due_link *l)
     pthread_cond_destroy(&l->cv);
     pthread_mutex_destroy(&l->mu);
     awsv2_wipe(l->wbuf, l->wcap);
+    awsv2_wipe(l->rbuf, sizeof l->rbuf);
     free(l->wbuf);
     free(l->pool);
     free(l->path);

@@ -6,6 +6,9 @@
  *                     (else the AWSV2_HSMD_TOKEN environment variable, if set)
  *   unix_socket=PATH  connect to a Unix socket (awsv2-hsmd --listen unix:PATH)
  *   timeout_ms=N      per request (default 30000; a device may be slow)
+ *   ca_bundle=PATH    https: verify the daemon with the CAs of this PEM file
+ *                     (else AWS_CA_BUNDLE, else the system's); the peer is
+ *                     always verified
  * Option values are taken literally (no percent-decoding).
  *
  * Threads and connection reuse: libcurl's one rule is that an easy handle
@@ -51,6 +54,7 @@ struct http_signer {
     char *keys_url;             /* .../keys beside .../sign/aws, or NULL */
     char *health_url;           /* .../healthz beside it, or NULL */
     char *unix_socket;          /* or NULL */
+    char *ca_bundle;            /* or NULL: the system's CAs */
     long timeout_ms;
     struct curl_slist *headers; /* may hold the token: wiped on close */
     struct curl_slist *json_headers; /* the same for a JSON body */
@@ -103,6 +107,10 @@ static struct conn *conn_new(struct http_signer *h)
     curl_easy_setopt(e, CURLOPT_WRITEDATA, c);
     if (h->unix_socket)
         curl_easy_setopt(e, CURLOPT_UNIX_SOCKET_PATH, h->unix_socket);
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (h->ca_bundle)
+        curl_easy_setopt(e, CURLOPT_CAINFO, h->ca_bundle);
     return c;
 }
 
@@ -127,11 +135,16 @@ static void give_back(struct http_signer *h, struct conn *c)
     conn_free(c);
 }
 
-static awsv2_status transfer_failed(const struct http_signer *h, CURLcode rc, awsv2_error *err)
+static awsv2_status transfer_failed(const struct http_signer *h, CURL *e, CURLcode rc,
+                                    awsv2_error *err)
 {
+    awsv2_status st = awsv2__curl_status(rc, AWSV2__CURL_SIGNER);
+
+    if (st == AWSV2_E_TLS)
+        return awsv2__fail(err, st, "signing daemon %s: TLS: %s", h->sign_url,
+                           awsv2__curl_tls_advice(e, rc));
     /* CURLE_WRITE_ERROR: on_data refused a reply over REPLY_MAX */
-    return awsv2__fail(err, awsv2__curl_status(rc, AWSV2__CURL_SIGNER), "signing daemon %s: %s",
-                       h->sign_url,
+    return awsv2__fail(err, st, "signing daemon %s: %s", h->sign_url,
                        rc == CURLE_WRITE_ERROR ? "reply too large" : curl_easy_strerror(rc));
 }
 
@@ -157,8 +170,9 @@ static awsv2_status perform(struct http_signer *h, const char *url, const char *
     }
     rc = curl_easy_perform(c->curl);
     if (rc != CURLE_OK) {
+        awsv2_status st = transfer_failed(h, c->curl, rc, err);
         give_back(h, c);
-        return transfer_failed(h, rc, err);
+        return st;
     }
     curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, status);
     *out = c;
@@ -304,6 +318,7 @@ static void http_close(void *ctx)
     free(h->keys_url);
     free(h->health_url);
     free(h->unix_socket);
+    free(h->ca_bundle);
     free(h->description);
     free(h);
 }
@@ -378,7 +393,7 @@ static awsv2_status make_headers(struct http_signer *h, const char *spec, const 
 
 /* The options after '?'; values point into q, which is cut at each '&'. */
 struct options {
-    const char *token_file, *unix_socket, *timeout_ms;
+    const char *token_file, *unix_socket, *timeout_ms, *ca_bundle;
 };
 
 static awsv2_status parse_options(const char *spec, char *q, struct options *o,
@@ -394,10 +409,12 @@ static awsv2_status parse_options(const char *spec, char *q, struct options *o,
             o->unix_socket = eq + 1;
         else if (eq && strncmp(opt, "timeout_ms=", 11) == 0)
             o->timeout_ms = opt;
+        else if (eq && strncmp(opt, "ca_bundle=", 10) == 0)
+            o->ca_bundle = eq + 1;
         else
             return awsv2__fail(err, AWSV2_E_SPEC,
                                "signer spec '%s': unknown option '%s' (token_file, "
-                               "unix_socket, timeout_ms)",
+                               "unix_socket, timeout_ms, ca_bundle)",
                                spec, opt);
         opt = amp ? amp + 1 : NULL;
     }
@@ -477,6 +494,9 @@ static awsv2_status setup(struct http_signer *h, const char *spec, awsv2_error *
     if (!st)
         st = check_url(spec, h->sign_url, err);
     if (!st && o.unix_socket && !(h->unix_socket = awsv2__strdup(o.unix_socket)))
+        st = awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
+    const char *ca = awsv2__curl_ca_bundle(o.ca_bundle);
+    if (!st && ca && !(h->ca_bundle = awsv2__strdup(ca)))
         st = awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
     if (!st)
         st = make_headers(h, spec, o.token_file, err);

@@ -2,7 +2,8 @@
 # unless configure was given --disable-NAME (configure.ac's AWSV2_BACKEND).
 # A backend left out keeps its spec prefix in src/signer.c; its open
 # function is then backends/unavailable.c's, which fails naming it.
-libawsv2_internal_la_SOURCES += backends/openssl.c backends/unavailable.c
+libawsv2_internal_la_SOURCES += backends/openssl.c backends/unavailable.c \
+	backends/sigv4_host.c backends/sigv4_host.h
 
 # due: an Arduino Due over serial (libserialport); its rules and tests are
 # in backends/due.mk.

@@ -6,9 +6,10 @@
  * not thread-safe, so each sits behind its own mutex.
  *
  * SigV4's kSigning depends on the date, region and service only, so the
- * last few are cached (behind their own mutex), wiped when evicted and on
- * close. */
+ * last few are cached (sigv4_host.h, shared with the due backend's scoped
+ * keys), wiped when evicted and on close. */
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,28 +24,17 @@
 #include "awsv2_sts4.h"
 #include "credentials_impl.h"
 #include "signer_impl.h"
+#include "sigv4_host.h"
 
 struct keyed_mac {
     pthread_mutex_t lock;
     EVP_MAC_CTX *ctx;
 };
 
-/* A cached kSigning, as an HMAC context keyed with it, and its scope. */
-#define SIGNING_KEYS 8
-struct signing_key {
-    char date[9];
-    char region[AWSV2__STS4_REGION_MAX + 1];
-    char service[AWSV2__STS4_SERVICE_MAX + 1];
-    EVP_MAC_CTX *ctx;
-    unsigned long used; /* 0: empty; else the tick of its last use */
-};
-
 struct openssl_signer {
     struct keyed_mac mac[2]; /* indexed by awsv2_hash */
     struct keyed_mac aws4;   /* HMAC-SHA256 keyed with "AWS4" + secret */
-    pthread_mutex_t keys_lock;
-    struct signing_key keys[SIGNING_KEYS];
-    unsigned long tick;
+    struct awsv2__scope_keys *keys; /* kSigning per scope, never expired: the secret is here */
     char *key_id;
     char description[AWSV2_KEY_ID_SIZE + 16];
 };
@@ -115,61 +105,33 @@ static awsv2_status openssl_sign(void *ctx, awsv2_sign_job *job, awsv2_error *er
     return AWSV2_OK;
 }
 
-/* HMAC-SHA256 of msg under kSigning of (date, region, service), into out:
- * with the cached context keyed with it, or one derived (kDate, kRegion,
- * kService, kSigning) into the least recently used slot. The slot's
- * context is used under the cache's lock. */
-static int sign_in_scope(struct openssl_signer *s, const char *date, const char *region,
-                         const char *service, const char *msg, size_t len,
-                         unsigned char out[SHA256_DIGEST_LENGTH])
+/* kSigning of a scope from the secret (kDate, kRegion, kService,
+ * kSigning), for the scope cache (sigv4_host.h). */
+static awsv2_status derive(void *ctx, const char *key_id, const char *date, const char *region,
+                           const char *service, unsigned char key[32], awsv2_error *err)
 {
-    pthread_mutex_lock(&s->keys_lock);
-    struct signing_key *slot = NULL, *lru = &s->keys[0];
-    for (int i = 0; i < SIGNING_KEYS && !slot; i++) {
-        struct signing_key *k = &s->keys[i];
-        if (k->used && strcmp(k->date, date) == 0 && strcmp(k->region, region) == 0 &&
-            strcmp(k->service, service) == 0)
-            slot = k;
-        else if (k->used < lru->used)
-            lru = k; /* the empty or least recently used one */
-    }
-    int ok = 1;
-    if (!slot) {
-        unsigned char k1[SHA256_DIGEST_LENGTH], k2[SHA256_DIGEST_LENGTH];
-        size_t n = 0;
-        unsigned int n2 = 0;
-        pthread_mutex_lock(&s->aws4.lock);
-        ok = EVP_MAC_init(s->aws4.ctx, NULL, 0, NULL) &&
+    struct openssl_signer *s = ctx;
+    unsigned char k1[SHA256_DIGEST_LENGTH];
+    size_t n = 0;
+    unsigned int n2 = 0;
+    (void)key_id; /* openssl_sign4 checked it */
+    pthread_mutex_lock(&s->aws4.lock);
+    int ok = EVP_MAC_init(s->aws4.ctx, NULL, 0, NULL) &&
              EVP_MAC_update(s->aws4.ctx, (const unsigned char *)date, strlen(date)) &&
              EVP_MAC_final(s->aws4.ctx, k1, &n, sizeof k1) && n == sizeof k1;
-        pthread_mutex_unlock(&s->aws4.lock);
-        ok = ok && HMAC(EVP_sha256(), k1, sizeof k1, (const unsigned char *)region,
-                        strlen(region), k2, &n2);
-        ok = ok && HMAC(EVP_sha256(), k2, sizeof k2, (const unsigned char *)service,
-                        strlen(service), k1, &n2);
-        ok = ok && HMAC(EVP_sha256(), k1, sizeof k1, (const unsigned char *)"aws4_request", 12,
-                        k2, &n2);
-        /* The evicted key goes: OpenSSL cleanses a context it frees. */
-        EVP_MAC_CTX_free(lru->ctx);
-        memset(lru, 0, sizeof *lru);
-        lru->ctx = ok ? keyed_ctx("SHA256", (const char *)k2, sizeof k2) : NULL;
-        OPENSSL_cleanse(k1, sizeof k1);
-        OPENSSL_cleanse(k2, sizeof k2);
-        if (lru->ctx) {
-            strcpy(lru->date, date);
-            strcpy(lru->region, region);
-            strcpy(lru->service, service);
-            slot = lru;
-        }
+    pthread_mutex_unlock(&s->aws4.lock);
+    ok = ok && HMAC(EVP_sha256(), k1, sizeof k1, (const unsigned char *)region, strlen(region),
+                    key, &n2);
+    ok = ok && HMAC(EVP_sha256(), key, 32, (const unsigned char *)service, strlen(service), k1,
+                    &n2);
+    ok = ok && HMAC(EVP_sha256(), k1, sizeof k1, (const unsigned char *)"aws4_request", 12, key,
+                    &n2);
+    OPENSSL_cleanse(k1, sizeof k1);
+    if (!ok) {
+        OPENSSL_cleanse(key, 32);
+        return awsv2__fail(err, AWSV2_E_SIGNER, "OpenSSL HMAC failed");
     }
-    size_t n = 0;
-    ok = slot && EVP_MAC_init(slot->ctx, NULL, 0, NULL) &&
-         EVP_MAC_update(slot->ctx, (const unsigned char *)msg, len) &&
-         EVP_MAC_final(slot->ctx, out, &n, SHA256_DIGEST_LENGTH) && n == SHA256_DIGEST_LENGTH;
-    if (slot)
-        slot->used = ++s->tick;
-    pthread_mutex_unlock(&s->keys_lock);
-    return ok;
+    return AWSV2_OK;
 }
 
 static awsv2_status openssl_sign4(void *ctx, awsv2_sign4_job *job, awsv2_error *err)
@@ -179,28 +141,15 @@ static awsv2_status openssl_sign4(void *ctx, awsv2_sign4_job *job, awsv2_error *
         return awsv2_error_set(err, AWSV2_E_REFUSED, "unknown-awsaccesskey",
                                "signer %s holds no secret for that access key id",
                                s->description);
-    /* Read again: the job carries what the library checked, not its reading
-     * (the date of the scope, the payload hash). */
     struct awsv2__sts4 r;
-    int rc = awsv2__sts4_check(job->key_id, job->region, job->service, job->canonical_request,
-                               job->canonical_request_len, job->payload != NULL, &r);
-    if (rc)
-        return awsv2_error_set(err, AWSV2_E_INVALID, awsv2__sts4_code(rc),
-                               "not a canonical request a signer accepts");
-    char hex[2 * SHA256_DIGEST_LENGTH + 1];
-    if (job->payload) {
-        awsv2__sha256_hex(NULL, job->payload, job->payload_len, hex);
-        if (r.payload_hash_len != 64 || memcmp(r.payload_hash, hex, 64) != 0)
-            return awsv2_error_set(err, AWSV2_E_REFUSED, "payload-mismatch",
-                                   "the payload's SHA-256 is not the one the canonical "
-                                   "request names");
-    }
-    awsv2__sha256_hex(NULL, job->canonical_request, job->canonical_request_len, hex);
     char sts[AWSV2__STS4_STS_MAX];
-    size_t sts_len = awsv2__sts4_string_to_sign(&r, job->region, job->service, hex, sts);
-    if (!sign_in_scope(s, r.date, job->region, job->service, sts, sts_len, job->signature))
-        return awsv2__fail(err, AWSV2_E_SIGNER, "OpenSSL HMAC failed");
-    return AWSV2_OK;
+    size_t sts_len = 0;
+    bool denied = false;
+    awsv2_status st = awsv2__sigv4_host_sts(job, &r, sts, &sts_len, err);
+    if (!st)
+        st = awsv2__scope_keys_sign(s->keys, job->key_id, r.date, job->region, job->service, sts,
+                                    sts_len, job->signature, &denied, err);
+    return st;
 }
 
 static awsv2_status openssl_key_ids(void *ctx, char *buf, size_t cap, awsv2_error *err)
@@ -222,9 +171,7 @@ static void openssl_close(void *ctx)
     }
     EVP_MAC_CTX_free(s->aws4.ctx);
     pthread_mutex_destroy(&s->aws4.lock);
-    for (int i = 0; i < SIGNING_KEYS; i++)
-        EVP_MAC_CTX_free(s->keys[i].ctx);
-    pthread_mutex_destroy(&s->keys_lock);
+    awsv2__scope_keys_free(s->keys);
     free(s->key_id);
     free(s);
 }
@@ -252,7 +199,7 @@ awsv2_status awsv2__openssl_open(awsv2_signer **out, const char *spec, const cha
     for (int i = 0; i < 2; i++)
         pthread_mutex_init(&s->mac[i].lock, NULL);
     pthread_mutex_init(&s->aws4.lock, NULL);
-    pthread_mutex_init(&s->keys_lock, NULL);
+    s->keys = awsv2__scope_keys_new(derive, s, false);
     size_t len = strlen(secret);
     s->mac[AWSV2_HMAC_SHA256].ctx = keyed_ctx("SHA256", secret, len);
     s->mac[AWSV2_HMAC_SHA1].ctx = keyed_ctx("SHA1", secret, len);
@@ -266,7 +213,7 @@ awsv2_status awsv2__openssl_open(awsv2_signer **out, const char *spec, const cha
     const char *id = awsv2_credentials_access_key_id(creds);
     s->key_id = awsv2__strdup(id);
     awsv2_status st = AWSV2_OK;
-    if (!s->mac[0].ctx || !s->mac[1].ctx || !s->aws4.ctx || (id && !s->key_id))
+    if (!s->mac[0].ctx || !s->mac[1].ctx || !s->aws4.ctx || !s->keys || (id && !s->key_id))
         st = awsv2__fail(err, AWSV2_E_SIGNER, "cannot set up OpenSSL's HMAC");
     snprintf(s->description, sizeof s->description, "openssl (%.128s)", id ? id : "no key id");
     if (!st)

@@ -47,8 +47,14 @@ tests_hsmd_test_load_LDADD = libawsv2_internal.la $(HSMD_TEST_LDADD)
 # tests/hsmd/ec2.sh: ec2-describe-instances -> http:// -> awsv2-hsmd ->
 # awsv2-due-emu, against awsv2-mock.
 TESTS += tests/hsmd/ec2.sh
+# tests/hsmd/sigv4.sh, sigv4-oracle.sh: tests/due/'s through the daemon.
+TESTS += tests/hsmd/sigv4.sh tests/hsmd/sigv4-oracle.sh
+# tests/hsmd/tls.sh: --tls-cert/--tls-key and the https:// signer with a CA
+# made by the openssl command (ca_bundle=, AWS_CA_BUNDLE, refusals).
+TESTS += tests/hsmd/tls.sh
 endif
 check_PROGRAMS += $(HSMD_TESTS)
 TESTS += $(HSMD_TESTS)
 endif
-EXTRA_DIST += tests/hsmd/ec2.sh
+EXTRA_DIST += tests/hsmd/ec2.sh tests/hsmd/sigv4.sh tests/hsmd/sigv4-oracle.sh \
+	tests/hsmd/tls.sh

@@ -11,6 +11,7 @@
 
 #include "awsv2/credentials.h"
 #include "awsv2/signer.h"
+#include "awsv2/util.h"
 #include "config.h"
 #include "listen.h"
 #include "server.h"
@@ -23,12 +24,14 @@
  * answers (to those and to the cancelled ones) get to go out. */
 #define DRAIN_SECONDS 10
 #define ANSWER_SECONDS 5
+/* The largest certificate chain or key file, in bytes. */
+#define TLS_FILE_MAX 65536
 
 static const char usage[] =
     "usage: awsv2-hsmd [--listen ADDR] [--socket-mode MODE]\n"
     "                  [--token-file F [--token-keys IDS]]... [--probe-token-file F]\n"
     "                  [--queue N] [--max-connections-per-ip N]\n"
-    "                  [--request-timeout S] SIGNER_SPEC\n";
+    "                  [--request-timeout S] [--tls-cert F --tls-key F] SIGNER_SPEC\n";
 
 static const char help[] =
     "Signs AWS Signature Version 2 strings (POST /sign/aws) and Version 4\n"
@@ -52,9 +55,11 @@ static const char help[] =
     "  --request-timeout S\n"
     "                     seconds a connection has to deliver a whole request,\n"
     "                     from its opening or its previous answer (default 10)\n"
+    "  --tls-cert F       serve HTTPS with this PEM certificate (chain), needs\n"
+    "  --tls-key F        its PEM private key: a file only its owner may read\n"
     "  --help, --version\n"
     "\n"
-    "Prints the URL to sign at (an http: signer spec) as its first line on\n"
+    "Prints the URL to sign at (an http: or https: signer spec) as its first line on\n"
     "stdout, logs one line per request to stderr, and drains and exits 0 on\n"
     "SIGTERM or SIGINT.\n";
 
@@ -68,6 +73,7 @@ struct options {
     size_t queue;
     unsigned per_ip;
     unsigned request_timeout;
+    const char *tls_cert, *tls_key; /* both or neither */
     const char *spec;
 };
 
@@ -97,6 +103,8 @@ static int parse(int argc, char **argv, struct options *o)
         {"queue", required_argument, NULL, 'q'},
         {"max-connections-per-ip", required_argument, NULL, 'p'},
         {"request-timeout", required_argument, NULL, 'r'},
+        {"tls-cert", required_argument, NULL, 'c'},
+        {"tls-key", required_argument, NULL, 'K'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {0},
@@ -169,6 +177,12 @@ static int parse(int argc, char **argv, struct options *o)
             }
             o->request_timeout = (unsigned)n;
             break;
+        case 'c':
+            o->tls_cert = optarg;
+            break;
+        case 'K':
+            o->tls_key = optarg;
+            break;
         case 'h':
             printf("%s\n%s", usage, help);
             return 0;
@@ -182,6 +196,10 @@ static int parse(int argc, char **argv, struct options *o)
     }
     if (optind != argc - 1) {
         fprintf(stderr, "awsv2-hsmd: want exactly one SIGNER_SPEC\n%s", usage);
+        return EXIT_USAGE;
+    }
+    if (!o->tls_cert != !o->tls_key) {
+        fprintf(stderr, "awsv2-hsmd: --tls-cert and --tls-key go together\n%s", usage);
         return EXIT_USAGE;
     }
     o->spec = argv[optind];
@@ -208,29 +226,104 @@ static awsv2_status open_signer(const char *spec, awsv2_signer **out, awsv2_erro
     return st;
 }
 
+/* The certificate is public: read as any file. NUL-terminated for
+ * libmicrohttpd. */
+static awsv2_status read_cert(const char *path, char **out, awsv2_error *err)
+{
+    FILE *f = fopen(path, "re");
+    char *buf = f ? malloc(TLS_FILE_MAX + 1) : NULL;
+    size_t n = buf ? fread(buf, 1, TLS_FILE_MAX + 1, f) : 0;
+    awsv2_status st = AWSV2_OK;
+
+    if (!f)
+        st = awsv2_error_set(err, AWSV2_E_IO, NULL, "--tls-cert %s: %s", path, strerror(errno));
+    else if (!buf)
+        st = awsv2_error_set(err, AWSV2_E_NOMEM, NULL, "out of memory");
+    else if (ferror(f))
+        st = awsv2_error_set(err, AWSV2_E_IO, NULL, "--tls-cert %s: cannot read it", path);
+    else if (n > TLS_FILE_MAX || memchr(buf, '\0', n))
+        st = awsv2_error_set(err, AWSV2_E_CONFIG, NULL,
+                             "--tls-cert %s: not a PEM certificate of at most %d bytes", path,
+                             TLS_FILE_MAX);
+    if (f)
+        fclose(f);
+    if (st) {
+        free(buf);
+        return st;
+    }
+    buf[n] = '\0';
+    *out = buf;
+    return AWSV2_OK;
+}
+
+/* The PEM texts for --tls-cert and --tls-key, until the server has them. */
+struct tls {
+    char *cert, *key;
+    size_t key_len;
+};
+
+static void tls_free(struct tls *t)
+{
+    free(t->cert);
+    awsv2_private_file_free(t->key, t->key_len);
+    *t = (struct tls){0};
+}
+
+/* Reads the certificate and its key (a private file, as a token file) and
+ * gives the URL its https: scheme. */
+static awsv2_status load_tls(const struct options *o, struct hsmd_listen *l, struct tls *t,
+                             awsv2_error *err)
+{
+    size_t n = strlen(l->url);
+    awsv2_status st;
+
+    if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES)
+        return awsv2_error_set(err, AWSV2_E_UNAVAILABLE, NULL,
+                               "this libmicrohttpd was built without TLS: --tls-cert is "
+                               "not available");
+    if (n + 1 >= sizeof l->url || strncmp(l->url, "http://", 7) != 0)
+        return awsv2_error_set(err, AWSV2_E_CONFIG, NULL, "--listen %s: address too long",
+                               o->listen);
+    if ((st = read_cert(o->tls_cert, &t->cert, err)))
+        return st;
+    if ((st = awsv2_private_file_read(o->tls_key, TLS_FILE_MAX, &t->key, &t->key_len, err))) {
+        tls_free(t);
+        return st;
+    }
+    memmove(l->url + 5, l->url + 4, n - 4 + 1);
+    l->url[4] = 's';
+    return AWSV2_OK;
+}
+
 /* Serves until SIGTERM or SIGINT, which every thread blocks (they are all
  * created after this mask is set) so that sigwait gets them here. */
 static int serve(const struct options *o, awsv2_signer *signer, const struct hsmd_token *tokens,
-                 const struct hsmd_token *probe, struct hsmd_listen *l, const sigset_t *stop)
+                 const struct hsmd_token *probe, struct hsmd_listen *l, struct tls *tls,
+                 const sigset_t *stop)
 {
     struct hsmd_server_config cfg = {.listen_fd = l->fd,
                                      .tokens = tokens,
                                      .n_tokens = o->n_tokens,
                                      .probe_token = probe,
                                      .per_ip_limit = o->per_ip,
-                                     .request_timeout = o->request_timeout};
+                                     .request_timeout = o->request_timeout,
+                                     .tls_cert = tls->cert,
+                                     .tls_key = tls->key};
     hsmd_server *srv = NULL;
     awsv2_error err = AWSV2_ERROR_INIT;
+    awsv2_status st;
     int sig;
 
     awsv2_error_clear(&err);
     cfg.ctx.signer = signer;
-    if (hsmd_queue_new(&cfg.ctx.queue, signer, o->queue, &err) != AWSV2_OK)
-        return fail(&err);
-    if (hsmd_server_start(&srv, &cfg, &err) != AWSV2_OK) {
+    st = hsmd_queue_new(&cfg.ctx.queue, signer, o->queue, &err);
+    if (!st && (st = hsmd_server_start(&srv, &cfg, &err)))
         hsmd_queue_free(cfg.ctx.queue);
+    /* GnuTLS holds the key now (docs/secrets.md); our copies go. */
+    cfg.tls_key = cfg.tls_cert = NULL;
+    tls_free(tls);
+    if (st)
         return fail(&err);
-    }
     l->fd = -1; /* the server owns it now */
     printf("%s\n", l->url);
     fflush(stdout);
@@ -254,6 +347,7 @@ int main(int argc, char **argv)
     struct options o;
     struct hsmd_token tokens[HSMD_TOKENS_MAX], probe;
     struct hsmd_listen l = {.fd = -1};
+    struct tls tls = {0};
     awsv2_signer *signer = NULL;
     awsv2_error err = AWSV2_ERROR_INIT;
     sigset_t stop;
@@ -282,10 +376,14 @@ int main(int argc, char **argv)
         hsmd_listen_close(&l);
         return EXIT_USAGE;
     }
-    if (open_signer(o.spec, &signer, &err) != AWSV2_OK)
+    /* A key file that is refused stops the daemon before the device opens. */
+    if (o.tls_key && load_tls(&o, &l, &tls, &err) != AWSV2_OK)
+        rc = fail(&err);
+    else if (open_signer(o.spec, &signer, &err) != AWSV2_OK)
         rc = fail(&err);
     else
-        rc = serve(&o, signer, tokens, o.probe_token_file ? &probe : NULL, &l, &stop);
+        rc = serve(&o, signer, tokens, o.probe_token_file ? &probe : NULL, &l, &tls, &stop);
+    tls_free(&tls);
     awsv2_signer_close(signer);
     hsmd_listen_close(&l);
     return rc;

@@ -471,17 +471,29 @@ awsv2_status hsmd_server_start(hsmd_server **out, const struct hsmd_server_confi
         server_free(srv);
         return awsv2_error_set(err, AWSV2_E_NOMEM, NULL, "cannot start the reaper thread");
     }
+    /* libmicrohttpd reads the PEM texts only while it starts, handing them
+     * to GnuTLS, which keeps its parsed copy (docs/secrets.md). */
+    struct MHD_OptionItem tls[] = {
+        {MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)cfg->tls_key},
+        {MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)cfg->tls_cert},
+        {MHD_OPTION_END, 0, NULL},
+    };
+    bool https = cfg->tls_key && cfg->tls_cert;
     srv->mhd = MHD_start_daemon(
         MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC |
-            MHD_USE_ERROR_LOG,
+            MHD_USE_ERROR_LOG | (https ? MHD_USE_TLS : 0),
         0, NULL, NULL, handle, srv, MHD_OPTION_LISTEN_SOCKET, cfg->listen_fd,
         MHD_OPTION_NOTIFY_COMPLETED, completed, srv, MHD_OPTION_NOTIFY_CONNECTION,
         notify_connection, srv, MHD_OPTION_CONNECTION_TIMEOUT, IDLE_TIMEOUT_S,
         MHD_OPTION_CONNECTION_LIMIT, CONNECTION_LIMIT, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-        cfg->per_ip_limit, MHD_OPTION_END);
+        cfg->per_ip_limit, MHD_OPTION_ARRAY, https ? tls : tls + 2, MHD_OPTION_END);
     if (!srv->mhd) {
         int e = errno;
         server_free(srv);
+        if (https) /* libmicrohttpd logged GnuTLS's reason just before */
+            return awsv2_error_set(err, AWSV2_E_CONFIG, NULL,
+                                   "cannot start the HTTPS server: are --tls-cert and "
+                                   "--tls-key a PEM certificate and its private key?");
         return awsv2_error_set(err, AWSV2_E_NETWORK, NULL, "cannot start the HTTP server: %s",
                                strerror(e));
     }

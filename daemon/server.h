@@ -24,10 +24,15 @@ struct hsmd_server_config {
     const struct hsmd_token *probe_token;
     unsigned per_ip_limit;          /* open connections from one IP address */
     unsigned request_timeout;       /* seconds for a request to arrive whole */
+    /* HTTPS: PEM texts of the certificate (chain) and its private key, read
+     * only while the server starts (the caller may wipe and free them
+     * then). NULL: plain HTTP. */
+    const char *tls_cert, *tls_key;
     struct hsmd_ctx ctx;
 };
 
-/* Starts serving; cfg and what it points to must outlive the server. */
+/* Starts serving; cfg and what it points to (but tls_cert and tls_key)
+ * must outlive the server. */
 awsv2_status hsmd_server_start(hsmd_server **out, const struct hsmd_server_config *cfg,
                                awsv2_error *err);
 

@@ -36,7 +36,8 @@ FW_TEST_CPPFLAGS = $(AM_CPPFLAGS) $(HSM_CORE_CPPFLAGS) -I$(top_srcdir)/tests/fir
 	$(TESTUTIL_CPPFLAGS) $(CHECK_CFLAGS) $(OPENSSL_CFLAGS) $(JSONC_CFLAGS)
 FW_TEST_LDADD = $(SIGV4_VECTORS_LIBS) $(CHECK_LIBS) $(OPENSSL_LIBS) $(JSONC_LIBS)
 FW_TESTS = tests/firmware/test_hmac tests/firmware/test_protocol tests/firmware/test_keystore \
-	tests/firmware/test_sts4 tests/firmware/test_sigv4 tests/firmware/test_policy
+	tests/firmware/test_sts4 tests/firmware/test_sigv4 tests/firmware/test_policy \
+	tests/firmware/test_derive
 check_PROGRAMS += $(FW_TESTS)
 TESTS += $(FW_TESTS)
 
@@ -66,6 +67,11 @@ tests_firmware_test_sigv4_SOURCES = tests/firmware/test_sigv4.c \
 tests_firmware_test_policy_CPPFLAGS = $(FW_TEST_CPPFLAGS)
 tests_firmware_test_policy_LDADD = $(FW_TEST_LDADD)
 tests_firmware_test_policy_SOURCES = tests/firmware/test_policy.c \
+	tests/firmware/memstore.c tests/firmware/memstore.h $(HSM_CORE_SOURCES)
+
+tests_firmware_test_derive_CPPFLAGS = $(FW_TEST_CPPFLAGS)
+tests_firmware_test_derive_LDADD = $(FW_TEST_LDADD)
+tests_firmware_test_derive_SOURCES = tests/firmware/test_derive.c \
 	tests/firmware/memstore.c tests/firmware/memstore.h $(HSM_CORE_SOURCES)
 
 # awsv2-due-emu as a process, over its pty.

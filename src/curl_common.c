@@ -1,5 +1,8 @@
 /* The libcurl layer of the client and the http: backend (curl_common.h). */
 #include <pthread.h>
+#include <stdlib.h>
+
+#include <openssl/x509_vfy.h>
 
 #include "curl_common.h"
 #include "internal.h"
@@ -63,5 +66,52 @@ awsv2_status awsv2__curl_status(CURLcode rc, enum awsv2__curl_peer peer)
         return signer ? AWSV2_E_TIMEOUT : AWSV2_E_NETWORK;
     default:
         return signer ? AWSV2_E_DEVICE : AWSV2_E_NETWORK;
+    }
+}
+
+const char *awsv2__curl_ca_bundle(const char *explicit_file)
+{
+    const char *env = getenv("AWS_CA_BUNDLE");
+
+    if (explicit_file && *explicit_file)
+        return explicit_file;
+    return env && *env ? env : NULL;
+}
+
+const char *awsv2__curl_tls_advice(CURL *e, CURLcode rc)
+{
+    long verify = 0;
+
+    if (rc == CURLE_SSL_CACERT_BADFILE)
+        return "cannot read the CA bundle: check the file that ca_bundle= or AWS_CA_BUNDLE "
+               "names (PEM certificates)";
+    if (rc != CURLE_PEER_FAILED_VERIFICATION)
+        return "the TLS handshake failed: is the other end serving HTTPS?";
+    /* The verdict as OpenSSL gave it. libcurl checks the name itself once
+     * the chain verified, and a failure there leaves X509_V_OK or (libcurl
+     * 7.88 on OpenSSL 3) X509_V_ERR_UNSPECIFIED. */
+    if (curl_easy_getinfo(e, CURLINFO_SSL_VERIFYRESULT, &verify) != CURLE_OK)
+        verify = -1;
+    switch (verify) {
+    case X509_V_OK:
+    case X509_V_ERR_UNSPECIFIED:
+    case X509_V_ERR_HOSTNAME_MISMATCH:
+    case X509_V_ERR_IP_ADDRESS_MISMATCH:
+        return "the certificate is not for this host name: connect with a name or address "
+               "in its subjectAltName, or issue one that has it";
+    case X509_V_ERR_CERT_HAS_EXPIRED:
+        return "the certificate has expired: renew it";
+    case X509_V_ERR_CERT_NOT_YET_VALID:
+        return "the certificate is not valid yet: check the clocks, or reissue it";
+    case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+    case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+    case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+        return "the certificate is not signed by a CA this host trusts: give its CA with "
+               "ca_bundle=FILE or AWS_CA_BUNDLE";
+    default:
+        return "the certificate did not verify: check it and the CA that signed it "
+               "(ca_bundle=FILE or AWS_CA_BUNDLE)";
     }
 }

@@ -37,4 +37,19 @@ enum awsv2__curl_peer {
  * callback refuses for another reason (out of memory) says so itself. */
 awsv2_status awsv2__curl_status(CURLcode rc, enum awsv2__curl_peer peer);
 
+/* The CA bundle file to verify peers with: explicit when it is neither
+ * NULL nor empty, else $AWS_CA_BUNDLE when set and not empty, else NULL
+ * (the system's CAs). The one reading of AWS_CA_BUNDLE, for the client and
+ * the https: signer. Peers are always verified; nothing turns that off. */
+const char *awsv2__curl_ca_bundle(const char *explicit_file);
+
+/* For a transfer on e that failed with rc, AWSV2_E_TLS by the table above:
+ * what went wrong and what to do, in words for a user who runs a daemon
+ * with its own CA ("the certificate is not signed by a CA this host
+ * trusts: give its CA with ca_bundle=FILE or AWS_CA_BUNDLE"); the caller
+ * names the peer. Never NULL; static text. Unknown CA, expired and name
+ * mismatch are told apart by OpenSSL's verify result
+ * (CURLINFO_SSL_VERIFYRESULT: configure requires libcurl on OpenSSL). */
+const char *awsv2__curl_tls_advice(CURL *e, CURLcode rc);
+
 #endif

@@ -133,3 +133,14 @@ awsv2_status awsv2__secret_file_read(const char *path, unsigned flags, size_t ma
     *len = n;
     return AWSV2_OK;
 }
+
+awsv2_status awsv2_private_file_read(const char *path, size_t max, char **data, size_t *len,
+                                     awsv2_error *err)
+{
+    return awsv2__secret_file_read(path, AWSV2__SECRET_FILE_PRIVATE, max, data, len, NULL, err);
+}
+
+void awsv2_private_file_free(char *data, size_t len)
+{
+    awsv2__secret_file_free(data, len);
+}

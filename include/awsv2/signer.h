@@ -26,7 +26,7 @@ AWSV2_API const char *awsv2_signer_spec_resolve(const char *flag);
 
 /* Opens the signer named by spec (docs/signers.md):
  *   "openssl"                         HMAC in process; needs creds with a secret
- *   "due:/dev/ttyACM0[?timeout_ms=N&window=N]", "due:auto"
+ *   "due:/dev/ttyACM0[?timeout_ms=N&window=N&scoped_key=1]", "due:auto"
  *                                     an Arduino Due (or awsv2-due-emu) over serial
  *   "http://127.0.0.1:8086/sign/aws"  a signing daemon (also https://)
  * spec NULL means awsv2_signer_spec_resolve(NULL). creds may be NULL for the

@@ -41,6 +41,21 @@ AWSV2_API void awsv2_wipe(void *p, size_t n);
 AWSV2_API awsv2_status awsv2_token_file_read(const char *path, char *buf, size_t cap,
                                              size_t *len, awsv2_error *err);
 
+/* ---- Private files --------------------------------------------------------
+ * A file only its owner may read, such as awsv2-hsmd's TLS private key:
+ * read by the same rules as a token file, whole. */
+
+/* Reads the whole file at path (at most max bytes) into *data, allocated
+ * and NUL-terminated after its *len bytes (the file may hold NULs). Errors
+ * as awsv2_token_file_read's: AWSV2_E_IO when it cannot be read,
+ * AWSV2_E_CONFIG for a symbolic link, not a regular file, a mode wider
+ * than 0600 or a file over max bytes; the message names the file, never
+ * its contents. Release *data with awsv2_private_file_free(*data, *len),
+ * which wipes it; the library leaves no other copy behind. Thread-safe. */
+AWSV2_API awsv2_status awsv2_private_file_read(const char *path, size_t max, char **data,
+                                               size_t *len, awsv2_error *err);
+AWSV2_API void awsv2_private_file_free(char *data, size_t len);
+
 /* ---- Hexadecimal ----------------------------------------------------------
  * As the signer protocols carry MACs (the Due's "SUCCESS <hex>", the
  * daemon's "signature") and as MD5 digests are written. */

@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "client_impl.h"
+#include "curl_common.h"
 #include "internal.h"
 #include "retry.h"
 #include "transport.h"
@@ -137,12 +138,11 @@ static awsv2_status choose_version(awsv2_client *c, const awsv2_client_options *
 static awsv2_status open_transport(awsv2_client *c, const awsv2_client_options *o,
                                    awsv2_error *err)
 {
-    const char *ca = o->ca_bundle ? o->ca_bundle : getenv("AWS_CA_BUNDLE");
     struct awsv2__transport_options t = {
         .connect_timeout_ms = or_default(o->connect_timeout_ms, DEFAULT_CONNECT_TIMEOUT_MS),
         .timeout_ms = or_default(o->timeout_ms, DEFAULT_TIMEOUT_MS),
         .max_response_bytes = c->max_response,
-        .ca_bundle = ca && *ca ? ca : NULL,
+        .ca_bundle = awsv2__curl_ca_bundle(o->ca_bundle),
     };
     return awsv2__transport_new(&c->transport, &t, err);
 }

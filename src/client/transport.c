@@ -128,7 +128,8 @@ static awsv2_status curl_failure(awsv2__transport *t, CURLcode rc, const char *h
     if (rc == CURLE_OPERATION_TIMEDOUT)
         return awsv2__fail(err, st, "%s: timed out: %s", host, why);
     if (st == AWSV2_E_TLS)
-        return awsv2__fail(err, st, "%s: TLS failed: %s", host, why);
+        return awsv2__fail(err, st, "%s: TLS failed: %s (%s)", host,
+                           awsv2__curl_tls_advice(t->curl, rc), why);
     return awsv2__fail(err, st, "%s: %s", host, why);
 }
 

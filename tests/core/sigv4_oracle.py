@@ -23,6 +23,7 @@ import os
 import random
 import subprocess
 import sys
+import types
 from urllib.parse import parse_qsl, urlsplit
 
 try:
@@ -137,11 +138,23 @@ class Fixed:
         self.dt = datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc).replace(tzinfo=None)
 
     def __enter__(self):
-        self.saved = bauth.get_current_datetime
-        bauth.get_current_datetime = lambda: self.dt
+        if hasattr(bauth, "get_current_datetime"):
+            self.name, replacement = "get_current_datetime", lambda: self.dt
+        else:
+            # botocore before 1.33 (Debian's 1.29) reads datetime.datetime.utcnow().
+            fixed = self.dt
+
+            class Clock(datetime.datetime):
+                @classmethod
+                def utcnow(cls):
+                    return fixed
+
+            self.name, replacement = "datetime", types.SimpleNamespace(datetime=Clock)
+        self.saved = getattr(bauth, self.name)
+        setattr(bauth, self.name, replacement)
 
     def __exit__(self, *exc):
-        bauth.get_current_datetime = self.saved
+        setattr(bauth, self.name, self.saved)
 
 
 def encoded_body(params):

@@ -238,6 +238,26 @@ START_TEST(token_files)
 }
 END_TEST
 
+/* awsv2-hsmd's TLS key: read whole, released wiped. */
+START_TEST(private_files)
+{
+    static char text[20000];
+    size_t n = credentials_text(text, sizeof text); /* stands for a PEM key */
+    const char *path = write_file("key.pem", text, n);
+    char *data = NULL;
+    size_t len = 0;
+    awsv2_error err = AWSV2_ERROR_INIT;
+    watching = 1;
+    awsv2_status st = awsv2_private_file_read(path, 65536, &data, &len, &err);
+    ck_assert_msg(st == AWSV2_OK, "%s", err.message);
+    ck_assert_uint_eq(len, n);
+    ck_assert(memcmp(data, text, n) == 0);
+    awsv2_private_file_free(data, len);
+    watching = 0;
+    expect_no_leak("awsv2_private_file_read");
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("secret_memory");
@@ -248,6 +268,7 @@ int main(void)
     tcase_add_test(t, credentials_from_a_pipe);
     tcase_add_test(t, credentials_chain);
     tcase_add_test(t, token_files);
+    tcase_add_test(t, private_files);
     suite_add_tcase(s, t);
     return core_run(s);
 }

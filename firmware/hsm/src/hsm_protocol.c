@@ -3,6 +3,7 @@
 
 #include "awsv2_sts4.h"
 #include "hsm_protocol.h"
+#include "hsm_sigv4.h"
 #include "hsm_util.h"
 
 _Static_assert(HSM_REPLY_MAX > HSM_AUDIT_REPLY_MAX + 1, "an AUDIT reply must fit");
@@ -390,6 +391,83 @@ static void cmd_sign4(hsm_protocol *p, const char *args, size_t len)
 	hsm_wipe(mac, sizeof mac);
 }
 
+/* DERIVE-AWS-V4 <key id> <date YYYYMMDD> <region> <service>: kSigning of
+ * that scope, for a key whose policy says scoped-key=1 (docs/policy.md).
+ * kSigning signs any request of its scope, so the policy's action, host
+ * and method limits cannot follow it: a policy that has any of them
+ * refuses, as does one whose region, service or version (4) does not
+ * allow the scope. With expires=N the date may begin at most N seconds
+ * after the device's time, and without a time yet the device refuses (the
+ * host would pick the date). A DERIVE neither anchors the time nor is
+ * signed for a request: its audit record names no action or host. */
+static void cmd_derive4(hsm_protocol *p, const char *args, size_t len)
+{
+	char id[AWSV2__KEY_ID_MAX + 2], date[10], region[AWSV2__STS4_REGION_MAX + 2];
+	char service[AWSV2__STS4_SERVICE_MAX + 2], stamp[17];
+	const char *s = args, *end = args + len, *refused = NULL;
+	const awsv2__policy *pol;
+	struct awsv2__sts4 r;
+	awsv2__policy_req q;
+	uint8_t k[HSM_SHA256_DIGEST];
+	int64_t now;
+	int rc, slot;
+
+	if (!audit_ready(p))
+		return;
+	if (!word(&s, end, ' ', id, sizeof id - 1) || !word(&s, end, ' ', date, sizeof date - 1)
+	    || !word(&s, end, ' ', region, sizeof region - 1)
+	    || !word(&s, end, 0, service, sizeof service - 1)) {
+		audit(p, NULL, 0, 4, NULL, "invalid-command", args, len);
+		send_error(p, "invalid-command");
+		return;
+	}
+	/* The scope's own checks, as SIGN-AWS-V4 makes them: without a
+	 * canonical request the check stops after the key id and scope. */
+	rc = awsv2__sts4_check(id, region, service, NULL, 0, 0, &r);
+	memcpy(stamp, date, 8);
+	memcpy(stamp + 8, "T000000Z", 9);
+	if (rc == AWSV2__STS4_BAD_KEY_ID)
+		refused = awsv2__sts4_code(rc);
+	else if (rc == AWSV2__STS4_BAD_SCOPE || strlen(date) != 8
+		 || awsv2__policy_amz_time(stamp, 16) < 0)
+		refused = "invalid-scope";
+	if (refused) {
+		audit(p, id, strlen(id), 4, NULL, refused, args, len);
+		send_error(p, refused);
+		return;
+	}
+	memset(&q, 0, sizeof q);
+	q.version = 4;
+	q.region = region;
+	q.region_len = strlen(region);
+	q.service = service;
+	q.service_len = strlen(service);
+	q.time = q.end = awsv2__policy_amz_time(stamp, 16);
+	q.lifetime = -1;
+	slot = hsm_keystore_slot(p->ks, id, strlen(id));
+	if (slot < 0) {
+		refused = "unknown-awsaccesskey";
+	} else {
+		pol = &p->ks->slot[slot].policy;
+		now = hsm_keystore_time(p->ks);
+		if (!pol->scoped_key || (pol->max_expires && now < 0))
+			refused = "policy-denied";
+		else
+			refused = enforce(p, slot, &q);
+	}
+	if (refused) {
+		audit(p, id, strlen(id), 4, &q, refused, args, len);
+		send_error(p, refused);
+		return;
+	}
+	hsm_sigv4_signing_key(&p->ks->slot[slot].aws4, date, region, service, k);
+	audit(p, id, strlen(id), 4, &q, "ok", args, len);
+	send_mac(p, k, sizeof k);
+	hsm_wipe(k, sizeof k);
+	/* The reply held kSigning too. */
+	hsm_wipe(p->out, sizeof p->out);
+}
+
 static void cmd_ping(hsm_protocol *p, const char *nonce, size_t len)
 {
 	size_t n;
@@ -540,6 +618,7 @@ static const struct command {
 	{ "POLICY", HSM_CMD_POLICY, 1, cmd_policy },
 	{ "AUDIT", HSM_CMD_AUDIT, 1, cmd_audit },
 	{ "AUDIT-MODE", HSM_CMD_AUDIT_MODE, 1, cmd_audit_mode },
+	{ "DERIVE-AWS-V4", HSM_CMD_DERIVE4, 1, cmd_derive4 },
 };
 
 /* 1 if the request is c's name alone or, for a command with arguments,

@@ -38,7 +38,8 @@ typedef enum hsm_command {
 	HSM_CMD_SIGN4,     /* SIGN-AWS-V4 */
 	HSM_CMD_POLICY,
 	HSM_CMD_AUDIT,
-	HSM_CMD_AUDIT_MODE
+	HSM_CMD_AUDIT_MODE,
+	HSM_CMD_DERIVE4    /* DERIVE-AWS-V4 */
 } hsm_command;
 
 typedef struct hsm_protocol {
