@@ -48,14 +48,8 @@ static awsv2_status due_sign4(void *ctx, awsv2_sign4_job *job, awsv2_error *err)
     struct due *d = ctx;
     if (!d->keys)
         return awsv2__due_link_sign4(d->link, job, err);
-    struct awsv2__sts4 r;
-    char sts[AWSV2__STS4_STS_MAX];
-    size_t sts_len = 0;
     bool denied = false;
-    awsv2_status st = awsv2__sigv4_host_sts(job, &r, sts, &sts_len, err);
-    if (!st)
-        st = awsv2__scope_keys_sign(d->keys, job->key_id, r.date, job->region, job->service, sts,
-                                    sts_len, job->signature, &denied, err);
+    awsv2_status st = awsv2__sigv4_host_sign(d->keys, job, &denied, err);
     if (!st && denied)
         st = awsv2__due_link_sign4(d->link, job, err);
     return st;

@@ -19,12 +19,12 @@ tests_due_test_due_reply_SOURCES = tests/due/test_due_reply.c
 tests_due_test_due_reply_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/backends
 tests_due_test_due_reply_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_due_test_due_reply_LDADD = libawsv2_internal.la $(CHECK_LIBS)
-tests_due_test_due_sigv4_SOURCES = tests/due/test_due_sigv4.c
+tests_due_test_due_sigv4_SOURCES = tests/due/test_due_sigv4.c tests/due/job4.h
 tests_due_test_due_sigv4_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/backends $(TESTUTIL_CPPFLAGS)
 tests_due_test_due_sigv4_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(OPENSSL_CFLAGS)
 tests_due_test_due_sigv4_LDADD = libawsv2_testutil.la libawsv2_internal.la $(SIGV4_VECTORS_LIBS) \
 	$(CHECK_LIBS) $(OPENSSL_LIBS)
-tests_due_test_due_scoped_SOURCES = tests/due/test_due_scoped.c
+tests_due_test_due_scoped_SOURCES = tests/due/test_due_scoped.c tests/due/job4.h
 tests_due_test_due_scoped_CPPFLAGS = $(AM_CPPFLAGS) $(TESTUTIL_CPPFLAGS)
 tests_due_test_due_scoped_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_due_test_due_scoped_LDADD = libawsv2_testutil.la libawsv2_internal.la $(SIGV4_VECTORS_LIBS) \

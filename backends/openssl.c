@@ -141,15 +141,8 @@ static awsv2_status openssl_sign4(void *ctx, awsv2_sign4_job *job, awsv2_error *
         return awsv2_error_set(err, AWSV2_E_REFUSED, "unknown-awsaccesskey",
                                "signer %s holds no secret for that access key id",
                                s->description);
-    struct awsv2__sts4 r;
-    char sts[AWSV2__STS4_STS_MAX];
-    size_t sts_len = 0;
-    bool denied = false;
-    awsv2_status st = awsv2__sigv4_host_sts(job, &r, sts, &sts_len, err);
-    if (!st)
-        st = awsv2__scope_keys_sign(s->keys, job->key_id, r.date, job->region, job->service, sts,
-                                    sts_len, job->signature, &denied, err);
-    return st;
+    bool denied; /* never: this signer's derive refuses no scope */
+    return awsv2__sigv4_host_sign(s->keys, job, &denied, err);
 }
 
 static awsv2_status openssl_key_ids(void *ctx, char *buf, size_t cap, awsv2_error *err)

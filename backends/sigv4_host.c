@@ -11,8 +11,8 @@
 #include "signer_impl.h"
 #include "sigv4_host.h"
 
-awsv2_status awsv2__sigv4_host_sts(const awsv2_sign4_job *job, struct awsv2__sts4 *r,
-                                   char sts[AWSV2__STS4_STS_MAX], size_t *len, awsv2_error *err)
+static awsv2_status host_sts(const awsv2_sign4_job *job, struct awsv2__sts4 *r,
+                             char sts[AWSV2__STS4_STS_MAX], size_t *len, awsv2_error *err)
 {
     /* Read again: the job carries what the library checked, not its reading
      * (the date of the scope, the payload hash). */
@@ -183,5 +183,19 @@ awsv2_status awsv2__scope_keys_sign(struct awsv2__scope_keys *c, const char *key
             drop(k);
     }
     pthread_mutex_unlock(&c->lock);
+    return st;
+}
+
+awsv2_status awsv2__sigv4_host_sign(struct awsv2__scope_keys *c, awsv2_sign4_job *job,
+                                    bool *denied, awsv2_error *err)
+{
+    struct awsv2__sts4 r;
+    char sts[AWSV2__STS4_STS_MAX];
+    size_t sts_len = 0;
+    *denied = false;
+    awsv2_status st = host_sts(job, &r, sts, &sts_len, err);
+    if (!st)
+        st = awsv2__scope_keys_sign(c, job->key_id, r.date, job->region, job->service, sts,
+                                    sts_len, job->signature, denied, err);
     return st;
 }

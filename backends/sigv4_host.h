@@ -12,13 +12,6 @@
 #include "awsv2/signer.h"
 #include "awsv2_sts4.h"
 
-/* Reads job as a device would (awsv2__sts4_check), checks that the
- * payload, if any, has the SHA-256 the canonical request names
- * ("payload-mismatch"), and builds the string to sign into sts (*len
- * bytes). r receives the reading (its date is the scope's). */
-awsv2_status awsv2__sigv4_host_sts(const awsv2_sign4_job *job, struct awsv2__sts4 *r,
-                                   char sts[AWSV2__STS4_STS_MAX], size_t *len, awsv2_error *err);
-
 /* Derives kSigning of (key_id, date, region, service) into key[32]. A
  * refusal with err->code "policy-denied" is remembered for the scope. */
 typedef awsv2_status awsv2__scope_derive_fn(void *ctx, const char *key_id, const char *date,
@@ -46,6 +39,14 @@ void awsv2__scope_keys_free(struct awsv2__scope_keys *c);
 awsv2_status awsv2__scope_keys_sign(struct awsv2__scope_keys *c, const char *key_id,
                                     const char *date, const char *region, const char *service,
                                     const char *msg, size_t len, unsigned char out[32],
+                                    bool *denied, awsv2_error *err);
+
+/* Signs job with kSigning of its scope from c: reads job as a device
+ * would (awsv2__sts4_check), checks that the payload, if any, has the
+ * SHA-256 the canonical request names ("payload-mismatch"), builds the
+ * string to sign and signs it with awsv2__scope_keys_sign (so *denied as
+ * there; false when the job itself is refused). */
+awsv2_status awsv2__sigv4_host_sign(struct awsv2__scope_keys *c, awsv2_sign4_job *job,
                                     bool *denied, awsv2_error *err);
 
 #endif

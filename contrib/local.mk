@@ -48,7 +48,7 @@ EXTRA_DIST += debian/changelog debian/control debian/copyright debian/rules \
 	debian/libawsv2-1.install debian/libawsv2-dev.install debian/libawsv2-dev.docs \
 	debian/awsv2-tools.install debian/awsv2-hsmd.install debian/awsv2-hsmd.docs \
 	debian/awsv2-hsmd.postinst debian/awsv2-due-firmware.install debian/awsv2-due-firmware.docs \
-	scripts/deb.sh scripts/build-sketch.sh
+	scripts/deb.sh scripts/lib.sh scripts/build-sketch.sh
 
 # After make install (make distcheck runs this with its own prefix): every
 # installed program runs without LD_LIBRARY_PATH (libtool gives it a

@@ -57,4 +57,4 @@ check_PROGRAMS += $(HSMD_TESTS)
 TESTS += $(HSMD_TESTS)
 endif
 EXTRA_DIST += tests/hsmd/ec2.sh tests/hsmd/sigv4.sh tests/hsmd/sigv4-oracle.sh \
-	tests/hsmd/tls.sh
+	tests/hsmd/tls.sh tests/hsmd/lib.sh

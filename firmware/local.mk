@@ -67,12 +67,14 @@ tests_firmware_test_sigv4_SOURCES = tests/firmware/test_sigv4.c \
 tests_firmware_test_policy_CPPFLAGS = $(FW_TEST_CPPFLAGS)
 tests_firmware_test_policy_LDADD = $(FW_TEST_LDADD)
 tests_firmware_test_policy_SOURCES = tests/firmware/test_policy.c \
-	tests/firmware/memstore.c tests/firmware/memstore.h $(HSM_CORE_SOURCES)
+	tests/firmware/memstore.c tests/firmware/memstore.h \
+	tests/firmware/core_io.c tests/firmware/core_io.h $(HSM_CORE_SOURCES)
 
 tests_firmware_test_derive_CPPFLAGS = $(FW_TEST_CPPFLAGS)
 tests_firmware_test_derive_LDADD = $(FW_TEST_LDADD)
 tests_firmware_test_derive_SOURCES = tests/firmware/test_derive.c \
-	tests/firmware/memstore.c tests/firmware/memstore.h $(HSM_CORE_SOURCES)
+	tests/firmware/memstore.c tests/firmware/memstore.h \
+	tests/firmware/core_io.c tests/firmware/core_io.h $(HSM_CORE_SOURCES)
 
 # awsv2-due-emu as a process, over its pty.
 check_PROGRAMS += tests/firmware/test_emu

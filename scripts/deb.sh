@@ -13,14 +13,7 @@ export DEB_BUILD_OPTIONS=${DEB_BUILD_OPTIONS:-nocheck}
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
+. "$top/scripts/lib.sh"
 
 echo "== deb: copying the tree"
 mkdir "$work/libawsv2"
@@ -55,14 +48,6 @@ for p in ec2-describe-instances sqs-send awsv2-sign awsv2-keys awsv2-hsmd awsv2-
 done
 man -w 3 libawsv2 > /dev/null
 getent passwd awsv2-hsmd > /dev/null || { echo "no awsv2-hsmd user" >&2; uninstall; exit 1; }
-first_line() {
-    for _ in $(seq 300); do
-        [ -s "$1" ] && head -n 1 "$1" | grep -q . && { head -n 1 "$1"; return 0; }
-        sleep 0.1
-    done
-    echo "deb: no start-up line in $1" >&2
-    return 1
-}
 cat > "$work/aws-keys" <<'KEYS'
 [default]
 aws_access_key_id = AKIAIOSFODNN7EXAMPLE

@@ -9,24 +9,7 @@ cd "$top"
 scripts/deps.sh
 scripts/build.sh build/
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-# Prints the first line a background program writes to $1, waiting at most 10 s.
-first_line() {
-    for _ in $(seq 100); do
-        [ -s "$1" ] && head -n 1 "$1" | grep -q . && { head -n 1 "$1"; return 0; }
-        sleep 0.1
-    done
-    echo "demo: no start-up line in $1" >&2
-    return 1
-}
+. scripts/lib.sh
 
 # The AWS side knows the key pair (AWS's documented example key)...
 cat > "$work/aws-keys" <<'KEYS'

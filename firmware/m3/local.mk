@@ -9,12 +9,13 @@ m3_core_src = $(srcdir)/firmware/hsm/src
 m3_core_files = $(wildcard $(m3_core_src)/*.c $(m3_core_src)/*.S)
 m3_core_names = $(notdir $(basename $(m3_core_files)))
 m3_core_deps = $(wildcard $(m3_core_src)/*.h) $(m3_src)/local.mk
-m3_harness_deps = $(m3_src)/m3_semihost.h $(m3_src)/m3.ld
+m3_harness_deps = $(m3_src)/m3_semihost.h $(m3_src)/m3_flash.h $(m3_src)/m3.ld
 # The core as the Due runs it (Thumb-2 SHA where there is one) ...
 m3_core_objs = $(m3_core_names:%=firmware/m3/core/%.o)
 # ... and with the portable C SHA only: the benchmark's baseline.
 m3_core_c_objs = $(m3_core_names:%=firmware/m3/core-c/%.o)
-m3_harness_objs = firmware/m3/obj/m3_start.o firmware/m3/obj/m3_semihost.o
+m3_harness_objs = firmware/m3/obj/m3_start.o firmware/m3/obj/m3_semihost.o \
+	firmware/m3/obj/m3_flash.o
 
 m3_cflags = -std=c11 -mcpu=cortex-m3 -mthumb -O2 -g -Wall -Wextra -Werror \
 	-ffunction-sections -fdata-sections -I$(m3_core_src) -I$(m3_src)
@@ -24,7 +25,8 @@ ARM_NM = $(ARM_CC:gcc=nm)
 ARM_SIZE = $(ARM_CC:gcc=size)
 
 EXTRA_DIST += firmware/m3/m3.ld firmware/m3/m3_start.c firmware/m3/m3_semihost.c \
-	firmware/m3/m3_semihost.h firmware/m3/m3_vectors.c firmware/m3/m3_bench.c \
+	firmware/m3/m3_semihost.h firmware/m3/m3_flash.c firmware/m3/m3_flash.h \
+	firmware/m3/m3_vectors.c firmware/m3/m3_bench.c \
 	firmware/m3/m3-test.sh firmware/m3/m3-bench.sh \
 	firmware/hsm/src/hsm_sha1_thumb2.S
 CLEANFILES += firmware/m3/*.elf firmware/m3/core/*.o firmware/m3/core-c/*.o \

@@ -22,6 +22,7 @@
 #include "hsm_hmac.h"
 #include "hsm_protocol.h"
 #include "hsm_sigv4.h"
+#include "m3_flash.h"
 #include "m3_semihost.h"
 
 /* noipa: neither inlined nor merged with each other, so each has its own
@@ -69,30 +70,6 @@ static void bench_signing_key(void)
 	hsm_hmac_key_wipe(&k4);
 }
 
-/* Flash modelled in RAM: erased pages read 0xFF. */
-static uint8_t flash[HSM_KEYSTORE_PAGES][HSM_PAGE_SIZE];
-
-static int flash_read(void *ctx, unsigned page, uint8_t buf[HSM_PAGE_SIZE])
-{
-	(void)ctx;
-	memcpy(buf, flash[page], HSM_PAGE_SIZE);
-	return 0;
-}
-
-static int flash_erase(void *ctx, unsigned page)
-{
-	(void)ctx;
-	memset(flash[page], 0xff, HSM_PAGE_SIZE);
-	return 0;
-}
-
-static int flash_write(void *ctx, unsigned page, const uint8_t buf[HSM_PAGE_SIZE])
-{
-	(void)ctx;
-	memcpy(flash[page], buf, HSM_PAGE_SIZE);
-	return 0;
-}
-
 static char reply[HSM_REPLY_MAX];
 
 static void on_reply(void *ctx, const char *line, size_t len)
@@ -120,7 +97,6 @@ static int bench_request(hsm_protocol *p, const char *request, size_t n)
 
 static int bench_sigv4(void)
 {
-	static const hsm_storage storage = { 0, flash_read, flash_erase, flash_write };
 	static const char put[] = "PUT-KEY AKIAIOSFODNN7EXAMPLE wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 	static hsm_keystore ks;
 	static hsm_protocol p;
@@ -144,8 +120,7 @@ static int bench_sigv4(void)
 	strcat(request, "\n");
 	strcat(request, body);
 	n = strlen(request) + 1;
-	memset(flash, 0xff, sizeof flash);
-	hsm_keystore_load(&ks, &storage);
+	hsm_keystore_load(&ks, m3_flash_erased());
 	hsm_protocol_init(&p, &ks, on_reply, 0);
 	hsm_protocol_feed(&p, put, sizeof put);
 	if (bench_request(&p, request, n) != 0 || bench_request(&p, request, n) != 0) {

@@ -12,6 +12,7 @@
 #include "hsm_sha1.h"
 #include "hsm_sha256.h"
 #include "hsm_sigv4.h"
+#include "m3_flash.h"
 #include "m3_semihost.h"
 
 static int failures;
@@ -202,30 +203,6 @@ static void test_signing_key(void)
 	hsm_hmac_key_wipe(&k4);
 }
 
-/* Flash modelled in RAM for the key store: erased pages read 0xFF. */
-static uint8_t flash[HSM_KEYSTORE_PAGES][HSM_PAGE_SIZE];
-
-static int flash_read(void *ctx, unsigned page, uint8_t buf[HSM_PAGE_SIZE])
-{
-	(void)ctx;
-	memcpy(buf, flash[page], HSM_PAGE_SIZE);
-	return 0;
-}
-
-static int flash_erase(void *ctx, unsigned page)
-{
-	(void)ctx;
-	memset(flash[page], 0xff, HSM_PAGE_SIZE);
-	return 0;
-}
-
-static int flash_write(void *ctx, unsigned page, const uint8_t buf[HSM_PAGE_SIZE])
-{
-	(void)ctx;
-	memcpy(flash[page], buf, HSM_PAGE_SIZE);
-	return 0;
-}
-
 static char reply[HSM_REPLY_MAX + 1];
 
 static void on_reply(void *ctx, const char *line, size_t len)
@@ -256,12 +233,10 @@ static void exchange(hsm_protocol *p, const char *req, size_t len, const char *w
 
 static void test_protocol(void)
 {
-	static const hsm_storage storage = { 0, flash_read, flash_erase, flash_write };
 	static hsm_keystore ks;
 	static hsm_protocol p;
 
-	memset(flash, 0xff, sizeof flash);
-	hsm_keystore_load(&ks, &storage);
+	hsm_keystore_load(&ks, m3_flash_erased());
 	hsm_protocol_init(&p, &ks, on_reply, 0);
 	EXCHANGE(&p, "PUT-KEY AKIAIOSFODNN7EXAMPLE wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "OK\n");
 	EXCHANGE(&p, "KEYS", "KEYS AKIAIOSFODNN7EXAMPLE\n");
@@ -308,12 +283,10 @@ static void test_protocol(void)
  * Python's hashlib computed. */
 static void test_policy(void)
 {
-	static const hsm_storage storage = { 0, flash_read, flash_erase, flash_write };
 	static hsm_keystore ks;
 	static hsm_protocol p;
 
-	memset(flash, 0xff, sizeof flash);
-	hsm_keystore_load(&ks, &storage);
+	hsm_keystore_load(&ks, m3_flash_erased());
 	hsm_protocol_init(&p, &ks, on_reply, 0);
 	EXCHANGE(&p, "PUT-KEY AKIAIOSFODNN7EXAMPLE wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY "
 		 "action=DescribeInstances;host=ec2.amazonaws.com;version=2", "OK\n");

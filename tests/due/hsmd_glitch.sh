@@ -12,21 +12,11 @@ for p in "$HSMD" "$GLITCH"; do
 done
 command -v python3 > /dev/null || { echo "SKIP: no python3"; exit 77; }
 
-# first_line NAME CMD...: runs CMD in the background and prints the line it
-# writes first on stdout (its readiness line), 10 s at most.
-first_line() {
-    name=$1; shift
-    rm -f "$T/$name.out"; mkfifo "$T/$name.out"
-    "$@" > "$T/$name.out" 2> "$T/$name.err" &
-    PIDS="$PIDS $!"
-    timeout 10 head -n 1 "$T/$name.out" || true
-}
-
 start_emu emu --import-credentials "$T/credentials"
-GPTY=$(first_line glitch "$GLITCH" --double "$PTY")
-[ -n "$GPTY" ] || fail "due-glitch did not start: $(cat "$T/glitch.err")"
-URL=$(first_line hsmd "$HSMD" --listen 127.0.0.1:0 "due:$GPTY?timeout_ms=1000")
-[ -n "$URL" ] || fail "awsv2-hsmd did not start: $(cat "$T/hsmd.err")"
+start glitch "$GLITCH" --double "$PTY"
+GPTY=$LINE
+start hsmd "$HSMD" --listen 127.0.0.1:0 "due:$GPTY?timeout_ms=1000"
+URL=$LINE
 
 python3 - "$URL" <<'PY' || fail "see above"
 import hashlib, hmac, json, sys, threading, urllib.error, urllib.request

@@ -10,31 +10,6 @@ via=${1:-due}
 HSMD=$top_builddir/daemon/awsv2-hsmd
 [ "$via" = due ] || [ -x "$HSMD" ] || { echo "SKIP: $HSMD not built"; exit 77; }
 
-# start NAME CMD...: runs CMD and reads its first line (its pty or URL)
-# into $LINE, 10 s at most.
-start() {
-    name=$1; shift
-    rm -f "$T/$name.out"; mkfifo "$T/$name.out"
-    "$@" > "$T/$name.out" 2> "$T/$name.err" &
-    PIDS="$PIDS $!"
-    LINE=$(timeout 10 head -n 1 "$T/$name.out") || true
-    [ -n "$LINE" ] || fail "$name did not start: $(cat "$T/$name.err")"
-}
-
-# device NAME SECRET: an emulator holding AKIAIOSFODNN7EXAMPLE with SECRET,
-# behind a daemon for http; its signer spec in $SIGNER.
-device() {
-    printf '[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = %s\n' \
-        "$2" > "$T/$1.credentials"
-    start "$1-emu" "$EMU" --import-credentials "$T/$1.credentials"
-    rm "$T/$1.credentials"
-    SIGNER="due:$LINE?timeout_ms=5000"
-    if [ "$via" = http ]; then
-        start "$1-hsmd" "$HSMD" --listen 127.0.0.1:0 "due:$LINE"
-        SIGNER=$LINE
-    fi
-}
-
 oracle() {
     rc=0
     SIGV4_ORACLE_SIGNER=$SIGNER SIGV4_ORACLE_COUNT=$1 SIGV4_ORACLE_CLI_COUNT=$2 \

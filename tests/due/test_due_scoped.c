@@ -21,6 +21,7 @@
 #include "awsv2/signer.h"
 #include "awsv2/util.h"
 #include "child.h"
+#include "job4.h"
 #include "sigv4_vectors.h"
 #include "tmpdir.h"
 
@@ -96,20 +97,6 @@ static int count(const char *command)
     return occurrences(pat);
 }
 
-static awsv2_sign4_job job4(const char *region, const char *service, const char *cr,
-                            const char *payload)
-{
-    awsv2_sign4_job job = AWSV2_SIGN4_JOB_INIT;
-    job.key_id = KEY_ID;
-    job.region = region;
-    job.service = service;
-    job.canonical_request = cr;
-    job.canonical_request_len = strlen(cr);
-    job.payload = payload;
-    job.payload_len = payload ? strlen(payload) : 0;
-    return job;
-}
-
 static bool signature_is(const awsv2_sign4_job *job, const char *hex)
 {
     char got[2 * AWSV2_SIGV4_SIZE + 1];
@@ -127,7 +114,7 @@ static void sign_vectors(void)
         if ((!post && strcmp(v[i].kind, "presigned-get") != 0) || !v[i].signed_request ||
             strcmp(v[i].key_id, KEY_ID) != 0 || strcmp(v[i].secret, SECRET) != 0)
             continue;
-        awsv2_sign4_job job = job4(v[i].region, v[i].service, v[i].signed_request,
+        awsv2_sign4_job job = job4(KEY_ID, v[i].region, v[i].service, v[i].signed_request,
                                    post ? v[i].body : "");
         awsv2_error err = AWSV2_ERROR_INIT;
         ck_assert_msg(awsv2_signer_sign4(signer, &job, &err) == AWSV2_OK, "%s: %s", v[i].name,
@@ -168,7 +155,7 @@ static void *work(void *arg)
     int *wrong = arg;
     for (int k = 0; k < 30; k++) {
         size_t i = (size_t)k % NSCOPES;
-        awsv2_sign4_job job = job4(scopes[i][0], scopes[i][1], cr, body);
+        awsv2_sign4_job job = job4(KEY_ID, scopes[i][0], scopes[i][1], cr, body);
         if (awsv2_signer_sign4(signer, &job, NULL) != AWSV2_OK || !signature_is(&job, want[i]))
             (*wrong)++;
     }
@@ -225,7 +212,7 @@ START_TEST(test_scoped)
     nothing_secret_logged();
     /* The payload is still checked, on the host, before anything is sent. */
     derives = count("DERIVE-AWS-V4");
-    awsv2_sign4_job job = job4(scopes[0][0], scopes[0][1], cr, "Action=DeleteVpc");
+    awsv2_sign4_job job = job4(KEY_ID, scopes[0][0], scopes[0][1], cr, "Action=DeleteVpc");
     awsv2_error err = AWSV2_ERROR_INIT;
     ck_assert_int_eq(awsv2_signer_sign4(signer, &job, &err), AWSV2_E_REFUSED);
     ck_assert_str_eq(err.code, "payload-mismatch");

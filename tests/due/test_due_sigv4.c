@@ -17,6 +17,7 @@
 #include "awsv2/util.h"
 #include "child.h"
 #include "due_link.h"
+#include "job4.h"
 #include "sigv4_vectors.h"
 #include "tmpdir.h"
 
@@ -86,21 +87,6 @@ static void teardown(void)
     signer = NULL;
     child_stop(&emu, SIGTERM, EMU_STOP_MS);
     tmpdir_remove(dir);
-}
-
-/* A job for cr with payload (NULL: none). */
-static awsv2_sign4_job job4(const char *key_id, const char *region, const char *service,
-                            const char *cr, const char *payload)
-{
-    awsv2_sign4_job job = AWSV2_SIGN4_JOB_INIT;
-    job.key_id = key_id;
-    job.region = region;
-    job.service = service;
-    job.canonical_request = cr;
-    job.canonical_request_len = strlen(cr);
-    job.payload = payload;
-    job.payload_len = payload ? strlen(payload) : 0;
-    return job;
 }
 
 static awsv2_sign4_job job_of(const struct vector *v)

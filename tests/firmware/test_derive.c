@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../common/check_run.h"
+#include "core_io.h"
 #include "hsm_protocol.h"
 #include "memstore.h"
 #include "sigv4_vectors.h"
@@ -20,25 +21,6 @@
 static memstore store;
 static hsm_keystore ks;
 static hsm_protocol proto;
-static uint32_t fake_ms;
-static char replies[16 * 1024];
-
-static uint32_t fake_tick(void *ctx)
-{
-	(void)ctx;
-	return fake_ms;
-}
-
-static void collect(void *ctx, const char *line, size_t len)
-{
-	size_t have = strlen(replies);
-
-	(void)ctx;
-	ck_assert_uint_lt(have + len, sizeof replies);
-	memcpy(replies + have, line, len);
-	replies[have + len] = '\0';
-}
-
 static void setup(void)
 {
 	memstore_init(&store);

@@ -16,6 +16,7 @@
 
 #include "../common/check_run.h"
 #include "awsv2_policy.h"
+#include "core_io.h"
 #include "hsm_protocol.h"
 #include "memstore.h"
 
@@ -29,27 +30,6 @@
 static memstore store;
 static hsm_keystore ks;
 static hsm_protocol proto;
-static uint32_t fake_ms;
-static char replies[64 * 1024];
-static size_t nreplies;
-
-static uint32_t fake_tick(void *ctx)
-{
-	(void)ctx;
-	return fake_ms;
-}
-
-static void collect(void *ctx, const char *line, size_t len)
-{
-	size_t have = strlen(replies);
-
-	(void)ctx;
-	ck_assert_uint_lt(have + len, sizeof replies);
-	memcpy(replies + have, line, len);
-	replies[have + len] = '\0';
-	nreplies++;
-}
-
 /* Power-up: load the store from flash, start the clock. */
 static void boot(void)
 {

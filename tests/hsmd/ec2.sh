@@ -10,28 +10,7 @@ for p in "$MOCK" "$EMU" "$HSMD" "$EC2"; do
     [ -x "$p" ] || { echo "SKIP: $p not built"; exit 77; }
 done
 
-T=$(mktemp -d -t hsmd-ec2.XXXXXX) || exit 99
-PIDS=
-cleanup() {
-    for p in $PIDS; do kill "$p" 2>/dev/null; done
-    wait 2>/dev/null
-    rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-fail() { echo "FAIL: $*"; for f in "$T"/*.err; do echo "--- $f"; cat "$f"; done; exit 1; }
-
-# Starts a program (name, then its command line) and reads its first line,
-# its address, into $LINE within 10 s.
-start() {
-    name=$1; shift
-    mkfifo "$T/$name.out"
-    "$@" > "$T/$name.out" 2> "$T/$name.err" &
-    PIDS="$PIDS $!"
-    LAST_PID=$!
-    LINE=$(timeout 10 head -n 1 "$T/$name.out") || true
-    [ -n "$LINE" ] || fail "$name did not start"
-}
+. "$(dirname "$0")/lib.sh"
 
 cat > "$T/credentials" <<'CREDS'
 [default]

@@ -15,30 +15,7 @@ for p in "$HSMD" "$SIGN"; do
 done
 command -v openssl > /dev/null || { echo "SKIP: no openssl command"; exit 77; }
 
-T=$(mktemp -d -t hsmd-tls.XXXXXX) || exit 99
-PIDS=
-cleanup() {
-    for p in $PIDS; do kill "$p" 2>/dev/null; done
-    wait 2>/dev/null
-    rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-fail() { echo "FAIL: $*"; for f in "$T"/*.err; do echo "--- $f"; cat "$f"; done; exit 1; }
-
-# Starts a program (name, then its command line) and reads its first line,
-# its address, into $LINE within 10 s.
-start() {
-    name=$1; shift
-    mkfifo "$T/$name.out"
-    "$@" > "$T/$name.out" 2> "$T/$name.err" &
-    PIDS="$PIDS $!"
-    LINE=$(timeout 10 head -n 1 "$T/$name.out") || true
-    if [ -z "$LINE" ] && grep -q "built without TLS" "$T/$name.err"; then
-        echo "SKIP: libmicrohttpd without TLS"; exit 77
-    fi
-    [ -n "$LINE" ] || fail "$name did not start"
-}
+. "$(dirname "$0")/lib.sh"
 
 # A CA, and server certificates it signs: name, days, subjectAltName.
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/ca.key" -out "$T/ca.pem" -days 2 \

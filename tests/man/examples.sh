@@ -8,23 +8,7 @@
 # exit 0.
 set -euo pipefail
 : "${top_srcdir:?}" "${top_builddir:?}"
-work=$(mktemp -d)
-pids=()
-cleanup() {
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-first_line() {
-    for _ in $(seq 300); do
-        [ -s "$1" ] && head -n 1 "$1" | grep -q . && { head -n 1 "$1"; return 0; }
-        sleep 0.1
-    done
-    echo "no start-up line in $1" >&2; cat "${1%.out}.err" >&2 2>/dev/null || true
-    return 1
-}
+. "$top_srcdir/scripts/lib.sh"
 free_port() {
     python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }

@@ -161,6 +161,26 @@ static void audit(hsm_protocol *p, const char *id, size_t id_len, int version,
 	hsm_audit_add(&p->ks->audit, f, at + 64);
 }
 
+/* Refuses a signing request: audits it with the code and answers it. */
+static void refuse(hsm_protocol *p, const char *id, size_t id_len, int version,
+		   const awsv2__policy_req *r, const char *code, const char *args, size_t n)
+{
+	audit(p, id, id_len, version, r, code, args, n);
+	send_error(p, code);
+}
+
+/* Starts what the policy reads of a request (the rest is zero). */
+static void req_start(awsv2__policy_req *r, int version, const char *method, size_t method_len,
+		      const char *host, size_t host_len)
+{
+	memset(r, 0, sizeof *r);
+	r->version = version;
+	r->method = method;
+	r->method_len = method_len;
+	r->host = host;
+	r->host_len = host_len;
+}
+
 /* The Action of a request, percent-decoded, from every place it may be:
  * SigV2's query; SigV4's canonical query and, for a POST, its form body.
  * Counted across all of them, so that a second Action anywhere is seen. */
@@ -226,17 +246,11 @@ static void cmd_sign(hsm_protocol *p, const char *sts, size_t len)
 	memset(&parsed, 0, sizeof parsed);
 	st = awsv2__sts_parse(sts, len, &parsed);
 	if (st != AWSV2__STS_OK) {
-		audit(p, parsed.key_id_len ? parsed.key_id : NULL, parsed.key_id_len, 2, NULL,
-		      awsv2__sts_code(st), sts, len);
-		send_error(p, awsv2__sts_code(st));
+		refuse(p, parsed.key_id_len ? parsed.key_id : NULL, parsed.key_id_len, 2, NULL,
+		       awsv2__sts_code(st), sts, len);
 		return;
 	}
-	memset(&r, 0, sizeof r);
-	r.version = 2;
-	r.method = parsed.verb;
-	r.method_len = parsed.verb_len;
-	r.host = parsed.host;
-	r.host_len = parsed.host_len;
+	req_start(&r, 2, parsed.verb, parsed.verb_len, parsed.host, parsed.host_len);
 	read_action(&r, action, parsed.query, parsed.query_len, NULL, 0);
 	if (!awsv2__policy_v2_scope(r.host, r.host_len, &r.region, &r.region_len, &r.service,
 				    &r.service_len))
@@ -249,8 +263,7 @@ static void cmd_sign(hsm_protocol *p, const char *sts, size_t len)
 	slot = hsm_keystore_slot(p->ks, parsed.key_id, parsed.key_id_len);
 	refused = slot < 0 ? "unknown-awsaccesskey" : enforce(p, slot, &r);
 	if (refused) {
-		audit(p, parsed.key_id, parsed.key_id_len, 2, &r, refused, sts, len);
-		send_error(p, refused);
+		refuse(p, parsed.key_id, parsed.key_id_len, 2, &r, refused, sts, len);
 		return;
 	}
 	key = hsm_keystore_find(p->ks, parsed.key_id, parsed.key_id_len,
@@ -326,8 +339,7 @@ static void cmd_sign4(hsm_protocol *p, const char *args, size_t len)
 		return;
 	if (!nl || !word(&s, nl, ' ', id, sizeof id - 1) || !word(&s, nl, ' ', region, sizeof region - 1)
 	    || !word(&s, nl, 0, service, sizeof service - 1)) {
-		audit(p, NULL, 0, 4, NULL, "invalid-command", args, len);
-		send_error(p, "invalid-command");
+		refuse(p, NULL, 0, 4, NULL, "invalid-command", args, len);
 		return;
 	}
 	s = nl + 1;
@@ -343,16 +355,10 @@ static void cmd_sign4(hsm_protocol *p, const char *args, size_t len)
 			rc = AWSV2__STS4_PAYLOAD_MISMATCH;
 	}
 	if (rc != AWSV2__STS4_OK) {
-		audit(p, id, strlen(id), 4, NULL, awsv2__sts4_code(rc), args, len);
-		send_error(p, awsv2__sts4_code(rc));
+		refuse(p, id, strlen(id), 4, NULL, awsv2__sts4_code(rc), args, len);
 		return;
 	}
-	memset(&q, 0, sizeof q);
-	q.version = 4;
-	q.method = r.method;
-	q.method_len = r.method_len;
-	q.host = r.host;
-	q.host_len = r.host_len;
+	req_start(&q, 4, r.method, r.method_len, r.host, r.host_len);
 	q.region = region;
 	q.region_len = strlen(region);
 	q.service = service;
@@ -377,8 +383,7 @@ static void cmd_sign4(hsm_protocol *p, const char *args, size_t len)
 	slot = hsm_keystore_slot(p->ks, id, strlen(id));
 	refused = slot < 0 ? "unknown-awsaccesskey" : enforce(p, slot, &q);
 	if (refused) {
-		audit(p, id, strlen(id), 4, &q, refused, args, len);
-		send_error(p, refused);
+		refuse(p, id, strlen(id), 4, &q, refused, args, len);
 		return;
 	}
 	key = hsm_keystore_sigv4(p->ks, id, strlen(id), r.date, region, service);
@@ -417,8 +422,7 @@ static void cmd_derive4(hsm_protocol *p, const char *args, size_t len)
 	if (!word(&s, end, ' ', id, sizeof id - 1) || !word(&s, end, ' ', date, sizeof date - 1)
 	    || !word(&s, end, ' ', region, sizeof region - 1)
 	    || !word(&s, end, 0, service, sizeof service - 1)) {
-		audit(p, NULL, 0, 4, NULL, "invalid-command", args, len);
-		send_error(p, "invalid-command");
+		refuse(p, NULL, 0, 4, NULL, "invalid-command", args, len);
 		return;
 	}
 	/* The scope's own checks, as SIGN-AWS-V4 makes them: without a
@@ -432,12 +436,10 @@ static void cmd_derive4(hsm_protocol *p, const char *args, size_t len)
 		 || awsv2__policy_amz_time(stamp, 16) < 0)
 		refused = "invalid-scope";
 	if (refused) {
-		audit(p, id, strlen(id), 4, NULL, refused, args, len);
-		send_error(p, refused);
+		refuse(p, id, strlen(id), 4, NULL, refused, args, len);
 		return;
 	}
-	memset(&q, 0, sizeof q);
-	q.version = 4;
+	req_start(&q, 4, NULL, 0, NULL, 0);
 	q.region = region;
 	q.region_len = strlen(region);
 	q.service = service;
@@ -456,8 +458,7 @@ static void cmd_derive4(hsm_protocol *p, const char *args, size_t len)
 			refused = enforce(p, slot, &q);
 	}
 	if (refused) {
-		audit(p, id, strlen(id), 4, &q, refused, args, len);
-		send_error(p, refused);
+		refuse(p, id, strlen(id), 4, &q, refused, args, len);
 		return;
 	}
 	hsm_sigv4_signing_key(&p->ks->slot[slot].aws4, date, region, service, k);
