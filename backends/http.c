@@ -29,7 +29,11 @@
  *
  * The daemon's other routes are found beside its /sign/aws: /sign/aws4
  * (awsv2_signer_sign4: a JSON body, docs/daemon-api.md), /keys
- * (awsv2_signer_key_ids) and /healthz (awsv2_signer_ping). */
+ * (awsv2_signer_key_ids) and /healthz (awsv2_signer_ping). A URL ending in
+ * /admin is the daemon's admin listener instead (awsv2-hsmd
+ * --admin-listen): /admin/keys and the rest serve key_ids, key_put,
+ * key_delete, lock and key_policy, and signing there is refused by the
+ * daemon (404). */
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -53,6 +57,7 @@ struct http_signer {
     char *sign4_url;            /* .../sign/aws4 beside .../sign/aws, or NULL */
     char *keys_url;             /* .../keys beside .../sign/aws, or NULL */
     char *health_url;           /* .../healthz beside it, or NULL */
+    char *admin_url;            /* a spec ending in /admin: the admin listener's, or NULL */
     char *unix_socket;          /* or NULL */
     char *ca_bundle;            /* or NULL: the system's CAs */
     long timeout_ms;
@@ -151,8 +156,9 @@ static awsv2_status transfer_failed(const struct http_signer *h, CURL *e, CURLco
 /* Performs one request on a pooled connection: POST body (len bytes) to
  * url, or GET url when body is NULL; a JSON body when json. On success the
  * caller reads the reply in *out and gives it back. */
-static awsv2_status perform(struct http_signer *h, const char *url, const char *body, size_t len,
-                            bool json, struct conn **out, long *status, awsv2_error *err)
+static awsv2_status perform_method(struct http_signer *h, const char *method, const char *url,
+                                   const char *body, size_t len, bool json, struct conn **out,
+                                   long *status, awsv2_error *err)
 {
     struct conn *c = take_conn(h);
     CURLcode rc;
@@ -168,7 +174,10 @@ static awsv2_status perform(struct http_signer *h, const char *url, const char *
     } else {
         curl_easy_setopt(c->curl, CURLOPT_HTTPGET, 1L);
     }
+    curl_easy_setopt(c->curl, CURLOPT_CUSTOMREQUEST, method);
     rc = curl_easy_perform(c->curl);
+    /* the POST body may be a secret; libcurl sent it from our buffer */
+    curl_easy_setopt(c->curl, CURLOPT_POSTFIELDS, NULL);
     if (rc != CURLE_OK) {
         awsv2_status st = transfer_failed(h, c->curl, rc, err);
         give_back(h, c);
@@ -177,6 +186,12 @@ static awsv2_status perform(struct http_signer *h, const char *url, const char *
     curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, status);
     *out = c;
     return AWSV2_OK;
+}
+
+static awsv2_status perform(struct http_signer *h, const char *url, const char *body, size_t len,
+                            bool json, struct conn **out, long *status, awsv2_error *err)
+{
+    return perform_method(h, NULL, url, body, len, json, out, status, err);
 }
 
 static awsv2_status http_sign(void *ctx, awsv2_sign_job *job, awsv2_error *err)
@@ -300,6 +315,161 @@ static awsv2_status http_ping(void *ctx, awsv2_error *err)
     return st;
 }
 
+/* An admin route's failure: the device's refusals (key-exists, locked,
+ * unknown-awsaccesskey, invalid-awsaccesskeyid, ...) are AWSV2_E_REFUSED
+ * as the due: backend gives them; a listener without the route (a
+ * signing URL's) AWSV2_E_UNAVAILABLE. */
+static awsv2_status admin_status(long status, const char *code)
+{
+    if (status == 404)
+        return AWSV2_E_UNAVAILABLE;
+    if (status == 504)
+        return AWSV2_E_TIMEOUT;
+    if (status == 503)
+        return strcmp(code, "locked") && strcmp(code, "storage-failure") ? AWSV2_E_DEVICE
+                                                                         : AWSV2_E_REFUSED;
+    if (status >= 500)
+        return AWSV2_E_SIGNER;
+    if (status == 400 && strcmp(code, "invalid-awsaccesskeyid") != 0)
+        return AWSV2_E_INVALID; /* the daemon's own checks */
+    return AWSV2_E_REFUSED;
+}
+
+/* The admin listener's routes (docs/daemon-api.md). A device's refusal
+ * (key-exists, locked, unknown-awsaccesskey, ...) is AWSV2_E_REFUSED with
+ * err->code the device's code, as the due: backend gives it. */
+static awsv2_status admin_reply(const struct http_signer *h, long status, const struct conn *c,
+                                char *policy, size_t cap, awsv2_error *err)
+{
+    json_tokener *tok = json_tokener_new();
+    json_object *o = tok ? json_tokener_parse_ex(tok, c->data, (int)c->len) : NULL;
+    json_object *ok = NULL, *code = NULL;
+    awsv2_status st;
+
+    if (!o || !json_object_is_type(o, json_type_object) ||
+        !json_object_object_get_ex(o, "success", &ok) ||
+        !json_object_is_type(ok, json_type_boolean)) {
+        st = awsv2__fail(err, AWSV2_E_PROTOCOL, "signing daemon %s: not its reply (HTTP %ld)",
+                         h->admin_url, status);
+    } else if (json_object_get_boolean(ok) && status == 200) {
+        json_object *p = NULL;
+        st = AWSV2_OK;
+        if (policy && !(json_object_object_get_ex(o, "policy", &p) &&
+                        json_object_is_type(p, json_type_string)))
+            st = awsv2__fail(err, AWSV2_E_PROTOCOL, "signing daemon %s: no policy in its reply",
+                             h->admin_url);
+        else if (policy && (size_t)json_object_get_string_len(p) >= cap)
+            st = awsv2__fail(err, AWSV2_E_INVALID, "policy too long for the buffer");
+        else if (policy)
+            memcpy(policy, json_object_get_string(p), (size_t)json_object_get_string_len(p) + 1);
+    } else {
+        const char *why = json_object_object_get_ex(o, "error", &code) &&
+                                  json_object_is_type(code, json_type_string)
+                              ? json_object_get_string(code)
+                              : "";
+        st = awsv2_error_set(err, admin_status(status, why), why,
+                             "signing daemon %s refused: %s (HTTP %ld)", h->admin_url,
+                             why[0] ? why : "no reason given", status);
+    }
+    json_object_put(o);
+    json_tokener_free(tok);
+    return st;
+}
+
+/* policy (policy_cap bytes): where GET .../policy's answer goes, or NULL. */
+static awsv2_status admin_call(struct http_signer *h, const char *method, const char *route,
+                               const char *body, size_t len, char *policy, size_t policy_cap,
+                               awsv2_error *err)
+{
+    size_t cap = strlen(h->admin_url) + strlen(route) + 1;
+    char *url = malloc(cap);
+    struct conn *c = NULL;
+    long status = 0;
+    awsv2_status st;
+
+    if (!url)
+        return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
+    snprintf(url, cap, "%s%s", h->admin_url, route);
+    st = perform_method(h, method, url, body, len, body != NULL, &c, &status, err);
+    free(url);
+    if (st == AWSV2_OK) {
+        st = admin_reply(h, status, c, policy, policy_cap, err);
+        give_back(h, c);
+    }
+    return st;
+}
+
+static awsv2_status no_admin(const struct http_signer *h, awsv2_error *err)
+{
+    return awsv2__fail(err, AWSV2_E_UNAVAILABLE,
+                       "signing daemon %s: keys are managed through its admin listener "
+                       "(http://localhost/admin?unix_socket=PATH)",
+                       h->sign_url);
+}
+
+static awsv2_status http_key_put(void *ctx, const char *key_id, const char *secret,
+                                 const awsv2_key_policy *policy, awsv2_error *err)
+{
+    struct http_signer *h = ctx;
+    const char *text = policy ? awsv2_key_policy_text(policy) : "";
+
+    if (!h->admin_url)
+        return no_admin(h, err);
+    json_object *o = json_object_new_object();
+    json_object *sec = json_object_new_string(secret);
+    /* o takes a reference of its own: sec outlives it, to be wiped */
+    bool ok = o && sec && add_member(o, "key_id", json_object_new_string(key_id)) &&
+              add_member(o, "secret", json_object_get(sec)) &&
+              (!text[0] || add_member(o, "policy", json_object_new_string(text)));
+    size_t n = 0;
+    const char *body = ok ? json_object_to_json_string_length(
+                                o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n)
+                          : NULL;
+    awsv2_status st = body ? admin_call(h, NULL, "/keys", body, n, NULL, 0, err)
+                           : awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
+    /* json-c's copies of the secret: the body and the string */
+    if (body)
+        awsv2_wipe((char *)body, n);
+    json_object_put(o);
+    if (sec) {
+        awsv2_wipe((char *)json_object_get_string(sec), (size_t)json_object_get_string_len(sec));
+        json_object_put(sec);
+    }
+    return st;
+}
+
+static awsv2_status http_key_delete(void *ctx, const char *key_id, awsv2_error *err)
+{
+    struct http_signer *h = ctx;
+    char route[AWSV2_KEY_ID_SIZE + 8];
+
+    if (!h->admin_url)
+        return no_admin(h, err);
+    snprintf(route, sizeof route, "/keys/%s", key_id); /* the library checked the id */
+    return admin_call(h, "DELETE", route, NULL, 0, NULL, 0, err);
+}
+
+static awsv2_status http_lock(void *ctx, awsv2_error *err)
+{
+    struct http_signer *h = ctx;
+
+    if (!h->admin_url)
+        return no_admin(h, err);
+    return admin_call(h, "POST", "/lock", NULL, 0, NULL, 0, err);
+}
+
+static awsv2_status http_key_policy(void *ctx, const char *key_id, char *buf, size_t cap,
+                                    awsv2_error *err)
+{
+    struct http_signer *h = ctx;
+    char route[AWSV2_KEY_ID_SIZE + 16];
+
+    if (!h->admin_url)
+        return no_admin(h, err);
+    snprintf(route, sizeof route, "/keys/%s/policy", key_id);
+    return admin_call(h, NULL, route, NULL, 0, buf, cap, err);
+}
+
 static void http_close(void *ctx)
 {
     struct http_signer *h = ctx;
@@ -317,6 +487,7 @@ static void http_close(void *ctx)
     free(h->sign4_url);
     free(h->keys_url);
     free(h->health_url);
+    free(h->admin_url);
     free(h->unix_socket);
     free(h->ca_bundle);
     free(h->description);
@@ -328,6 +499,10 @@ static const awsv2_signer_ops http_ops = {
     .sign = http_sign,
     .ping = http_ping,
     .key_ids = http_key_ids,
+    .key_put = http_key_put,
+    .key_delete = http_key_delete,
+    .lock = http_lock,
+    .key_policy = http_key_policy,
     .close = http_close,
     .sign4 = http_sign4,
 };
@@ -463,6 +638,13 @@ static awsv2_status parse_spec(struct http_signer *h, const char *spec, struct o
         h->keys_url = beside(h->sign_url, n, "/keys");
         h->health_url = beside(h->sign_url, n, "/healthz");
         if (!h->sign4_url || !h->keys_url || !h->health_url)
+            return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
+    } else if (n > 6 && strcmp(h->sign_url + n - 6, "/admin") == 0) {
+        h->admin_url = awsv2__strdup(h->sign_url);
+        h->keys_url = malloc(n + sizeof "/keys");
+        if (h->keys_url)
+            snprintf(h->keys_url, n + sizeof "/keys", "%s/keys", h->sign_url);
+        if (!h->admin_url || !h->keys_url)
             return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
     }
     return AWSV2_OK;

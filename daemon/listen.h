@@ -10,6 +10,8 @@
 #define HSMD_DEFAULT_LISTEN "127.0.0.1:8086"
 /* The owner and its group may connect; others may not. */
 #define HSMD_SOCKET_MODE 0660u
+/* The admin socket (--admin-listen): the owner only. */
+#define HSMD_ADMIN_SOCKET_MODE 0600u
 
 struct hsmd_listen {
     int fd;

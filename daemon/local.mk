@@ -52,9 +52,12 @@ TESTS += tests/hsmd/sigv4.sh tests/hsmd/sigv4-oracle.sh
 # tests/hsmd/tls.sh: --tls-cert/--tls-key and the https:// signer with a CA
 # made by the openssl command (ca_bundle=, AWS_CA_BUNDLE, refusals).
 TESTS += tests/hsmd/tls.sh
+# tests/hsmd/admin.sh: awsv2-keys through --admin-listen while the daemon
+# signs; the main listener has no /admin/.
+TESTS += tests/hsmd/admin.sh
 endif
 check_PROGRAMS += $(HSMD_TESTS)
 TESTS += $(HSMD_TESTS)
 endif
 EXTRA_DIST += tests/hsmd/ec2.sh tests/hsmd/sigv4.sh tests/hsmd/sigv4-oracle.sh \
-	tests/hsmd/tls.sh tests/hsmd/lib.sh
+	tests/hsmd/tls.sh tests/hsmd/admin.sh tests/hsmd/lib.sh

@@ -29,6 +29,7 @@
 
 static const char usage[] =
     "usage: awsv2-hsmd [--listen ADDR] [--socket-mode MODE]\n"
+    "                  [--admin-listen unix:/PATH [--admin-socket-mode MODE]]\n"
     "                  [--token-file F [--token-keys IDS]]... [--probe-token-file F]\n"
     "                  [--queue N] [--max-connections-per-ip N]\n"
     "                  [--request-timeout S] [--tls-cert F --tls-key F] SIGNER_SPEC\n";
@@ -41,6 +42,12 @@ static const char help[] =
     "  --listen ADDR      127.0.0.1:PORT, [::1]:PORT, HOST:PORT or unix:/PATH\n"
     "                     (default " HSMD_DEFAULT_LISTEN "; port 0 picks a free one)\n"
     "  --socket-mode MODE permissions of a unix: socket, octal (default 0660)\n"
+    "  --admin-listen unix:/PATH\n"
+    "                     also serve the key management routes (/admin/...) on\n"
+    "                     this Unix socket, and only there; no token: who may\n"
+    "                     connect may store, delete and lock keys\n"
+    "  --admin-socket-mode MODE\n"
+    "                     permissions of the admin socket, octal (default 0600)\n"
     "  --token-file F     require 'Authorization: Bearer <first line of F>';\n"
     "                     needed to listen on a non-loopback address; repeat it\n"
     "                     (up to 16) to take any of several tokens\n"
@@ -66,6 +73,8 @@ static const char help[] =
 struct options {
     const char *listen;
     unsigned socket_mode;
+    const char *admin_listen; /* NULL: no admin listener */
+    unsigned admin_socket_mode;
     const char *token_files[HSMD_TOKENS_MAX];
     const char *token_keys[HSMD_TOKENS_MAX]; /* NULL: any key */
     const char *probe_token_file; /* NULL: /healthz and /metrics are open */
@@ -97,6 +106,8 @@ static int parse(int argc, char **argv, struct options *o)
     static const struct option longopts[] = {
         {"listen", required_argument, NULL, 'l'},
         {"socket-mode", required_argument, NULL, 'm'},
+        {"admin-listen", required_argument, NULL, 'A'},
+        {"admin-socket-mode", required_argument, NULL, 'M'},
         {"token-file", required_argument, NULL, 't'},
         {"token-keys", required_argument, NULL, 'k'},
         {"probe-token-file", required_argument, NULL, 'P'},
@@ -114,6 +125,7 @@ static int parse(int argc, char **argv, struct options *o)
 
     *o = (struct options){.listen = HSMD_DEFAULT_LISTEN,
                           .socket_mode = HSMD_SOCKET_MODE,
+                          .admin_socket_mode = HSMD_ADMIN_SOCKET_MODE,
                           .queue = DEFAULT_QUEUE,
                           .per_ip = DEFAULT_PER_IP,
                           .request_timeout = DEFAULT_REQUEST_TIMEOUT};
@@ -129,6 +141,21 @@ static int parse(int argc, char **argv, struct options *o)
                 return EXIT_USAGE;
             }
             o->socket_mode = (unsigned)n;
+            break;
+        case 'A':
+            if (strncmp(optarg, "unix:", 5) != 0) {
+                fprintf(stderr, "awsv2-hsmd: --admin-listen wants unix:/PATH\n%s", usage);
+                return EXIT_USAGE;
+            }
+            o->admin_listen = optarg;
+            break;
+        case 'M':
+            if (!number(optarg, 8, 0, 0777, &n)) {
+                fprintf(stderr, "awsv2-hsmd: --admin-socket-mode wants an octal mode like "
+                                "0600\n%s", usage);
+                return EXIT_USAGE;
+            }
+            o->admin_socket_mode = (unsigned)n;
             break;
         case 't':
             if (o->n_tokens == HSMD_TOKENS_MAX) {
@@ -298,8 +325,8 @@ static awsv2_status load_tls(const struct options *o, struct hsmd_listen *l, str
 /* Serves until SIGTERM or SIGINT, which every thread blocks (they are all
  * created after this mask is set) so that sigwait gets them here. */
 static int serve(const struct options *o, awsv2_signer *signer, const struct hsmd_token *tokens,
-                 const struct hsmd_token *probe, struct hsmd_listen *l, struct tls *tls,
-                 const sigset_t *stop)
+                 const struct hsmd_token *probe, struct hsmd_listen *l, struct hsmd_listen *admin,
+                 struct tls *tls, const sigset_t *stop)
 {
     struct hsmd_server_config cfg = {.listen_fd = l->fd,
                                      .tokens = tokens,
@@ -309,7 +336,11 @@ static int serve(const struct options *o, awsv2_signer *signer, const struct hsm
                                      .request_timeout = o->request_timeout,
                                      .tls_cert = tls->cert,
                                      .tls_key = tls->key};
-    hsmd_server *srv = NULL;
+    struct hsmd_server_config acfg = {.listen_fd = admin->fd,
+                                      .per_ip_limit = o->per_ip,
+                                      .request_timeout = o->request_timeout,
+                                      .admin = true};
+    hsmd_server *srv = NULL, *asrv = NULL;
     awsv2_error err = AWSV2_ERROR_INIT;
     awsv2_status st;
     int sig;
@@ -317,26 +348,44 @@ static int serve(const struct options *o, awsv2_signer *signer, const struct hsm
     awsv2_error_clear(&err);
     cfg.ctx.signer = signer;
     st = hsmd_queue_new(&cfg.ctx.queue, signer, o->queue, &err);
+    acfg.ctx = cfg.ctx;
     if (!st && (st = hsmd_server_start(&srv, &cfg, &err)))
         hsmd_queue_free(cfg.ctx.queue);
+    if (!st && admin->fd >= 0 && (st = hsmd_server_start(&asrv, &acfg, &err))) {
+        hsmd_queue_close(cfg.ctx.queue);
+        hsmd_server_stop(srv); /* which closed l->fd */
+        hsmd_queue_free(cfg.ctx.queue);
+        l->fd = -1;
+    }
     /* GnuTLS holds the key now (docs/secrets.md); our copies go. */
     cfg.tls_key = cfg.tls_cert = NULL;
     tls_free(tls);
     if (st)
         return fail(&err);
-    l->fd = -1; /* the server owns it now */
+    l->fd = admin->fd = -1; /* the servers own them now */
     printf("%s\n", l->url);
     fflush(stdout);
     fprintf(stderr, "awsv2-hsmd: signing with %s at %s%s\n", awsv2_signer_describe(signer),
             l->url, o->n_tokens ? " (bearer token required)" : "");
+    if (asrv)
+        fprintf(stderr, "awsv2-hsmd: key management at http://localhost/admin?unix_socket=%s\n",
+                admin->path);
     sigwait(stop, &sig);
     fprintf(stderr, "awsv2-hsmd: %s, draining\n", strsignal(sig));
+    if (asrv)
+        hsmd_server_quiesce(asrv);
     hsmd_server_quiesce(srv);
     hsmd_server_wait(srv, DRAIN_SECONDS);
+    if (asrv)
+        hsmd_server_wait(asrv, DRAIN_SECONDS);
     /* What still waits for the signer is answered 503 shutting-down; what
      * the signer has gets its answer. Then the answers go out. */
     hsmd_queue_close(cfg.ctx.queue);
     hsmd_server_wait(srv, ANSWER_SECONDS);
+    if (asrv) {
+        hsmd_server_wait(asrv, ANSWER_SECONDS);
+        hsmd_server_stop(asrv);
+    }
     hsmd_server_stop(srv);
     hsmd_queue_free(cfg.ctx.queue);
     return 0;
@@ -346,7 +395,7 @@ int main(int argc, char **argv)
 {
     struct options o;
     struct hsmd_token tokens[HSMD_TOKENS_MAX], probe;
-    struct hsmd_listen l = {.fd = -1};
+    struct hsmd_listen l = {.fd = -1}, admin = {.fd = -1};
     struct tls tls = {0};
     awsv2_signer *signer = NULL;
     awsv2_error err = AWSV2_ERROR_INIT;
@@ -376,15 +425,22 @@ int main(int argc, char **argv)
         hsmd_listen_close(&l);
         return EXIT_USAGE;
     }
+    if (o.admin_listen &&
+        hsmd_listen_open(&admin, o.admin_listen, o.admin_socket_mode, &err) != AWSV2_OK) {
+        hsmd_listen_close(&l);
+        return fail(&err);
+    }
     /* A key file that is refused stops the daemon before the device opens. */
     if (o.tls_key && load_tls(&o, &l, &tls, &err) != AWSV2_OK)
         rc = fail(&err);
     else if (open_signer(o.spec, &signer, &err) != AWSV2_OK)
         rc = fail(&err);
     else
-        rc = serve(&o, signer, tokens, o.probe_token_file ? &probe : NULL, &l, &tls, &stop);
+        rc = serve(&o, signer, tokens, o.probe_token_file ? &probe : NULL, &l, &admin, &tls,
+                   &stop);
     tls_free(&tls);
     awsv2_signer_close(signer);
+    hsmd_listen_close(&admin);
     hsmd_listen_close(&l);
     return rc;
 }

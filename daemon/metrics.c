@@ -8,11 +8,11 @@
 #include "metrics.h"
 
 static const char *const route_names[HSMD_ROUTE_COUNT] = {
-    "/sign/aws", "/sign/aws4", "/healthz", "/keys", "/metrics", "/audit", "other",
+    "/sign/aws", "/sign/aws4", "/healthz", "/keys", "/metrics", "/audit", "/admin", "other",
 };
 
 /* The statuses the daemon answers with; anything else counts as 500. */
-static const unsigned statuses[] = {200, 400, 403, 404, 405, 413, 429, 500, 501, 503, 504};
+static const unsigned statuses[] = {200, 400, 403, 404, 405, 409, 413, 429, 500, 501, 503, 504};
 #define N_STATUSES (sizeof statuses / sizeof statuses[0])
 
 /* The device's codes (docs/serial-protocol.md) and the daemon's own; the last is the
@@ -29,7 +29,9 @@ static const char *const codes[] = {
     /* the key's policy on the device (docs/policy.md) */
     "policy-denied", "rate-limited", "audit-full",
     /* --token-keys */
-    "key-not-allowed", "other",
+    "key-not-allowed",
+    /* the admin listener */
+    "invalid-policy", "other",
 };
 #define N_CODES (sizeof codes / sizeof codes[0])
 

@@ -13,6 +13,7 @@ typedef enum hsmd_route {
     HSMD_ROUTE_KEYS,
     HSMD_ROUTE_METRICS,
     HSMD_ROUTE_AUDIT,
+    HSMD_ROUTE_ADMIN, /* the admin listener's routes */
     HSMD_ROUTE_OTHER,
     HSMD_ROUTE_COUNT
 } hsmd_route;

@@ -158,7 +158,7 @@ static awsv2_status read_audit(awsv2_signer *signer, struct hsmd_job *job, awsv2
 }
 
 /* A job other than a SigV2 signature: /sign/aws4 (the signer has no batch
- * call for it), /keys, /healthz or /audit. */
+ * call for it), /keys, /healthz, /audit or an admin route's. */
 static void ask_signer(hsmd_queue *q, struct hsmd_job *job)
 {
     awsv2_error err = AWSV2_ERROR_INIT;
@@ -174,6 +174,20 @@ static void ask_signer(hsmd_queue *q, struct hsmd_job *job)
         break;
     case HSMD_JOB_AUDIT:
         job->status = read_audit(q->signer, job, &err);
+        break;
+    case HSMD_JOB_KEY_PUT:
+        job->status =
+            awsv2_signer_key_put(q->signer, job->key_id, job->secret, job->policy, &err);
+        break;
+    case HSMD_JOB_KEY_DELETE:
+        job->status = awsv2_signer_key_delete(q->signer, job->key_id, &err);
+        break;
+    case HSMD_JOB_LOCK:
+        job->status = awsv2_signer_lock(q->signer, &err);
+        break;
+    case HSMD_JOB_KEY_POLICY:
+        job->status =
+            awsv2_signer_key_policy(q->signer, job->key_id, job->ids, job->ids_cap, &err);
         break;
     default:
         job->status = awsv2_signer_key_ids(q->signer, job->ids, job->ids_cap, &err);

@@ -19,6 +19,11 @@ enum hsmd_job_kind {
     HSMD_JOB_PING,    /* awsv2_signer_ping: /healthz */
     HSMD_JOB_SIGN4,   /* awsv2_signer_sign4 of sign4: /sign/aws4 */
     HSMD_JOB_AUDIT,   /* awsv2_signer_audit_read from since, lines into ids: /audit */
+    /* The admin listener's (docs/daemon-api.md): */
+    HSMD_JOB_KEY_PUT,    /* awsv2_signer_key_put of key_id, secret */
+    HSMD_JOB_KEY_DELETE, /* awsv2_signer_key_delete of key_id */
+    HSMD_JOB_LOCK,       /* awsv2_signer_lock */
+    HSMD_JOB_KEY_POLICY, /* awsv2_signer_key_policy of key_id into ids */
 };
 
 /* One request for the signer, owned by the submitter until done runs. */
@@ -34,6 +39,10 @@ struct hsmd_job {
     size_t ids_cap;
     uint32_t since;
     awsv2_sign4_job sign4; /* HSMD_JOB_SIGN4: its strings borrowed; signature filled */
+    /* HSMD_JOB_KEY_PUT, HSMD_JOB_KEY_DELETE: borrowed; the submitter wipes
+     * the secret once done has run. */
+    const char *key_id, *secret;
+    awsv2_key_policy *policy; /* HSMD_JOB_KEY_PUT: NULL allows everything; borrowed */
     void (*done)(struct hsmd_job *job); /* called once, on a worker thread */
     /* Filled in by the queue before done: */
     uint8_t mac[AWSV2_MAC_MAX];

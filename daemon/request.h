@@ -41,7 +41,7 @@ struct hsmd_request {
     const struct hsmd_token *token; /* the bearer token it carried; NULL without one */
     double start;        /* monotonic seconds */
     char method[16];     /* printable, for the log */
-    char path[64];       /* printable, for the log */
+    char path[96];       /* printable, for the log and the admin route */
     char body[HSMD_BODY4_MAX];
     size_t len;
     size_t limit;        /* the route's largest body */

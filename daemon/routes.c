@@ -32,6 +32,7 @@ static const struct hsmd_outcome refusals[] = {
     /* The device works but cannot sign now (audit-full: in strict audit
      * mode, until its audit log is read). */
     {503, "locked"},
+    {409, "key-exists"},
     {503, "storage-failure"},
     {503, "audit-full"},
 };
@@ -405,4 +406,152 @@ enum MHD_Result hsmd_route_metrics(const struct hsmd_ctx *ctx, struct hsmd_reque
     if (!text)
         return MHD_NO;
     return hsmd_reply_text(r, MHD_HTTP_OK, text, len, "text/plain; version=0.0.4");
+}
+
+/* The admin listener's (docs/daemon-api.md). Its requests carry no token:
+ * the Unix socket's permissions are their authorisation. */
+
+/* A key id from a client: 1 to 64 printable characters, no space, slash
+ * or '?' (which hsmd_printable put for a byte that is not printable); the
+ * library checks the rest. */
+static bool key_id_ok(const char *id)
+{
+    size_t n = strlen(id);
+    if (n == 0 || n > 64)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (id[i] <= 0x20 || id[i] > 0x7e || id[i] == '/' || id[i] == '?')
+            return false;
+    return true;
+}
+
+/* A policy's encoding ("name=value;..."), field by field through
+ * awsv2_key_policy_set, which checks each as the device would. */
+static bool policy_of(const char *text, awsv2_key_policy **out)
+{
+    char buf[AWSV2_KEY_POLICY_SIZE];
+    awsv2_error err = AWSV2_ERROR_INIT;
+    bool ok = true;
+
+    if (strlen(text) >= sizeof buf || awsv2_key_policy_new(out, &err))
+        return false;
+    strcpy(buf, text);
+    for (char *f = buf, *next; ok && f && *f; f = next) {
+        next = strchr(f, ';');
+        if (next)
+            *next++ = '\0';
+        char *eq = strchr(f, '=');
+        ok = eq && (*eq = '\0', awsv2_key_policy_set(*out, f, eq + 1, &err) == AWSV2_OK);
+    }
+    return ok;
+}
+
+/* POST /admin/keys: {"key_id": ..., "secret": ... [, "policy": ...]}. The
+ * secret stays in r->body and r->json until hsmd_route_admin_wipe. */
+static enum MHD_Result admin_put(const struct hsmd_ctx *ctx, struct hsmd_request *r)
+{
+    json_object *id, *secret, *policy = NULL;
+
+    if (r->too_long)
+        return hsmd_reply_error(r, 413 /* Content Too Large */, "message-too-long");
+    if (!(r->json = parse_object(r->body, r->len)))
+        return hsmd_reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid-json");
+    if (!json_object_object_get_ex(r->json, "key_id", &id) ||
+        !json_object_is_type(id, json_type_string) ||
+        !json_object_object_get_ex(r->json, "secret", &secret) ||
+        !json_object_is_type(secret, json_type_string) ||
+        !key_id_ok(json_object_get_string(id)) || json_object_get_string_len(secret) == 0 ||
+        (json_object_object_get_ex(r->json, "policy", &policy) &&
+         !json_object_is_type(policy, json_type_string)) ||
+        json_object_object_length(r->json) != 2 + (policy != NULL))
+        return hsmd_reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid-field");
+    if (policy && !policy_of(json_object_get_string(policy), &r->job.policy))
+        return hsmd_reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid-policy");
+    r->job.kind = HSMD_JOB_KEY_PUT;
+    r->job.key_id = json_object_get_string(id);
+    r->job.secret = json_object_get_string(secret);
+    hsmd_printable(r->sts.key_id, sizeof r->sts.key_id, r->job.key_id);
+    return hsmd_request_submit(ctx, r);
+}
+
+enum MHD_Result hsmd_route_admin(const struct hsmd_ctx *ctx, struct hsmd_request *r)
+{
+    const char *method = r->method;
+    const char *id = strlen(r->path) > 12 ? r->path + 12 : ""; /* after "/admin/keys/" */
+
+    if (strcmp(r->path, "/admin/lock") == 0) {
+        if (strcmp(method, MHD_HTTP_METHOD_POST) != 0)
+            return hsmd_reply_error(r, MHD_HTTP_METHOD_NOT_ALLOWED, "method-not-allowed");
+        r->job.kind = HSMD_JOB_LOCK;
+        return hsmd_request_submit(ctx, r);
+    }
+    if (strcmp(r->path, "/admin/keys") == 0) {
+        if (strcmp(method, MHD_HTTP_METHOD_POST) == 0)
+            return admin_put(ctx, r);
+        if (strcmp(method, MHD_HTTP_METHOD_GET) != 0)
+            return hsmd_reply_error(r, MHD_HTTP_METHOD_NOT_ALLOWED, "method-not-allowed");
+        r->job.kind = HSMD_JOB_KEY_IDS;
+        r->job.ids = r->body;
+        r->job.ids_cap = sizeof r->body;
+        return hsmd_request_submit(ctx, r);
+    }
+    size_t n = strlen(id);
+    if (strncmp(r->path, "/admin/keys/", strlen("/admin/keys/")) == 0 && n > 7 &&
+        strcmp(id + n - 7, "/policy") == 0) {
+        char *slash = strrchr(r->path, '/');
+        *slash = '\0'; /* r->path is ours; the log shows the id alone then */
+        if (!key_id_ok(id))
+            return hsmd_reply_error(r, MHD_HTTP_NOT_FOUND, "not-found");
+        if (strcmp(method, MHD_HTTP_METHOD_GET) != 0)
+            return hsmd_reply_error(r, MHD_HTTP_METHOD_NOT_ALLOWED, "method-not-allowed");
+        r->job.kind = HSMD_JOB_KEY_POLICY;
+        r->job.key_id = id;
+        r->job.ids = r->body;
+        r->job.ids_cap = sizeof r->body;
+        hsmd_printable(r->sts.key_id, sizeof r->sts.key_id, id);
+        return hsmd_request_submit(ctx, r);
+    }
+    if (strncmp(r->path, "/admin/keys/", strlen("/admin/keys/")) == 0 && key_id_ok(id)) {
+        if (strcmp(method, MHD_HTTP_METHOD_DELETE) != 0)
+            return hsmd_reply_error(r, MHD_HTTP_METHOD_NOT_ALLOWED, "method-not-allowed");
+        r->job.kind = HSMD_JOB_KEY_DELETE;
+        r->job.key_id = id;
+        hsmd_printable(r->sts.key_id, sizeof r->sts.key_id, id);
+        return hsmd_request_submit(ctx, r);
+    }
+    return hsmd_reply_error(r, MHD_HTTP_NOT_FOUND, "not-found");
+}
+
+enum MHD_Result hsmd_route_admin_finish(const struct hsmd_ctx *ctx, struct hsmd_request *r)
+{
+    hsmd_route_admin_wipe(r);
+    if (r->queue_full || r->job.status != AWSV2_OK)
+        return job_failed(r);
+    if (r->job.kind == HSMD_JOB_KEY_IDS)
+        return hsmd_route_keys_finish(ctx, r);
+    json_object *obj = json_object_new_object();
+    if (obj)
+        json_object_object_add(obj, "success", json_object_new_boolean(1));
+    if (obj && r->job.kind == HSMD_JOB_KEY_POLICY)
+        json_object_object_add(obj, "policy", json_object_new_string(r->job.ids));
+    return hsmd_reply_json(r, MHD_HTTP_OK, obj);
+}
+
+void hsmd_route_admin_wipe(struct hsmd_request *r)
+{
+    if (r->route != HSMD_ROUTE_ADMIN)
+        return;
+    json_object *secret;
+    /* also when the request was refused before it had a job */
+    if (r->json && json_object_object_get_ex(r->json, "secret", &secret) &&
+        json_object_is_type(secret, json_type_string))
+        awsv2_wipe((char *)json_object_get_string(secret),
+                   (size_t)json_object_get_string_len(secret));
+    r->job.secret = NULL;
+    awsv2_key_policy_free(r->job.policy);
+    r->job.policy = NULL;
+    if (r->job.kind != HSMD_JOB_KEY_IDS && r->job.kind != HSMD_JOB_KEY_POLICY) {
+        awsv2_wipe(r->body, r->len);
+        r->len = 0;
+    }
 }

@@ -27,6 +27,14 @@ enum MHD_Result hsmd_route_keys_finish(const struct hsmd_ctx *ctx, struct hsmd_r
  * 0) on, read-only (docs/daemon-api.md). Queues behind signatures. */
 enum MHD_Result hsmd_route_audit(const struct hsmd_ctx *ctx, struct hsmd_request *r);
 enum MHD_Result hsmd_route_audit_finish(const struct hsmd_ctx *ctx, struct hsmd_request *r);
+/* The admin listener's only route: GET and POST /admin/keys, DELETE
+ * /admin/keys/ID, POST /admin/lock (docs/daemon-api.md); r->path is the
+ * request's path. Queues behind signatures. */
+enum MHD_Result hsmd_route_admin(const struct hsmd_ctx *ctx, struct hsmd_request *r);
+enum MHD_Result hsmd_route_admin_finish(const struct hsmd_ctx *ctx, struct hsmd_request *r);
+/* Wipes an admin request's secret (its body and parsed copy); any
+ * request may be given, and more than once. */
+void hsmd_route_admin_wipe(struct hsmd_request *r);
 enum MHD_Result hsmd_route_metrics(const struct hsmd_ctx *ctx, struct hsmd_request *r);
 
 #endif

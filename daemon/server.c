@@ -67,6 +67,8 @@ static const struct {
     {"/keys", HSMD_ROUTE_KEYS, 0, hsmd_route_key_ids, hsmd_route_keys_finish},
     {"/metrics", HSMD_ROUTE_METRICS, 0, hsmd_route_metrics, NULL},
     {"/audit", HSMD_ROUTE_AUDIT, 0, hsmd_route_audit, hsmd_route_audit_finish},
+    /* Only on the admin listener; begin() picks it by its prefix. */
+    {NULL, HSMD_ROUTE_ADMIN, HSMD_BODY_MAX, hsmd_route_admin, hsmd_route_admin_finish},
 };
 
 /* The waiting list; called with srv->lock held. */
@@ -219,11 +221,18 @@ static struct hsmd_request *begin(hsmd_server *srv, struct MHD_Connection *conn,
     r->tracked = info ? info->socket_context : NULL;
     r->start = hsmd_now();
     r->route = HSMD_ROUTE_OTHER;
-    for (size_t i = 0; i < (sizeof routes / sizeof routes[0]); i++)
-        if (strcmp(url, routes[i].path) == 0) {
-            r->route = routes[i].route;
-            r->limit = routes[i].limit;
+    if (srv->cfg->admin) {
+        /* The routes' own checks tell the rest (hsmd_route_admin). */
+        if (strncmp(url, "/admin/", 7) == 0) {
+            r->route = HSMD_ROUTE_ADMIN;
+            r->limit = HSMD_BODY_MAX;
         }
+    } else
+        for (size_t i = 0; i < (sizeof routes / sizeof routes[0]); i++)
+            if (routes[i].path && strcmp(url, routes[i].path) == 0) {
+                r->route = routes[i].route;
+                r->limit = routes[i].limit;
+            }
     hsmd_printable(r->method, sizeof r->method, method);
     hsmd_printable(r->path, sizeof r->path, url);
     strcpy(r->sts.action, "-");
@@ -239,6 +248,8 @@ static bool method_ok(const struct hsmd_request *r, const char *method)
 {
     if (r->route == HSMD_ROUTE_SIGN || r->route == HSMD_ROUTE_SIGN4)
         return strcmp(method, MHD_HTTP_METHOD_POST) == 0;
+    if (r->route == HSMD_ROUTE_ADMIN)
+        return true; /* hsmd_route_admin checks */
     return strcmp(method, MHD_HTTP_METHOD_GET) == 0 || strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
 }
 
@@ -286,7 +297,7 @@ static unsigned refusal(hsmd_server *srv, struct hsmd_request *r, const char *me
             *code = "invalid-token";
             return MHD_HTTP_FORBIDDEN;
         }
-    } else if (srv->cfg->n_tokens) {
+    } else if (srv->cfg->n_tokens && !srv->cfg->admin) {
         r->token = hsmd_token_find(srv->cfg->tokens, srv->cfg->n_tokens,
                                    MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
                                                                MHD_HTTP_HEADER_AUTHORIZATION));
@@ -390,6 +401,8 @@ static void log_request(const struct hsmd_request *r, double seconds)
     else if (r->route == HSMD_ROUTE_SIGN4)
         n += snprintf(line + n, sizeof line - (size_t)n, " key=%s scope=%s",
                       r->sts.key_id[0] ? r->sts.key_id : "-", r->scope[0] ? r->scope : "-");
+    else if (r->route == HSMD_ROUTE_ADMIN && r->sts.key_id[0])
+        n += snprintf(line + n, sizeof line - (size_t)n, " key=%s", r->sts.key_id);
     if (r->status)
         n += snprintf(line + n, sizeof line - (size_t)n, " status=%u", r->status);
     else
@@ -414,6 +427,7 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     double seconds = hsmd_now() - r->start;
     log_request(r, seconds);
     hsmd_metrics_request(r->route, r->status, r->error[0] ? r->error : NULL, seconds);
+    hsmd_route_admin_wipe(r);
     json_object_put(r->json);
     pthread_mutex_lock(&srv->lock);
     /* A kept-alive connection now waits for its next request; if it is

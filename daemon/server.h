@@ -28,6 +28,9 @@ struct hsmd_server_config {
      * only while the server starts (the caller may wipe and free them
      * then). NULL: plain HTTP. */
     const char *tls_cert, *tls_key;
+    /* The admin listener: only the /admin/ routes, without tokens (the
+     * Unix socket's permissions decide who may connect). */
+    bool admin;
     struct hsmd_ctx ctx;
 };
 

@@ -509,8 +509,11 @@ static int run(const struct cli_common *c, const struct keys_args *a)
     if (a->verify_file)
         return verify_file(c, a->verify_file);
     const char *spec = awsv2_signer_spec_resolve(c->signer);
-    if (strncmp(spec, "due:", 4) != 0)
-        return cli_usage_error(c, "keys live on a device: give --signer due:PATH (not '%s')",
+    /* http(s): a daemon's admin listener (docs/daemon-api.md) */
+    if (strncmp(spec, "due:", 4) != 0 && strncmp(spec, "http:", 5) != 0 &&
+        strncmp(spec, "https:", 6) != 0)
+        return cli_usage_error(c, "keys live on a device: give --signer due:PATH or a "
+                                  "daemon's admin URL (not '%s')",
                                spec);
     awsv2_signer *s = NULL;
     awsv2_error err = AWSV2_ERROR_INIT;
