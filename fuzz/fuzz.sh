@@ -50,6 +50,9 @@ for name in "${build[@]}"; do
     [ "$name" = protocol ] && max_len=20000
     limit=(-max_total_time="$secs")
     [ -n "${FUZZ_RUNS:-}" ] && limit+=(-runs="$FUZZ_RUNS")
+    # A fixed seed makes a short run (CI's) repeat the same mutations, so
+    # that it fails for a change, not by luck; long runs leave it unset.
+    [ -n "${FUZZ_SEED:-}" ] && limit+=(-seed="$FUZZ_SEED")
     log=$out/$name.log
     rc=0
     ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} \

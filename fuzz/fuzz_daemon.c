@@ -123,7 +123,9 @@ static unsigned want_status(awsv2_status st, const char *code, const char **want
         {"invalid-awsaccesskeyid", 400},      {"unsupported-signaturemethod", 400},
         {"invalid-canonical-request", 400},   {"invalid-scope", 400},
         {"payload-mismatch", 400},            {"locked", 503},
-        {"storage-failure", 503},
+        {"storage-failure", 503},             {"policy-denied", 403},
+        {"rate-limited", 429},                {"audit-full", 503},
+        {"key-exists", 409},
     };
     if (st == AWSV2_E_REFUSED || st == AWSV2_E_INVALID)
         for (size_t i = 0; i < sizeof device / sizeof device[0]; i++)

@@ -5,6 +5,8 @@
 # regression files (fuzz/replay.sh).
 
 FUZZ_SECONDS = 60
+# Empty: a new seed each run; CI sets one (fuzz.sh).
+FUZZ_SEED =
 FUZZ_HARNESSES = sts sts4 protocol query ini spec xml daemon mock mock4
 if HAVE_HTTP
 FUZZ_HARNESSES += http_reply
@@ -15,7 +17,7 @@ endif
 
 fuzz:
 	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
-	FUZZ_SECONDS='$(FUZZ_SECONDS)' FUZZ_HARNESSES='$(FUZZ_HARNESSES)' \
+	FUZZ_SECONDS='$(FUZZ_SECONDS)' FUZZ_SEED='$(FUZZ_SEED)' FUZZ_HARNESSES='$(FUZZ_HARNESSES)' \
 	FUZZ_LIB_SOURCES='$(filter %.c,$(libawsv2_internal_la_SOURCES))' \
 	FUZZ_HSM_SOURCES='$(filter %.c,$(HSM_CORE_SOURCES))' \
 	FUZZ_DEP_CFLAGS='$(OPENSSL_CFLAGS) $(CURL_CFLAGS) $(XML_CFLAGS) $(JSONC_CFLAGS) $(SERIALPORT_CFLAGS) $(MHD_CFLAGS)' \

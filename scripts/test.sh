@@ -34,7 +34,7 @@ scripts/build.sh build/ CFLAGS="-g -O2 $warn" --enable-m3-tests
 check build
 
 echo "== make fuzz: each harness of fuzz/ for a few seconds (clang, libFuzzer, ASan+UBSan)"
-make -C build fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-5}"
+make -C build fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-5}" FUZZ_SEED="${FUZZ_SEED:-1}"
 
 echo "== ABI check of libawsv2.so against abi/libawsv2.abi"
 scripts/abi-check.sh selftest
