@@ -20,7 +20,7 @@ libawsv2_internal_la_SOURCES = \
 	src/request.c src/signature_version.c \
 	src/signer_impl.h src/signer.c src/spec_options.c \
 	src/ini.h src/ini.c src/credentials_impl.h src/credentials.c src/region.c \
-	src/secret_file.h src/secret_file.c src/token_file.h src/token_file.c \
+	src/secret_file.h src/secret_file.c src/token_file.c \
 	src/curl_common.h src/curl_common.c \
 	src/build_info.c
 

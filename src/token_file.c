@@ -1,11 +1,16 @@
-/* Reading a bearer token file (see token_file.h). */
+/* Reading a bearer token file: the token is the file's first line, without
+ * its line ending and trailing spaces and tabs. One reader (public:
+ * awsv2_token_file_read), so that awsv2-hsmd (--token-file) and the http:
+ * backend (token_file=) always agree on what a file holds. */
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "internal.h"
 #include "secret_file.h"
-#include "token_file.h"
+
+/* AWSV2_TOKEN_SIZE less its NUL. */
+#define AWSV2__TOKEN_MAX (AWSV2_TOKEN_SIZE - 1)
 
 /* The first line, through read(2) into buf itself: no stdio buffer and no
  * heap block ever holds the token. Fills err, naming the file. */

@@ -12,7 +12,6 @@
 
 #include "awsv2/util.h"
 #include "harness.h"
-#include "token_file.h"
 
 #define TOKEN "0123456789abcdef-token"
 

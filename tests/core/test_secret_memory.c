@@ -21,7 +21,6 @@
 
 #include "awsv2/util.h"
 #include "harness.h"
-#include "token_file.h"
 
 #define SESSION_TOKEN "FwoGZXIvYXdzEXAMPLESESSIONTOKEN"
 #define BEARER_TOKEN "hsmd-bearer-EXAMPLE-0123456789abcdef"
