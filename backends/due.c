@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "awsv2_sts.h"
 #include "due_link.h"
 #include "due_reply.h"
 #include "serial_port.h"
@@ -25,19 +26,66 @@
 struct due {
     struct awsv2__due_link *link;
     struct awsv2__scope_keys *keys; /* NULL without scoped_key=1 */
+    char path[PATH_MAX_LEN];
 };
 
-static awsv2_status due_sign(void *ctx, awsv2_sign_job *job, awsv2_error *err)
+/* The original firmware (legacy mode) signs with HMAC-SHA1 whatever the
+ * string says, takes the key id its own way (awsv2__sts_legacy_key_id_ok)
+ * and signs the first 8191 bytes of a longer request. So a job is sent only
+ * when the device will sign exactly it, with the key the string names. */
+static awsv2_status legacy_check(const struct due *d, const awsv2_sign_job *job,
+                                 awsv2_error *err)
 {
-    struct awsv2__due_link *link = ((struct due *)ctx)->link;
-    return awsv2__due_link_sign(link, &job, 1, err);
+    if (job->hash != AWSV2_HMAC_SHA1)
+        return awsv2__fail(err, AWSV2_E_UNAVAILABLE,
+                           "the device at '%s' runs the original firmware (hsm.ino), which "
+                           "signs HmacSHA1 only: ask for it (--signature-method HmacSHA1), or "
+                           "load firmware/hsm for HmacSHA256 and SigV4",
+                           d->path);
+    if (job->len + sizeof "SIGN-AWS-V2 " - 1 > AWSV2__DUE_LEGACY_REQUEST_MAX)
+        return awsv2_error_set(err, AWSV2_E_INVALID, "message-too-long",
+                               "a %zu-byte string to sign is too long for the original "
+                               "firmware (at most %zu bytes): never sent to it",
+                               job->len,
+                               AWSV2__DUE_LEGACY_REQUEST_MAX - (sizeof "SIGN-AWS-V2 " - 1));
+    if (!awsv2__sts_legacy_key_id_ok(job->string_to_sign, job->len))
+        return awsv2__fail(err, AWSV2_E_INVALID,
+                           "the original firmware would not read this string to sign's "
+                           "AWSAccessKeyId parameter as its key id: never sent to it");
+    return AWSV2_OK;
 }
 
 static awsv2_status due_sign_batch(void *ctx, awsv2_sign_job *const *jobs, size_t n,
                                    awsv2_error *err)
 {
-    struct awsv2__due_link *link = ((struct due *)ctx)->link;
-    return awsv2__due_link_sign(link, jobs, n, err);
+    struct due *d = ctx;
+    if (awsv2__due_link_legacy(d->link)) {
+        /* As the library does: any job refused, nothing signed. */
+        awsv2_status first = AWSV2_OK;
+        for (size_t i = 0; i < n; i++)
+            if ((jobs[i]->status = legacy_check(d, jobs[i], first ? NULL : err)) && !first)
+                first = jobs[i]->status;
+        for (size_t i = 0; first && i < n; i++)
+            if (!jobs[i]->status)
+                jobs[i]->status = first;
+        if (first)
+            return first;
+    }
+    return awsv2__due_link_sign(d->link, jobs, n, err);
+}
+
+static awsv2_status due_sign(void *ctx, awsv2_sign_job *job, awsv2_error *err)
+{
+    return due_sign_batch(ctx, &job, 1, err);
+}
+
+static unsigned due_capabilities(void *ctx)
+{
+    struct due *d = ctx;
+    return awsv2__due_link_legacy(d->link) ? AWSV2_SIGNER_CAN_HMAC_SHA1
+                                           : AWSV2_SIGNER_CAN_HMAC_SHA1 |
+                                                 AWSV2_SIGNER_CAN_HMAC_SHA256 |
+                                                 AWSV2_SIGNER_CAN_SIGV4;
 }
 
 /* With scoped_key=1: the device's kSigning for the job's scope (asked for
@@ -88,6 +136,11 @@ static awsv2_status due_key_ids(void *ctx, char *buf, size_t cap, awsv2_error *e
     char reply[KEYS_REPLY_MAX];
     const char *ids = NULL;
     size_t len = 0;
+    if (awsv2__due_link_legacy(link))
+        return awsv2__fail(err, AWSV2_E_UNAVAILABLE,
+                           "the device at '%s' runs the original firmware (hsm.ino), which "
+                           "cannot list its keys",
+                           ((struct due *)ctx)->path);
     awsv2_status st = awsv2__due_link_command(link, "KEYS", reply, sizeof reply, err);
     if (st)
         return st;
@@ -228,6 +281,7 @@ static const awsv2_signer_ops due_ops = {
     .key_policy = due_key_policy,
     .audit_read = due_audit_read,
     .audit_mode = due_audit_mode,
+    .capabilities = due_capabilities,
 };
 
 /* Splits "PATH?options" and reads the options. */
@@ -264,7 +318,7 @@ awsv2_status awsv2__due_open(awsv2_signer **out, const char *spec, const char *r
                              const awsv2_credentials *creds, awsv2_error *err)
 {
     (void)creds; /* the device holds the secrets */
-    char path[PATH_MAX_LEN], description[PATH_MAX_LEN + 80];
+    char path[PATH_MAX_LEN], description[PATH_MAX_LEN + 160];
     unsigned long timeout_ms = 0, window = 0;
     bool scoped = false;
     awsv2_error e = AWSV2_ERROR_INIT;
@@ -280,12 +334,16 @@ awsv2_status awsv2__due_open(awsv2_signer **out, const char *spec, const char *r
         free(d);
         return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
     }
+    snprintf(d->path, sizeof d->path, "%s", path);
     if ((st = awsv2__due_link_open(&d->link, path, timeout_ms, window, &e))) {
         due_close(d);
         return awsv2__fail(err, st, "signer spec '%s': %s", spec, e.message);
     }
-    snprintf(description, sizeof description, "due:%s window=%lu timeout_ms=%lu%s", path,
-             awsv2__due_link_window(d->link), timeout_ms, scoped ? " scoped_key=1" : "");
+    snprintf(description, sizeof description, "due:%s window=%lu timeout_ms=%lu%s%s", path,
+             awsv2__due_link_window(d->link), timeout_ms, scoped ? " scoped_key=1" : "",
+             awsv2__due_link_legacy(d->link)
+                 ? " original-firmware (hsm.ino: HmacSHA1 only, key id from the host)"
+                 : "");
     if ((st = awsv2_signer_new(out, &due_ops, d, description, err)))
         due_close(d);
     return st;

@@ -28,7 +28,10 @@
  * sent again in its place (a stale reply buffer) would pass it. A lost,
  * extra or garbled line shows up as a reply of the wrong kind, a wrong
  * nonce, a line nobody asked for or a timeout, and fails every unconfirmed
- * request, never guessing.
+ * request, never guessing. A device whose PONG offers compact frames
+ * (due_delta.h) gets signing requests as frames whose tag the reply
+ * repeats: the tag pins the reply to its request as a checkpoint would, so
+ * no PING follows them.
  *
  * Deadlines. Each request must be over timeout_ms after it was handed to
  * the link (a batch job: after its turn to be written came): waiting for
@@ -43,12 +46,14 @@
 #include <openssl/rand.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "awsv2/util.h"
+#include "due_delta.h"
 #include "due_link.h"
 #include "due_reply.h"
 #include "internal.h"
@@ -66,6 +71,7 @@
 
 #define BOOT_TIMEOUT_MS 5000 /* opening the programming port resets the board */
 #define PING_RETRY_MS 500    /* bytes sent while it boots are lost: ask again */
+#define LEGACY_QUIET_MS 100  /* no PONG this long after "ERROR invalid-command" */
 
 #define NONCE_BYTES 8
 #define NONCE_HEX_SIZE (2 * NONCE_BYTES + 1)
@@ -87,7 +93,10 @@ struct pending {
     char *reply;              /* P_COMMAND: the reply line */
     size_t reply_cap;
     char nonce[NONCE_HEX_SIZE]; /* P_PING */
+    bool marked;              /* P_PING in legacy mode: its first marker came */
     long long deadline_ms;    /* awsv2__serial_now_ms clock */
+    uint32_t tag;             /* sent as a compact frame: its tag (due_delta.h) */
+    bool retry;               /* that frame was not rebuilt: send it again whole */
     awsv2_status status;
     char code[64];  /* the device's error code with AWSV2_E_REFUSED */
     char why[160];  /* for err->message when it failed */
@@ -103,6 +112,9 @@ struct awsv2__due_link {
     bool need_reopen; /* and reopen the port first */
     bool reading;     /* a thread is the reader; it alone touches rbuf */
     bool exclusive;   /* a command is alone on the link */
+    bool delta;       /* the device takes compact frames (its PONG says so) */
+    bool legacy;      /* the original firmware (see "Legacy mode" below) */
+    bool probing;     /* opening: a device that refuses PING may be one */
     struct pending *head, *tail; /* unconfirmed requests in write order */
     struct pending *awaiting;    /* the oldest one without its reply line */
     unsigned long in_flight;     /* written, reply line not read yet */
@@ -111,6 +123,9 @@ struct awsv2__due_link {
     unsigned long checkpoints;   /* checkpoints written, PONG not read yet */
     char *wbuf;
     size_t wcap;
+    struct awsv2__due_delta dz; /* with delta: what the device holds */
+    char *zbuf;                 /* a compact frame */
+    size_t zcap;
     size_t rlen;
     char rbuf[READ_BUF_SIZE];
 };
@@ -182,8 +197,12 @@ static void confirm_through(struct awsv2__due_link *l, struct pending *last)
 }
 
 /* Reads one reply line into p; false if it cannot be p's reply. */
-static bool take_reply(struct pending *p, const char *line, size_t len)
+static bool take_reply_modern(struct pending *p, const char *line, size_t len)
 {
+    /* A compact frame's reply names it: a lost, repeated or extra line
+     * shows up as a wrong tag, with no checkpoint needed. */
+    if (p->tag && !awsv2__due_delta_reply(line, len, p->tag, &line, &len))
+        return false;
     switch (p->type) {
     case P_SIGN:
         p->status = awsv2__due_parse_sign(line, len, p->job->hash, p->job->mac,
@@ -211,6 +230,68 @@ static bool take_reply(struct pending *p, const char *line, size_t len)
     return false;
 }
 
+/* ---- Legacy mode --------------------------------------------------------
+ * The original firmware (hsm.ino of the hack this project grew from) knows
+ * SIGN-AWS-V2 alone. It answers any other request "ERROR invalid-command"
+ * (marker E), a SIGN-AWS-V2 without "AWSAccessKeyId=" "ERROR
+ * awsaccesskeyid-not-found" (marker N), and an empty request (a lone NUL)
+ * not at all; its replies carry nothing of the request, so there is no
+ * nonce to wait for. A device that answers PING with E and never with PONG
+ * is taken for it at open (due_link.h).
+ *
+ * The checkpoint after each request is then the pair "SIGN-AWS-V2 -" and
+ * "PING <nonce>": N and E, in exactly that order and place. due.c sends
+ * only strings whose first "AWSAccessKeyId=" is the parameter, so no reply
+ * to a signing request is N or E: a lost, repeated or extra line anywhere
+ * puts a marker where a signature belongs, a signature where a marker does,
+ * or E where N does. (A single E would not do: a request the device cut in
+ * two, after its one-second pause or its 8191 bytes, gives an extra E that
+ * would pass for the checkpoint while the first half's MAC passed for the
+ * request's. due.c never sends more than 8191 bytes.)
+ *
+ * Resynchronising writes a random sequence of SYNC_MARKS markers starting
+ * with E E N, and skips every line until that exact sequence came back in a
+ * row. Stale signing traffic never holds E E (it alternates a reply with N
+ * E), and a stale sync sequence (an earlier attempt's) that happens to match
+ * leaves only markers behind it, which fail the next request as out of step:
+ * never a signature for the wrong request. A current device answers both
+ * markers' requests E, never N, so it can never pass for the original. */
+#define SYNC_MARKS 16
+enum { MARK_N = 0, MARK_E = 1 };
+
+/* MARK_E, MARK_N, or -1 for any other line. */
+static int legacy_marker(const char *line, size_t len)
+{
+    static const char e[] = "ERROR invalid-command", n[] = "ERROR awsaccesskeyid-not-found";
+    if (len == sizeof e - 1 && memcmp(line, e, len) == 0)
+        return MARK_E;
+    if (len == sizeof n - 1 && memcmp(line, n, len) == 0)
+        return MARK_N;
+    return -1;
+}
+
+/* Reads one reply line into p: REPLY_DONE, REPLY_MORE (p wants another
+ * line: a legacy checkpoint's first marker) or REPLY_WRONG if it cannot be
+ * p's reply. */
+enum { REPLY_WRONG, REPLY_MORE, REPLY_DONE };
+static int take_reply(const struct awsv2__due_link *l, struct pending *p, const char *line,
+                      size_t len)
+{
+    if (l->legacy) {
+        int m = legacy_marker(line, len);
+        if (p->type != P_PING)
+            return m < 0 && take_reply_modern(p, line, len) ? REPLY_DONE : REPLY_WRONG;
+        p->status = AWSV2_OK;
+        if (m != (p->marked ? MARK_E : MARK_N))
+            return REPLY_WRONG;
+        if (p->marked)
+            return REPLY_DONE;
+        p->marked = true;
+        return REPLY_MORE;
+    }
+    return take_reply_modern(p, line, len) ? REPLY_DONE : REPLY_WRONG;
+}
+
 static bool handle_line(struct awsv2__due_link *l, const char *line, size_t len)
 {
     struct pending *p = l->awaiting;
@@ -218,18 +299,28 @@ static bool handle_line(struct awsv2__due_link *l, const char *line, size_t len)
         fail_all(l, AWSV2_E_PROTOCOL, "the device sent a reply nobody asked for");
         return false;
     }
-    if (!take_reply(p, line, len)) {
-        fail_all(l, AWSV2_E_PROTOCOL, p->type == P_PING
-                                          ? "the device's replies are out of step (lost reply)"
-                                          : "garbled or unexpected reply from the device");
+    int got = take_reply(l, p, line, len);
+    if (got == REPLY_WRONG) {
+        bool marker = p->type == P_PING || (l->legacy && legacy_marker(line, len) >= 0);
+        fail_all(l, AWSV2_E_PROTOCOL, marker ? "the device's replies are out of step (lost reply)"
+                                             : "garbled or unexpected reply from the device");
         return false;
     }
+    if (got == REPLY_MORE)
+        return true;
     p->state = P_REPLIED;
     l->awaiting = p->next;
     l->in_flight--;
     if (p->type == P_PING) {
         if (p->pooled)
             l->checkpoints--;
+        confirm_through(l, p);
+    } else if (p->tag) {
+        bool retry = false;
+        if (p->status == AWSV2_E_REFUSED && awsv2__due_delta_code_drops(p->code, &retry)) {
+            awsv2__due_delta_dropped(&l->dz, p->tag);
+            p->retry = retry;
+        }
         confirm_through(l, p);
     }
     return true;
@@ -280,7 +371,7 @@ static void add_piece(struct pieces *r, const char *s, size_t len)
 
 /* False when the SIGN-AWS-V4 line does not fit (never once its words were
  * checked). */
-static bool request_pieces(const struct pending *p, struct pieces *r)
+static bool request_pieces(const struct pending *p, bool legacy, struct pieces *r)
 {
     r->n = r->total = 0;
     switch (p->type) {
@@ -303,6 +394,8 @@ static bool request_pieces(const struct pending *p, struct pieces *r)
         break;
     }
     case P_PING:
+        if (legacy) /* the checkpoint pair: see "Legacy mode" */
+            add_piece(r, "SIGN-AWS-V2 -\0", 14);
         add_piece(r, "PING ", 5);
         add_piece(r, p->nonce, strlen(p->nonce));
         break;
@@ -317,7 +410,7 @@ static awsv2_status build_request(struct awsv2__due_link *l, const struct pendin
                                   awsv2_error *err)
 {
     struct pieces r;
-    if (!request_pieces(p, &r))
+    if (!request_pieces(p, l->legacy, &r))
         return awsv2__fail(err, AWSV2_E_INVALID, "request too long for the device");
     *n = r.total + 1;
     if (*n > l->wcap) {
@@ -347,8 +440,20 @@ static awsv2_status send_request(struct awsv2__due_link *l, struct pending *p)
     awsv2_error e = AWSV2_ERROR_INIT;
     size_t n = 0;
     awsv2_status st = build_request(l, p, &n, &e);
+    const char *data = l->wbuf;
+    p->tag = 0;
+    /* A signing request goes as a compact frame when the device takes
+     * them; one too long for the device goes whole, to be refused. */
+    if (!st && l->delta && (p->type == P_SIGN || p->type == P_SIGN4) &&
+        n - 1 <= AWSV2__DUE_REQUEST_MAX) {
+        st = awsv2__due_delta_frame(&l->dz, l->wbuf, n - 1, &l->zbuf, &l->zcap, &n, &p->tag, &e);
+        if (!st) {
+            l->zbuf[n++] = '\0';
+            data = l->zbuf;
+        }
+    }
     if (!st)
-        st = awsv2__serial_write(l->port, l->wbuf, n, p->deadline_ms, &e);
+        st = awsv2__serial_write(l->port, data, n, p->deadline_ms, &e);
     if (p->type == P_COMMAND)
         awsv2_wipe(l->wbuf, n); /* PUT-KEY carries a secret */
     if (st) {
@@ -381,7 +486,7 @@ static awsv2_status send_request(struct awsv2__due_link *l, struct pending *p)
  * or, for the one whose PONG is due next, just answered. */
 static void checkpoint(struct awsv2__due_link *l)
 {
-    if (!l->tail || l->tail->type == P_PING || l->need_sync || !l->spare)
+    if (!l->tail || l->tail->type == P_PING || l->tail->tag || l->need_sync || !l->spare)
         return;
     struct pending *p = l->spare;
     l->spare = p->next;
@@ -404,40 +509,130 @@ static void checkpoint(struct awsv2__due_link *l)
 /* ---- Resynchronising ---------------------------------------------------
  * With the mutex, nothing in flight, nobody reading. */
 
-/* Reads lines until "PONG nonce"; everything before it is stale and
- * skipped. */
-static awsv2_status await_pong(struct awsv2__due_link *l, const char *nonce, long long deadline,
+/* What resynchronising waits for: "PONG <nonce>", or in legacy mode the
+ * whole sequence of markers `pattern` (SYNC_MARKS bits, E a 1, first
+ * written first). */
+struct sync_wait {
+    const char *nonce;
+    uint32_t pattern, bits;
+    unsigned run;       /* markers in a row so far */
+    bool heard;         /* any byte came */
+    bool refused;       /* a line was "ERROR invalid-command" */
+    long long quiet_ms; /* after such a line, wait this long at most for the PONG */
+};
+
+static bool sync_line(struct sync_wait *w, const char *line, size_t len)
+{
+    int m = legacy_marker(line, len);
+    if (m == MARK_E)
+        w->refused = true;
+    if (w->nonce)
+        return awsv2__due_is_pong(line, len, w->nonce);
+    if (m < 0) {
+        w->run = 0;
+        return false;
+    }
+    w->bits = (w->bits << 1 | (uint32_t)m) & ((1u << SYNC_MARKS) - 1);
+    if (w->run < SYNC_MARKS)
+        w->run++;
+    return w->run == SYNC_MARKS && w->bits == w->pattern;
+}
+
+/* Replies and requests are in step again, after line (the PONG, or NULL
+ * in legacy mode): the device dropped its compact frames' reference with
+ * the lone NUL, and takes such frames if its PONG says so. */
+static void synced(struct awsv2__due_link *l, const char *line, size_t len)
+{
+    l->delta = line && awsv2__due_delta_in_pong(line, len);
+    awsv2__due_delta_reset(&l->dz);
+}
+
+/* Reads lines until the one w waits for; everything before it is stale
+ * and skipped. */
+static awsv2_status await_sync(struct awsv2__due_link *l, struct sync_wait *w, long long deadline,
                                awsv2_error *err)
 {
     for (;;) {
         char *nl;
         while ((nl = memchr(l->rbuf, '\n', l->rlen))) {
             size_t len = (size_t)(nl - l->rbuf), rest = l->rlen - len - 1;
-            bool pong = awsv2__due_is_pong(l->rbuf, len && nl[-1] == '\r' ? len - 1 : len, nonce);
+            bool done = sync_line(w, l->rbuf, len && nl[-1] == '\r' ? len - 1 : len);
+            if (done) /* in step: compact frames start over, if the PONG offers them */
+                synced(l, w->nonce ? l->rbuf : NULL, len && nl[-1] == '\r' ? len - 1 : len);
             memmove(l->rbuf, nl + 1, rest);
             l->rlen = rest;
-            if (pong)
+            if (done)
                 return AWSV2_OK;
         }
         if (l->rlen == sizeof l->rbuf)
             l->rlen = 0; /* line noise while the board boots */
+        if (w->refused && w->quiet_ms) {
+            long long quiet = awsv2__serial_now_ms() + w->quiet_ms;
+            if (quiet < deadline)
+                deadline = quiet;
+            w->quiet_ms = 0;
+        }
         size_t got = 0;
         awsv2_status st = awsv2__serial_read(l->port, l->rbuf + l->rlen,
                                              sizeof l->rbuf - l->rlen, &got, deadline, err);
         if (st)
             return st;
+        w->heard = true;
         l->rlen += got;
     }
 }
 
+/* Resynchronising in legacy mode (see "Legacy mode"), by end. */
+static awsv2_status legacy_sync(struct awsv2__due_link *l, long long end, struct sync_wait *w,
+                                awsv2_error *err)
+{
+    while (awsv2__serial_now_ms() < end) {
+        unsigned char raw[2];
+        if (RAND_bytes(raw, sizeof raw) != 1)
+            return awsv2__fail(err, AWSV2_E_SIGNER, "no random bytes for a resynchronisation");
+        w->nonce = NULL;
+        w->run = 0;
+        /* E E N, then random markers */
+        w->pattern = (6u << (SYNC_MARKS - 3)) |
+                     (((uint32_t)raw[0] << 8 | raw[1]) & ((1u << (SYNC_MARKS - 3)) - 1));
+        char req[1 + SYNC_MARKS * sizeof "SIGN-AWS-V2 -"];
+        size_t n = 0;
+        req[n++] = '\0'; /* ends a half-written request; answered with nothing */
+        for (int i = SYNC_MARKS - 1; i >= 0; i--) {
+            const char *m = (w->pattern >> i) & 1 ? "PING" : "SIGN-AWS-V2 -";
+            memcpy(req + n, m, strlen(m) + 1);
+            n += strlen(m) + 1;
+        }
+        long long attempt = awsv2__serial_now_ms() + PING_RETRY_MS;
+        if (attempt > end)
+            attempt = end;
+        awsv2_status st = awsv2__serial_write(l->port, req, n, attempt, err);
+        if (!st)
+            st = await_sync(l, w, attempt, err);
+        if (st != AWSV2_E_TIMEOUT)
+            return st;
+    }
+    return AWSV2_E_TIMEOUT;
+}
+
 /* Drains, ends any half-written request with a lone NUL (the device answers
  * it with an error we skip), then PINGs with fresh nonces until the matching
- * PONG or the deadline: from there on, replies and requests are in step. */
+ * PONG or the deadline: from there on, replies and requests are in step.
+ * While opening (l->probing), a device that answers "ERROR invalid-command"
+ * and no PONG is tried as the original firmware. */
 static awsv2_status sync_link(struct awsv2__due_link *l, long long end, awsv2_error *err)
 {
     long long start = awsv2__serial_now_ms();
+    struct sync_wait w = {0};
     awsv2__serial_discard_input(l->port);
     l->rlen = 0;
+    if (l->legacy) {
+        awsv2_status st = legacy_sync(l, end, &w, err);
+        return st != AWSV2_E_TIMEOUT ? st
+                                     : awsv2__fail(err, st, "the device at '%s' (original "
+                                                   "firmware) did not answer within %lld ms",
+                                                   l->path, end - start);
+    }
     for (bool first = true; awsv2__serial_now_ms() < end; first = false) {
         char nonce[NONCE_HEX_SIZE], ping[1 + 5 + NONCE_HEX_SIZE];
         awsv2_status st = make_nonce(nonce, err);
@@ -449,13 +644,38 @@ static awsv2_status sync_link(struct awsv2__due_link *l, long long end, awsv2_er
         long long attempt = awsv2__serial_now_ms() + PING_RETRY_MS;
         if (attempt > end)
             attempt = end;
+        w.nonce = nonce;
+        w.refused = false;
+        /* A current device answers PING with PONG at once; an error line
+         * before it can only answer a half-written request the lone NUL
+         * ended, and comes right before the PONG. A silence after the error
+         * is the original firmware's (probed below; a slow current device
+         * only costs the probe). */
+        w.quiet_ms = l->probing ? LEGACY_QUIET_MS : 0;
         st = awsv2__serial_write(l->port, ping, n, attempt, err);
         if (!st)
-            st = await_pong(l, nonce, attempt, err);
+            st = await_sync(l, &w, attempt, err);
+        if (st == AWSV2_E_TIMEOUT && w.refused && l->probing) {
+            long long probe = awsv2__serial_now_ms() + 2 * PING_RETRY_MS;
+            l->legacy = true;
+            st = legacy_sync(l, probe < end ? probe : end, &w, err);
+            if (st)
+                l->legacy = false;
+        }
         if (st != AWSV2_E_TIMEOUT)
             return st;
     }
-    return awsv2__fail(err, AWSV2_E_TIMEOUT, "the device at '%s' did not answer PING within %lld ms",
+    if (!w.heard)
+        return awsv2__fail(err, AWSV2_E_TIMEOUT,
+                           "the device at '%s' sent nothing within %lld ms: check that it is "
+                           "the Due's port (its native USB port, or its programming port, "
+                           "which takes a few seconds to boot after opening) and that the "
+                           "sketch is loaded (firmware/hsm, or the original hsm.ino)",
+                           l->path, end - start);
+    return awsv2__fail(err, AWSV2_E_TIMEOUT,
+                       "the device at '%s' did not answer PING within %lld ms although it "
+                       "sent something: is it running the sketch (firmware/hsm, or the "
+                       "original hsm.ino), at 115200 baud?",
                        l->path, end - start);
 }
 
@@ -618,7 +838,9 @@ awsv2_status awsv2__due_link_open(struct awsv2__due_link **out, const char *path
     if (!st) {
         /* Opening the programming port resets the board: give it time. */
         unsigned long wait = timeout_ms > BOOT_TIMEOUT_MS ? timeout_ms : BOOT_TIMEOUT_MS;
+        l->probing = true;
         st = sync_link(l, awsv2__serial_now_ms() + (long long)wait, err);
+        l->probing = false;
     }
     if (st) {
         awsv2__due_link_close(l);
@@ -637,6 +859,9 @@ void awsv2__due_link_close(struct awsv2__due_link *l)
     pthread_mutex_destroy(&l->mu);
     awsv2_wipe(l->wbuf, l->wcap);
     awsv2_wipe(l->rbuf, sizeof l->rbuf);
+    awsv2_wipe(l->zbuf, l->zcap);
+    awsv2__due_delta_free(&l->dz);
+    free(l->zbuf);
     free(l->wbuf);
     free(l->pool);
     free(l->path);
@@ -646,6 +871,22 @@ void awsv2__due_link_close(struct awsv2__due_link *l)
 unsigned long awsv2__due_link_window(const struct awsv2__due_link *l)
 {
     return l->window;
+}
+
+bool awsv2__due_link_legacy(const struct awsv2__due_link *l)
+{
+    return l->legacy;
+}
+
+/* What the original firmware cannot do, refused before anything is sent. */
+static awsv2_status legacy_refuse(const struct awsv2__due_link *l, const char *what,
+                                  awsv2_error *err)
+{
+    return awsv2__fail(err, AWSV2_E_UNAVAILABLE,
+                       "the device at '%s' runs the original firmware (hsm.ino), which knows "
+                       "SIGN-AWS-V2 with HmacSHA1 only: it cannot %s; load firmware/hsm for "
+                       "that",
+                       l->path, what);
 }
 
 static long long deadline_after(const struct awsv2__due_link *l)
@@ -664,6 +905,27 @@ static awsv2_status pending_error(const struct awsv2__due_link *l, const struct 
     return awsv2__fail(err, p->status, "device '%s': %s", l->path, p->why);
 }
 
+/* Sends again, whole, each of the n requests whose compact frame the
+ * device could not rebuild (its reference was gone, or the frame was
+ * damaged), and waits for them. Once: a second such refusal stands. */
+static void retry_whole(struct awsv2__due_link *l, struct pending *ps, size_t n)
+{
+    bool any = false;
+    for (size_t i = 0; i < n; i++) {
+        struct pending *p = &ps[i];
+        if (!p->retry)
+            continue;
+        p->retry = false;
+        p->status = AWSV2_OK;
+        p->code[0] = '\0';
+        p->deadline_ms = deadline_after(l);
+        submit(l, p);
+        any = true;
+    }
+    for (size_t i = 0; any && i < n; i++)
+        wait_done(l, &ps[i]);
+}
+
 /* Sends p alone, in turn with the other callers' requests, and waits for
  * its reply or its deadline. */
 static awsv2_status run_one(struct awsv2__due_link *l, struct pending *p, awsv2_error *err)
@@ -671,6 +933,7 @@ static awsv2_status run_one(struct awsv2__due_link *l, struct pending *p, awsv2_
     pthread_mutex_lock(&l->mu);
     if (!submit(l, p))
         wait_done(l, p);
+    retry_whole(l, p, 1);
     if (p->status)
         pending_error(l, p, err);
     pthread_mutex_unlock(&l->mu);
@@ -706,9 +969,11 @@ awsv2_status awsv2__due_link_sign(struct awsv2__due_link *l, awsv2_sign_job *con
             gone = p;
         }
     }
+    for (size_t i = 0; i < n; i++)
+        wait_done(l, &ps[i]);
+    retry_whole(l, ps, n);
     awsv2_status first = AWSV2_OK;
     for (size_t i = 0; i < n; i++) {
-        wait_done(l, &ps[i]);
         jobs[i]->status = ps[i].status;
         if (ps[i].status && !first)
             first = pending_error(l, &ps[i], err);
@@ -742,8 +1007,11 @@ awsv2_status awsv2__due_link_sign4(struct awsv2__due_link *l, awsv2_sign4_job *j
         (job->payload && memchr(job->payload, '\0', job->payload_len)))
         return awsv2__fail(err, AWSV2_E_INVALID,
                            "not a SigV4 request the device can take: never sent to it");
+    if (l->legacy)
+        return legacy_refuse(l, "sign Signature Version 4 (--signature-version 2 signs where "
+                                "the region takes SigV2)", err);
     struct pieces r;
-    if (!request_pieces(&p, &r) || r.total > AWSV2__DUE_REQUEST_MAX)
+    if (!request_pieces(&p, false, &r) || r.total > AWSV2__DUE_REQUEST_MAX)
         return awsv2_error_set(err, AWSV2_E_INVALID, "message-too-long",
                                "the SIGN-AWS-V4 request would be %zu bytes; the device at '%s' "
                                "takes at most %d (message-too-long): never sent to it",
@@ -765,6 +1033,11 @@ awsv2_status awsv2__due_link_command(struct awsv2__due_link *l, const char *comm
 {
     if (!awsv2__due_line_printable(command, strlen(command)) || !*command)
         return awsv2__fail(err, AWSV2_E_INVALID, "a device command is printable ASCII");
+    if (l->legacy) {
+        char what[48];
+        snprintf(what, sizeof what, "take %.*s", (int)strcspn(command, " "), command);
+        return legacy_refuse(l, what, err);
+    }
     struct pending p = {.type = P_COMMAND, .command = command, .reply = reply, .reply_cap = cap,
                         .deadline_ms = deadline_after(l)};
     pthread_mutex_lock(&l->mu);

@@ -8,6 +8,7 @@
 #ifndef AWSV2_DUE_LINK_H
 #define AWSV2_DUE_LINK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "awsv2/signer.h"
@@ -17,9 +18,18 @@ struct awsv2__due_link;
 /* Longest request the device takes, not counting its terminating NUL. */
 #define AWSV2__DUE_REQUEST_MAX 8192
 
+/* Longest request the original firmware takes whole: it reads at most
+ * 8191 bytes into its buffer and signs what it has (legacy mode). */
+#define AWSV2__DUE_LEGACY_REQUEST_MAX 8191
+
 /* Opens path (a serial port or a pty), exclusively (serial_port.h), and
  * waits until the device answers a PING (a few seconds at most, or
  * timeout_ms if longer: opening the programming port resets the board).
+ * A device that answers PING with "ERROR invalid-command" and never with
+ * PONG runs the original firmware (hsm.ino): the link is then in legacy
+ * mode (due_link.c), which signs SIGN-AWS-V2 requests of at most
+ * AWSV2__DUE_LEGACY_REQUEST_MAX bytes and refuses SIGN-AWS-V4 and every
+ * command with AWSV2_E_UNAVAILABLE, before sending anything.
  * timeout_ms bounds each request below from the call (a batch job: from its
  * turn) to its confirmed reply, recovery after an earlier failure included;
  * window 0 picks the default for the kind of port. */
@@ -28,6 +38,8 @@ awsv2_status awsv2__due_link_open(struct awsv2__due_link **out, const char *path
                                   awsv2_error *err);
 void awsv2__due_link_close(struct awsv2__due_link *link);
 unsigned long awsv2__due_link_window(const struct awsv2__due_link *link);
+/* Whether the device runs the original firmware (fixed at open). */
+bool awsv2__due_link_legacy(const struct awsv2__due_link *link);
 
 /* Signs n jobs, pipelined; each job gets its own status (the strings are
  * checked again here: one that is not a string to sign is never written).

@@ -92,6 +92,11 @@ static awsv2_status fail_reply(long http, json_object *obj, const char *url, aws
 
     if (!obj && http == 200)
         st = AWSV2_E_PROTOCOL; /* 200 and no JSON: not a signing daemon */
+    if (http == 404)
+        return awsv2_error_set(err, AWSV2_E_SPEC, code ? code : "",
+                               "signing daemon %s: nothing at this path (HTTP 404): "
+                               "awsv2-hsmd signs at /sign/aws, the URL it prints when it starts",
+                               url);
     if (st == AWSV2_E_PROTOCOL)
         awsv2__fail(err, st, "signing daemon %s: unexpected reply (HTTP %ld%s)", url, http,
                     obj ? "" : ", not JSON");
@@ -101,11 +106,20 @@ static awsv2_status fail_reply(long http, json_object *obj, const char *url, aws
     return st;
 }
 
-/* A reply carrying a signature of exactly n bytes (2n hex digits) into mac. */
-static awsv2_status parse_signature(long status, const char *body, size_t len, size_t n,
-                                    uint8_t *mac, const char *url, awsv2_error *err)
+/* Whether a 404's body is awsv2-hsmd's own {"success": false, "error":
+ * "not-found"}: the daemon is there but the URL's path is not its (hsmd.py
+ * answers a route it lacks with an HTML page instead). */
+static bool is_not_found(json_object *obj)
 {
-    json_object *obj = parse_object(body, len);
+    const char *code = string_member(obj, "error");
+    return success_of(obj) == 0 && code && strcmp(code, "not-found") == 0;
+}
+
+/* The signature of exactly n bytes (2n hex digits) that obj, a reply
+ * with HTTP status, carries into mac; or why not. */
+static awsv2_status signature_of(long status, json_object *obj, size_t n, uint8_t *mac,
+                                 const char *url, awsv2_error *err)
+{
     awsv2_status st = AWSV2_OK;
 
     if (status != 200 || success_of(obj) != 1) {
@@ -119,9 +133,80 @@ static awsv2_status parse_signature(long status, const char *body, size_t len, s
             st = awsv2__fail(err, AWSV2_E_PROTOCOL,
                              "signing daemon %s: not a %zu-byte signature in hex", url, n);
     }
-    json_object_put(obj);
     if (st && err && AWSV2__ERROR_HAS(err, http_status))
         err->http_status = status;
+    return st;
+}
+
+/* A reply carrying a signature of exactly n bytes (2n hex digits) into mac. */
+static awsv2_status parse_signature(long status, const char *body, size_t len, size_t n,
+                                    uint8_t *mac, const char *url, awsv2_error *err)
+{
+    json_object *obj = parse_object(body, len);
+    awsv2_status st = signature_of(status, obj, n, mac, url, err);
+
+    json_object_put(obj);
+    return st;
+}
+
+/* One item of a /sign/batch reply: an object read as a /sign/aws reply
+ * whose HTTP status is its "status" member (200 when absent). */
+static awsv2_status batch_item(json_object *item, awsv2_sign_job *job, long *http,
+                               const char *url, awsv2_error *err)
+{
+    json_object *v;
+    long status = 200;
+
+    if (!json_object_is_type(item, json_type_object))
+        return awsv2__fail(err, AWSV2_E_PROTOCOL, "signing daemon %s: a batch result that is "
+                           "not an object", url);
+    if (json_object_object_get_ex(item, "status", &v)) {
+        int64_t s = json_object_is_type(v, json_type_int) ? json_object_get_int64(v) : 0;
+        if (s < 100 || s > 599)
+            return awsv2__fail(err, AWSV2_E_PROTOCOL, "signing daemon %s: a batch result's "
+                               "status is not an HTTP status", url);
+        status = (long)s;
+    }
+    *http = status;
+    size_t n = awsv2_hash_size(job->hash);
+    awsv2_status st = signature_of(status, item, n, job->mac, url, err);
+    if (st == AWSV2_OK)
+        job->mac_len = n;
+    return st;
+}
+
+awsv2_status awsv2__http_parse_batch(long status, const char *body, size_t len,
+                                     awsv2_sign_job *const *jobs, size_t n, long *http,
+                                     awsv2_error *const *errs, const char *url)
+{
+    json_object *obj = parse_object(body, len), *results = NULL;
+    awsv2_status st = AWSV2_OK;
+    awsv2_error whole = AWSV2_ERROR_INIT;
+
+    if (status != 200 || success_of(obj) != 1)
+        st = signature_of(status, obj, 0, NULL, url, &whole);
+    else if (!json_object_object_get_ex(obj, "results", &results) ||
+             !json_object_is_type(results, json_type_array) ||
+             json_object_array_length(results) != n)
+        st = awsv2__fail(&whole, AWSV2_E_PROTOCOL,
+                         "signing daemon %s: not %zu results in its batch reply", url, n);
+    for (size_t i = 0; i < n; i++) {
+        awsv2_error *e = errs ? errs[i] : NULL;
+        jobs[i]->mac_len = 0;
+        http[i] = status;
+        if (st) {
+            jobs[i]->status = st;
+            awsv2__error_copy(e, &whole);
+            if (e && AWSV2__ERROR_HAS(e, http_status))
+                e->http_status = status;
+            continue;
+        }
+        jobs[i]->status =
+            batch_item(json_object_array_get_idx(results, i), jobs[i], &http[i], url, e);
+        if (jobs[i]->status)
+            memset(jobs[i]->mac, 0, sizeof jobs[i]->mac); /* never half a signature */
+    }
+    json_object_put(obj);
     return st;
 }
 
@@ -171,11 +256,11 @@ static awsv2_status join_ids(json_object *keys, char *buf, size_t cap, const cha
 awsv2_status awsv2__http_parse_keys(long status, const char *body, size_t len, char *buf,
                                     size_t cap, const char *url, awsv2_error *err)
 {
-    json_object *obj = status == 404 ? NULL : parse_object(body, len);
+    json_object *obj = parse_object(body, len);
     json_object *keys = NULL;
     awsv2_status st;
 
-    if (status == 404)
+    if (status == 404 && !is_not_found(obj))
         st = awsv2__fail(err, AWSV2_E_UNAVAILABLE, "signing daemon %s cannot list its keys",
                          url);
     else if (status != 200 || success_of(obj) != 1)
@@ -202,10 +287,10 @@ static int is_true(json_object *obj, const char *name)
 awsv2_status awsv2__http_parse_health(long status, const char *body, size_t len, const char *url,
                                       awsv2_error *err)
 {
-    json_object *obj = status == 404 ? NULL : parse_object(body, len);
+    json_object *obj = parse_object(body, len);
     awsv2_status st = AWSV2_OK;
 
-    if (status == 404)
+    if (status == 404 && !is_not_found(obj))
         st = awsv2__fail(err, AWSV2_E_UNAVAILABLE, "signing daemon %s has no /healthz", url);
     else if (status != 200 || success_of(obj) == 0)
         st = fail_reply(status, obj, url, err);

@@ -21,3 +21,11 @@ libawsv2_internal_la_CPPFLAGS += $(JSONC_CFLAGS)
 libawsv2_internal_la_LIBADD += $(JSONC_LIBS)
 endif
 include $(srcdir)/tests/http/local.mk
+
+# pkcs11: a PKCS#11 token through p11-kit; its tests are in tests/pkcs11/.
+if HAVE_PKCS11
+libawsv2_internal_la_SOURCES += backends/pkcs11.c
+libawsv2_internal_la_CPPFLAGS += $(P11KIT_CFLAGS)
+libawsv2_internal_la_LIBADD += $(P11KIT_LIBS)
+endif
+include $(srcdir)/tests/pkcs11/local.mk

@@ -3,7 +3,10 @@
  * the root of SigV4's key derivation) and never kept elsewhere; each
  * signature re-initialises a keyed context (EVP_MAC_init with a NULL key
  * keeps the key), which costs a third of a one-shot HMAC(). Contexts are
- * not thread-safe, so each sits behind its own mutex.
+ * not thread-safe, so each sits behind its own mutex. A string to sign
+ * that the request code built comes with a mark of where it wrote the
+ * access key id (openssl_sign_marked): the key id is compared there
+ * instead of parsing the string, and parsed if it does not match.
  *
  * SigV4's kSigning depends on the date, region and service only, so the
  * last few are cached (sigv4_host.h, shared with the due backend's scoped
@@ -36,6 +39,8 @@ struct openssl_signer {
     struct keyed_mac aws4;   /* HMAC-SHA256 keyed with "AWS4" + secret */
     struct awsv2__scope_keys *keys; /* kSigning per scope, never expired: the secret is here */
     char *key_id;
+    size_t key_id_len;
+    bool key_id_plain; /* only unreserved bytes: percent-encoding keeps it */
     char description[AWSV2_KEY_ID_SIZE + 16];
 };
 
@@ -86,13 +91,30 @@ static awsv2_status check_key_id(const struct openssl_signer *s, const awsv2_sig
     return AWSV2_OK;
 }
 
-static awsv2_status openssl_sign(void *ctx, awsv2_sign_job *job, awsv2_error *err)
+/* Whether the mark shows this signer's key id as the whole value of an
+ * AWSAccessKeyId parameter of the string's query, found at the mark
+ * without parsing. The request code that made the mark writes every name
+ * once and encodes every value, so a match there is the one parameter the
+ * parse would find; a key id with a byte that encoding changes never
+ * matches here, and is left to check_key_id. */
+static bool key_id_marked(const struct openssl_signer *s, const awsv2_sign_job *job,
+                          const struct awsv2__key_id_mark *mark)
 {
-    struct openssl_signer *s = ctx;
+    static const char name[] = "AWSAccessKeyId=";
+    const size_t n = sizeof name - 1;
+    const char *sts = job->string_to_sign;
+    size_t at = mark->at, end = at + mark->len;
+    return s->key_id_plain && mark->len == s->key_id_len && mark->query_at > 0 &&
+           at >= mark->query_at + n && end >= at && end <= job->len &&
+           sts[mark->query_at - 1] == '\n' &&
+           (at - n == mark->query_at || sts[at - n - 1] == '&') &&
+           (end == job->len || sts[end] == '&') && memcmp(sts + at - n, name, n) == 0 &&
+           memcmp(sts + at, s->key_id, mark->len) == 0;
+}
+
+static awsv2_status hmac_job(struct openssl_signer *s, awsv2_sign_job *job, awsv2_error *err)
+{
     struct keyed_mac *m = &s->mac[job->hash];
-    awsv2_status st = check_key_id(s, job, err);
-    if (st)
-        return st;
     size_t out_len = 0;
     pthread_mutex_lock(&m->lock);
     int ok = EVP_MAC_init(m->ctx, NULL, 0, NULL) &&
@@ -103,6 +125,20 @@ static awsv2_status openssl_sign(void *ctx, awsv2_sign_job *job, awsv2_error *er
         return awsv2__fail(err, AWSV2_E_SIGNER, "OpenSSL HMAC failed");
     job->mac_len = out_len;
     return AWSV2_OK;
+}
+
+static awsv2_status openssl_sign(void *ctx, awsv2_sign_job *job, awsv2_error *err)
+{
+    awsv2_status st = check_key_id(ctx, job, err);
+    return st ? st : hmac_job(ctx, job, err);
+}
+
+static awsv2_status openssl_sign_marked(void *ctx, awsv2_sign_job *job,
+                                        const struct awsv2__key_id_mark *mark, awsv2_error *err)
+{
+    if (!key_id_marked(ctx, job, mark))
+        return openssl_sign(ctx, job, err);
+    return hmac_job(ctx, job, err);
 }
 
 /* kSigning of a scope from the secret (kDate, kRegion, kService,
@@ -205,6 +241,14 @@ awsv2_status awsv2__openssl_open(awsv2_signer **out, const char *spec, const cha
     }
     const char *id = awsv2_credentials_access_key_id(creds);
     s->key_id = awsv2__strdup(id);
+    s->key_id_len = s->key_id ? strlen(s->key_id) : 0;
+    s->key_id_plain = s->key_id_len > 0;
+    for (size_t i = 0; i < s->key_id_len; i++) {
+        unsigned char c = (unsigned char)s->key_id[i];
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_' || c == '.' || c == '~'))
+            s->key_id_plain = false;
+    }
     awsv2_status st = AWSV2_OK;
     if (!s->mac[0].ctx || !s->mac[1].ctx || !s->aws4.ctx || !s->keys || (id && !s->key_id))
         st = awsv2__fail(err, AWSV2_E_SIGNER, "cannot set up OpenSSL's HMAC");
@@ -213,5 +257,7 @@ awsv2_status awsv2__openssl_open(awsv2_signer **out, const char *spec, const cha
         st = awsv2_signer_new(out, &openssl_ops, s, s->description, err);
     if (st)
         openssl_close(s);
+    else
+        awsv2__signer_set_sign_marked(*out, openssl_sign_marked);
     return st;
 }

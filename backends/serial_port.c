@@ -122,6 +122,21 @@ static void lock_owner(const char *path, char *out, size_t cap)
         snprintf(out, cap, " (pid %ld)", pid);
 }
 
+/* open() failed with e. Permission denied is the first thing a new user
+ * meets: say how to get the permission, not only that it is missing. */
+static awsv2_status cannot_open(const char *path, int e, awsv2_error *err)
+{
+    if (e == EACCES || e == EPERM)
+        return awsv2__fail(err, AWSV2_E_DEVICE,
+                           "cannot open '%s': %s: join the group that owns it (usually "
+                           "'dialout': sudo usermod -aG dialout $USER, then log in again), or "
+                           "install the udev rule contrib/udev/60-awsv2-due.rules, which gives "
+                           "an Arduino Due to the group awsv2-hsmd",
+                           path, strerror(e));
+    return awsv2__fail(err, AWSV2_E_DEVICE, "cannot open serial port '%s': %s", path,
+                       strerror(e));
+}
+
 static awsv2_status in_use(const char *path, awsv2_error *err)
 {
     char owner[96];
@@ -152,9 +167,7 @@ static awsv2_status open_real(struct awsv2__serial *p, const char *path, awsv2_e
      * descriptor of our own. */
     p->lock_fd = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
     if (p->lock_fd < 0)
-        return errno == EBUSY ? in_use(path, err)
-                              : awsv2__fail(err, AWSV2_E_DEVICE, "cannot open serial port '%s': %s",
-                                            path, strerror(errno));
+        return errno == EBUSY ? in_use(path, err) : cannot_open(path, errno, err);
     awsv2_status st = lock_port(p->lock_fd, path, err);
     if (st)
         return st;
@@ -194,7 +207,7 @@ static awsv2_status open_pty(struct awsv2__serial *p, const char *path, awsv2_er
     if (p->fd < 0 && errno == EBUSY)
         return in_use(path, err);
     if (p->fd < 0)
-        return awsv2__fail(err, AWSV2_E_DEVICE, "cannot open '%s': %s", path, strerror(errno));
+        return cannot_open(path, errno, err);
     struct termios t;
     if (tcgetattr(p->fd, &t) < 0)
         return awsv2__fail(err, AWSV2_E_DEVICE, "'%s' is not a serial device: %s", path,

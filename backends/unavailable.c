@@ -24,3 +24,6 @@ UNAVAILABLE(due)
 #ifndef AWSV2_HAVE_HTTP
 UNAVAILABLE(http)
 #endif
+#ifndef AWSV2_HAVE_PKCS11
+UNAVAILABLE(pkcs11)
+#endif

@@ -41,10 +41,15 @@ awsv2_status bench_vector_params(awsv2_params *p, awsv2_error *err);
 double bench_rate_sign(const char *what, bench_build_fn *build, struct bench_signing *b,
                        int batch);
 
+/* The option "-n N" of a subcommand (argv[0] is its name): N > 0, or 0
+ * when absent; -1 after a usage message naming what. */
+long bench_count_option(const char *what, int argc, char **argv);
+
 /* The subcommands. Each returns an exit status. */
 int bench_sign(int argc, char **argv);
 int bench_sign4(int argc, char **argv);
 int bench_serial(int argc, char **argv);
 int bench_hsmd(int argc, char **argv);
+int bench_pool(int argc, char **argv);
 
 #endif

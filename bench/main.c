@@ -39,15 +39,29 @@ const char *bench_program(const char *relpath)
     return path;
 }
 
+long bench_count_option(const char *what, int argc, char **argv)
+{
+    if (argc < 2)
+        return 0;
+    char *end = NULL;
+    long n = argc == 3 && strcmp(argv[1], "-n") == 0 ? strtol(argv[2], &end, 10) : 0;
+    if (n <= 0 || !end || *end) {
+        fprintf(stderr, "usage: awsv2-bench %s [-n ITERATIONS]\n", what);
+        return -1;
+    }
+    return n;
+}
+
 static const struct {
     const char *name;
     int (*run)(int, char **);
     const char *what;
 } commands[] = {
-    {"sign", bench_sign, "SigV2 signing with the openssl backend vs a bare HMAC"},
+    {"sign", bench_sign, "SigV2 signing with the openssl backend vs a bare HMAC [-n N]"},
     {"sign4", bench_sign4, "SigV4 signing with the openssl backend vs botocore"},
     {"serial", bench_serial, "signing through the emulated Due over its link models"},
     {"hsmd", bench_hsmd, "signing through awsv2-hsmd vs the due backend directly"},
+    {"pool", bench_pool, "awsv2-hsmd with 1, 2 and 3 emulated Dues on the USB model"},
 };
 
 int main(int argc, char **argv)

@@ -5,12 +5,17 @@
 
 # The unit names the installed awsv2-hsmd, so make writes it with make's
 # fully expanded bindir (config.status would leave ${exec_prefix} in it).
-systemdsystemunit_DATA = contrib/systemd/awsv2-hsmd.service
+systemdsystemunit_DATA = contrib/systemd/awsv2-hsmd.service contrib/systemd/awsv2-hsmd@.service
 contrib/systemd/awsv2-hsmd.service: $(srcdir)/contrib/systemd/awsv2-hsmd.service.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) contrib/systemd && \
 	sed -e 's|@bindir[@]|$(bindir)|g' -e 's|@sysconfdir[@]|$(sysconfdir)|g' \
 	    $(srcdir)/contrib/systemd/awsv2-hsmd.service.in > $@.tmp && mv $@.tmp $@
-CLEANFILES += contrib/systemd/awsv2-hsmd.service
+# The template for a pool of devices (docs/deployment.md), made alike.
+contrib/systemd/awsv2-hsmd@.service: $(srcdir)/contrib/systemd/awsv2-hsmd@.service.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) contrib/systemd && \
+	sed -e 's|@bindir[@]|$(bindir)|g' -e 's|@sysconfdir[@]|$(sysconfdir)|g' \
+	    $(srcdir)/contrib/systemd/awsv2-hsmd@.service.in > $@.tmp && mv $@.tmp $@
+CLEANFILES += contrib/systemd/awsv2-hsmd.service contrib/systemd/awsv2-hsmd@.service
 
 udevrules_DATA = contrib/udev/60-awsv2-due.rules
 sysusers_DATA = contrib/sysusers.d/awsv2-hsmd.conf
@@ -31,7 +36,8 @@ uninstall-local: uninstall-bash-completion
 uninstall-bash-completion:
 	for p in $(AWSV2_COMPLETED); do rm -f '$(DESTDIR)$(bashcompletiondir)'/$$p; done
 
-EXTRA_DIST += contrib/systemd/awsv2-hsmd.service.in contrib/udev/60-awsv2-due.rules \
+EXTRA_DIST += contrib/systemd/awsv2-hsmd.service.in contrib/systemd/awsv2-hsmd@.service.in \
+	contrib/udev/60-awsv2-due.rules \
 	contrib/sysusers.d/awsv2-hsmd.conf contrib/completion/awsv2.bash contrib/completion/_awsv2
 .PHONY: install-bash-completion uninstall-bash-completion
 
@@ -40,7 +46,7 @@ EXTRA_DIST += contrib/systemd/awsv2-hsmd.service.in contrib/udev/60-awsv2-due.ru
 # names; the bash completion completes.
 TESTS += tests/contrib/systemd-unit.sh tests/contrib/completion.sh
 EXTRA_DIST += tests/contrib/systemd-unit.sh tests/contrib/completion.sh
-check_DATA = contrib/systemd/awsv2-hsmd.service
+check_DATA = contrib/systemd/awsv2-hsmd.service contrib/systemd/awsv2-hsmd@.service
 
 # The Debian packaging (scripts/deb.sh builds it) and the sketch's build.
 EXTRA_DIST += debian/changelog debian/control debian/copyright debian/rules \

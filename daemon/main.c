@@ -1,5 +1,6 @@
-/* awsv2-hsmd: the signing daemon. Owns one signer (normally a Due) and
- * signs for local clients over HTTP; see docs/daemon-api.md. */
+/* awsv2-hsmd: the signing daemon. Owns one signer (normally a Due) or
+ * several (a pool, daemon/pool.h) and signs for local clients over HTTP;
+ * see docs/daemon-api.md. */
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -26,18 +27,24 @@
 #define ANSWER_SECONDS 5
 /* The largest certificate chain or key file, in bytes. */
 #define TLS_FILE_MAX 65536
+/* How often a device that is down is pinged to see whether it is back. */
+#define PROBE_SECONDS 0.5
 
 static const char usage[] =
     "usage: awsv2-hsmd [--listen ADDR] [--socket-mode MODE]\n"
     "                  [--admin-listen unix:/PATH [--admin-socket-mode MODE]]\n"
     "                  [--token-file F [--token-keys IDS]]... [--probe-token-file F]\n"
     "                  [--queue N] [--max-connections-per-ip N]\n"
-    "                  [--request-timeout S] [--tls-cert F --tls-key F] SIGNER_SPEC\n";
+    "                  [--request-timeout S] [--tls-cert F --tls-key F]\n"
+    "                  [--allow-policy-mismatch] [--profile NAME]\n"
+    "                  SIGNER_SPEC [SIGNER_SPEC...]\n";
 
 static const char help[] =
     "Signs AWS Signature Version 2 strings (POST /sign/aws) and Version 4\n"
     "canonical requests (POST /sign/aws4) for local clients over HTTP, with the\n"
-    "signer SIGNER_SPEC (normally due:/dev/ttyACM0).\n"
+    "signer SIGNER_SPEC (normally due:/dev/ttyACM0), or with a pool of several:\n"
+    "each request goes to a device holding its key, and to another one when that\n"
+    "device fails.\n"
     "\n"
     "  --listen ADDR      127.0.0.1:PORT, [::1]:PORT, HOST:PORT or unix:/PATH\n"
     "                     (default " HSMD_DEFAULT_LISTEN "; port 0 picks a free one)\n"
@@ -64,6 +71,11 @@ static const char help[] =
     "                     from its opening or its previous answer (default 10)\n"
     "  --tls-cert F       serve HTTPS with this PEM certificate (chain), needs\n"
     "  --tls-key F        its PEM private key: a file only its owner may read\n"
+    "  --allow-policy-mismatch\n"
+    "                     start even when two devices hold one key id with\n"
+    "                     different policies (each device enforces its own)\n"
+    "  --profile NAME     the shared-configuration profile an openssl signer takes\n"
+    "                     its key pair from (default: $AWS_PROFILE, else default)\n"
     "  --help, --version\n"
     "\n"
     "Prints the URL to sign at (an http: or https: signer spec) as its first line on\n"
@@ -83,7 +95,10 @@ struct options {
     unsigned per_ip;
     unsigned request_timeout;
     const char *tls_cert, *tls_key; /* both or neither */
-    const char *spec;
+    bool allow_policy_mismatch;
+    const char *profile; /* NULL: AWS_PROFILE, else default */
+    char *const *specs; /* from argv */
+    size_t n_specs;
 };
 
 /* A number of at most max in base (10, or 8 for a mode) with nothing
@@ -116,6 +131,8 @@ static int parse(int argc, char **argv, struct options *o)
         {"request-timeout", required_argument, NULL, 'r'},
         {"tls-cert", required_argument, NULL, 'c'},
         {"tls-key", required_argument, NULL, 'K'},
+        {"allow-policy-mismatch", no_argument, NULL, 'a'},
+        {"profile", required_argument, NULL, 'f'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {0},
@@ -210,6 +227,12 @@ static int parse(int argc, char **argv, struct options *o)
         case 'K':
             o->tls_key = optarg;
             break;
+        case 'a':
+            o->allow_policy_mismatch = true;
+            break;
+        case 'f':
+            o->profile = optarg;
+            break;
         case 'h':
             printf("%s\n%s", usage, help);
             return 0;
@@ -221,15 +244,17 @@ static int parse(int argc, char **argv, struct options *o)
             return EXIT_USAGE;
         }
     }
-    if (optind != argc - 1) {
-        fprintf(stderr, "awsv2-hsmd: want exactly one SIGNER_SPEC\n%s", usage);
+    if (optind == argc || argc - optind > HSMD_POOL_MAX) {
+        fprintf(stderr, "awsv2-hsmd: want from 1 to %d SIGNER_SPECs\n%s", HSMD_POOL_MAX,
+                usage);
         return EXIT_USAGE;
     }
     if (!o->tls_cert != !o->tls_key) {
         fprintf(stderr, "awsv2-hsmd: --tls-cert and --tls-key go together\n%s", usage);
         return EXIT_USAGE;
     }
-    o->spec = argv[optind];
+    o->specs = argv + optind;
+    o->n_specs = (size_t)(argc - optind);
     return -1;
 }
 
@@ -239,6 +264,11 @@ static int fail(const awsv2_error *err)
     return awsv2_exit_code(err->status);
 }
 
+/* --profile, for open_signer, which the pool calls with a spec alone (and
+ * again, from its probe thread, for a device that was missing); set once
+ * before the pool starts. */
+static const char *credentials_profile;
+
 /* Only the in-process signer needs credentials (with their secret). */
 static awsv2_status open_signer(const char *spec, awsv2_signer **out, awsv2_error *err)
 {
@@ -246,7 +276,7 @@ static awsv2_status open_signer(const char *spec, awsv2_signer **out, awsv2_erro
     awsv2_status st = AWSV2_OK;
 
     if (strcmp(spec, "openssl") == 0)
-        st = awsv2_credentials_load(&creds, NULL, 0, err);
+        st = awsv2_credentials_load(&creds, credentials_profile, 0, err);
     if (st == AWSV2_OK)
         st = awsv2_signer_open(out, spec, creds, err);
     awsv2_credentials_free(creds);
@@ -324,7 +354,7 @@ static awsv2_status load_tls(const struct options *o, struct hsmd_listen *l, str
 
 /* Serves until SIGTERM or SIGINT, which every thread blocks (they are all
  * created after this mask is set) so that sigwait gets them here. */
-static int serve(const struct options *o, awsv2_signer *signer, const struct hsmd_token *tokens,
+static int serve(const struct options *o, const struct hsmd_token *tokens,
                  const struct hsmd_token *probe, struct hsmd_listen *l, struct hsmd_listen *admin,
                  struct tls *tls, const sigset_t *stop)
 {
@@ -346,15 +376,21 @@ static int serve(const struct options *o, awsv2_signer *signer, const struct hsm
     int sig;
 
     awsv2_error_clear(&err);
-    cfg.ctx.signer = signer;
-    st = hsmd_queue_new(&cfg.ctx.queue, signer, o->queue, &err);
+    credentials_profile = o->profile;
+    struct hsmd_pool_config pcfg = {.specs = (const char *const *)o->specs,
+                                    .n = o->n_specs,
+                                    .open = open_signer,
+                                    .capacity = o->queue,
+                                    .allow_policy_mismatch = o->allow_policy_mismatch,
+                                    .probe_interval = PROBE_SECONDS};
+    st = hsmd_pool_new(&cfg.ctx.pool, &pcfg, &err);
     acfg.ctx = cfg.ctx;
     if (!st && (st = hsmd_server_start(&srv, &cfg, &err)))
-        hsmd_queue_free(cfg.ctx.queue);
+        hsmd_pool_free(cfg.ctx.pool);
     if (!st && admin->fd >= 0 && (st = hsmd_server_start(&asrv, &acfg, &err))) {
-        hsmd_queue_close(cfg.ctx.queue);
+        hsmd_pool_close(cfg.ctx.pool);
         hsmd_server_stop(srv); /* which closed l->fd */
-        hsmd_queue_free(cfg.ctx.queue);
+        hsmd_pool_free(cfg.ctx.pool);
         l->fd = -1;
     }
     /* GnuTLS holds the key now (docs/secrets.md); our copies go. */
@@ -365,8 +401,15 @@ static int serve(const struct options *o, awsv2_signer *signer, const struct hsm
     l->fd = admin->fd = -1; /* the servers own them now */
     printf("%s\n", l->url);
     fflush(stdout);
-    fprintf(stderr, "awsv2-hsmd: signing with %s at %s%s\n", awsv2_signer_describe(signer),
-            l->url, o->n_tokens ? " (bearer token required)" : "");
+    for (size_t i = 0; o->n_specs > 1 && i < o->n_specs; i++) {
+        struct hsmd_device_info info;
+        hsmd_pool_device(cfg.ctx.pool, i, &info);
+        fprintf(stderr, "awsv2-hsmd: device %zu: %s%s\n", i, info.signer,
+                info.up ? "" : " (down)");
+    }
+    fprintf(stderr, "awsv2-hsmd: signing with %s at %s%s\n",
+            hsmd_pool_describe(cfg.ctx.pool), l->url,
+            o->n_tokens ? " (bearer token required)" : "");
     if (asrv)
         fprintf(stderr, "awsv2-hsmd: key management at http://localhost/admin?unix_socket=%s\n",
                 admin->path);
@@ -380,14 +423,14 @@ static int serve(const struct options *o, awsv2_signer *signer, const struct hsm
         hsmd_server_wait(asrv, DRAIN_SECONDS);
     /* What still waits for the signer is answered 503 shutting-down; what
      * the signer has gets its answer. Then the answers go out. */
-    hsmd_queue_close(cfg.ctx.queue);
+    hsmd_pool_close(cfg.ctx.pool);
     hsmd_server_wait(srv, ANSWER_SECONDS);
     if (asrv) {
         hsmd_server_wait(asrv, ANSWER_SECONDS);
         hsmd_server_stop(asrv);
     }
     hsmd_server_stop(srv);
-    hsmd_queue_free(cfg.ctx.queue);
+    hsmd_pool_free(cfg.ctx.pool);
     return 0;
 }
 
@@ -397,7 +440,6 @@ int main(int argc, char **argv)
     struct hsmd_token tokens[HSMD_TOKENS_MAX], probe;
     struct hsmd_listen l = {.fd = -1}, admin = {.fd = -1};
     struct tls tls = {0};
-    awsv2_signer *signer = NULL;
     awsv2_error err = AWSV2_ERROR_INIT;
     sigset_t stop;
     int rc = parse(argc, argv, &o);
@@ -433,13 +475,9 @@ int main(int argc, char **argv)
     /* A key file that is refused stops the daemon before the device opens. */
     if (o.tls_key && load_tls(&o, &l, &tls, &err) != AWSV2_OK)
         rc = fail(&err);
-    else if (open_signer(o.spec, &signer, &err) != AWSV2_OK)
-        rc = fail(&err);
     else
-        rc = serve(&o, signer, tokens, o.probe_token_file ? &probe : NULL, &l, &admin, &tls,
-                   &stop);
+        rc = serve(&o, tokens, o.probe_token_file ? &probe : NULL, &l, &admin, &tls, &stop);
     tls_free(&tls);
-    awsv2_signer_close(signer);
     hsmd_listen_close(&admin);
     hsmd_listen_close(&l);
     return rc;

@@ -8,7 +8,8 @@
 #include "metrics.h"
 
 static const char *const route_names[HSMD_ROUTE_COUNT] = {
-    "/sign/aws", "/sign/aws4", "/healthz", "/keys", "/metrics", "/audit", "/admin", "other",
+    "/sign/aws", "/sign/aws4", "/sign/batch", "/healthz", "/keys", "/metrics", "/audit", "/admin",
+    "other",
 };
 
 /* The statuses the daemon answers with; anything else counts as 500. */
@@ -136,7 +137,8 @@ static void render_latency(FILE *f)
     fprintf(f, "awsv2_hsmd_sign_duration_seconds_count %lu\n", count);
 }
 
-char *hsmd_metrics_render(size_t queue_depth, size_t queue_capacity, size_t *len)
+char *hsmd_metrics_render(size_t queue_depth, size_t queue_capacity,
+                          void (*more)(void *arg, FILE *f), void *arg, size_t *len)
 {
     char *text = NULL;
     FILE *f = open_memstream(&text, len);
@@ -162,6 +164,8 @@ char *hsmd_metrics_render(size_t queue_depth, size_t queue_capacity, size_t *len
             "awsv2_hsmd_connections_timed_out_total %lu\n",
             queue_depth, queue_capacity, atomic_load(&in_progress),
             atomic_load(&deadline_closed));
+    if (more)
+        more(arg, f);
     if (fclose(f) != 0) {
         free(text);
         return NULL;

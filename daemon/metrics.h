@@ -4,11 +4,13 @@
 #define HSMD_METRICS_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 /* The endpoints a request is counted under. */
 typedef enum hsmd_route {
     HSMD_ROUTE_SIGN,
     HSMD_ROUTE_SIGN4,
+    HSMD_ROUTE_BATCH,
     HSMD_ROUTE_HEALTHZ,
     HSMD_ROUTE_KEYS,
     HSMD_ROUTE_METRICS,
@@ -33,7 +35,9 @@ void hsmd_metrics_request(hsmd_route route, unsigned status, const char *error,
 
 /* The exposition text, malloc'd (caller frees) with its length in *len;
  * NULL when out of memory. queue_depth and queue_capacity are gauges the
- * caller reads from the queue. */
-char *hsmd_metrics_render(size_t queue_depth, size_t queue_capacity, size_t *len);
+ * caller reads from the queue; more (if not NULL) appends its own series
+ * (the devices'). */
+char *hsmd_metrics_render(size_t queue_depth, size_t queue_capacity,
+                          void (*more)(void *arg, FILE *f), void *arg, size_t *len);
 
 #endif

@@ -214,10 +214,10 @@ static void *worker(void *arg)
     return NULL;
 }
 
-bool hsmd_queue_submit(hsmd_queue *q, struct hsmd_job *job)
+bool hsmd_queue_submit(hsmd_queue *q, struct hsmd_job *job, bool over_capacity)
 {
     pthread_mutex_lock(&q->lock);
-    if (q->closing || q->depth >= q->capacity) {
+    if (q->closing || (q->depth >= q->capacity && !over_capacity)) {
         pthread_mutex_unlock(&q->lock);
         return false;
     }
@@ -247,11 +247,6 @@ size_t hsmd_queue_depth(hsmd_queue *q)
     size_t depth = q->depth;
     pthread_mutex_unlock(&q->lock);
     return depth;
-}
-
-size_t hsmd_queue_capacity(const hsmd_queue *q)
-{
-    return q->capacity;
 }
 
 awsv2_status hsmd_queue_new(hsmd_queue **out, awsv2_signer *signer, size_t capacity,

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "awsv2/credentials.h"
 #include "awsv2/signer.h"
 
 enum hsmd_job_kind {
@@ -43,6 +44,10 @@ struct hsmd_job {
      * the secret once done has run. */
     const char *key_id, *secret;
     awsv2_key_policy *policy; /* HSMD_JOB_KEY_PUT: NULL allows everything; borrowed */
+    /* For the pool (pool.h): HSMD_JOB_AUDIT: the device to read, numbered
+     * from 0 in command-line order; once done: the device that answered. */
+    unsigned device;
+    uint32_t targets; /* HSMD_JOB_KEY_PUT: the devices to store on, a bit each; 0: all */
     void (*done)(struct hsmd_job *job); /* called once, on a worker thread */
     /* Filled in by the queue before done: */
     uint8_t mac[AWSV2_MAC_MAX];
@@ -52,6 +57,11 @@ struct hsmd_job {
     char code[AWSV2_ERROR_CODE_MAX];       /* the signer's error code or "" */
     char message[AWSV2_ERROR_MESSAGE_MAX]; /* for the log; never a secret */
     struct hsmd_job *next;                 /* private to the queue */
+    /* Private to the pool: */
+    struct hsmd_pool *pool;
+    void (*caller_done)(struct hsmd_job *job);
+    uint32_t tried;                     /* devices it was given to, a bit each */
+    char route_key[AWSV2_KEY_ID_SIZE];  /* the key id it is routed by */
 };
 
 typedef struct hsmd_queue hsmd_queue;
@@ -61,12 +71,13 @@ typedef struct hsmd_queue hsmd_queue;
 awsv2_status hsmd_queue_new(hsmd_queue **out, awsv2_signer *signer, size_t capacity,
                             awsv2_error *err);
 
-/* Queues job; false (and done is never called) when the queue is full. */
-bool hsmd_queue_submit(hsmd_queue *q, struct hsmd_job *job);
+/* Queues job; false (and done is never called) when the queue is closed,
+ * or full unless over_capacity (a job re-sent from another device: it was
+ * admitted once already). */
+bool hsmd_queue_submit(hsmd_queue *q, struct hsmd_job *job, bool over_capacity);
 
 /* Jobs waiting for a worker now. */
 size_t hsmd_queue_depth(hsmd_queue *q);
-size_t hsmd_queue_capacity(const hsmd_queue *q);
 
 /* Refuses new jobs, reports the ones still waiting as cancelled (done is
  * called for each, here), lets the workers finish what they gave the

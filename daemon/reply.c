@@ -16,7 +16,8 @@ static enum MHD_Result queue(struct hsmd_request *r, unsigned status,
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
     if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW,
-                                r->route == HSMD_ROUTE_SIGN || r->route == HSMD_ROUTE_SIGN4
+                                r->route == HSMD_ROUTE_SIGN || r->route == HSMD_ROUTE_SIGN4 ||
+                                        r->route == HSMD_ROUTE_BATCH
                                     ? "POST"
                                     : "GET, HEAD");
     ok = MHD_queue_response(r->conn, status, resp);

@@ -11,6 +11,7 @@
 
 #include "awsv2/signer.h"
 #include "metrics.h"
+#include "pool.h"
 #include "queue.h"
 #include "token.h"
 
@@ -28,8 +29,7 @@
 
 /* What the routes share: borrowed from main for the daemon's lifetime. */
 struct hsmd_ctx {
-    awsv2_signer *signer;
-    hsmd_queue *queue;
+    hsmd_pool *pool;
 };
 
 struct hsmd_conn;
@@ -69,9 +69,9 @@ double hsmd_now(void);
  * to cap - 1 bytes. */
 void hsmd_printable(char *out, size_t cap, const char *in);
 
-/* Hands r->job to the queue and suspends the connection until it is done;
- * the route's finish function then replies (also when the queue was full:
- * r->queue_full). */
+/* Hands r->job to the pool (hsmd_pool_submit) and suspends the connection
+ * until it is done; the route's finish function then replies (also when
+ * the queue was full: r->queue_full). */
 enum MHD_Result hsmd_request_submit(const struct hsmd_ctx *ctx, struct hsmd_request *r);
 
 #endif

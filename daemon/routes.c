@@ -63,6 +63,13 @@ static struct hsmd_outcome outcome_of(awsv2_status st, const char *code)
     }
 }
 
+unsigned hsmd_route_outcome(awsv2_status st, const char *code, const char **out_code)
+{
+    struct hsmd_outcome o = outcome_of(st, code);
+    *out_code = o.code;
+    return o.http;
+}
+
 /* A finished job that failed, or one the queue had no room for. */
 static enum MHD_Result job_failed(struct hsmd_request *r)
 {
@@ -90,6 +97,7 @@ enum MHD_Result hsmd_route_sign(const struct hsmd_ctx *ctx, struct hsmd_request 
     r->job.sts = r->body;
     r->job.len = r->len;
     r->job.hash = r->sts.hash;
+    r->job.key_id = r->sts.key_id; /* the pool routes by it */
     return hsmd_request_submit(ctx, r);
 }
 
@@ -228,6 +236,29 @@ enum MHD_Result hsmd_route_ping(const struct hsmd_ctx *ctx, struct hsmd_request 
     return hsmd_request_submit(ctx, r);
 }
 
+/* Each device as the pool sees it after this request: [{"device": 0,
+ * "signer": "...", "healthy": true}, {..., "healthy": false, "error":
+ * "device-unavailable"}]. */
+static json_object *device_array(const struct hsmd_ctx *ctx)
+{
+    json_object *arr = json_object_new_array();
+    struct hsmd_device_info info;
+
+    for (size_t i = 0; arr && i < hsmd_pool_size(ctx->pool); i++) {
+        hsmd_pool_device(ctx->pool, i, &info);
+        json_object *dev = json_object_new_object();
+        if (!dev)
+            continue;
+        json_object_object_add(dev, "device", json_object_new_int((int)i));
+        json_object_object_add(dev, "signer", json_object_new_string(info.signer));
+        json_object_object_add(dev, "healthy", json_object_new_boolean(info.up));
+        if (!info.up)
+            json_object_object_add(dev, "error", json_object_new_string(info.code));
+        json_object_array_add(arr, dev);
+    }
+    return arr;
+}
+
 enum MHD_Result hsmd_route_healthz_finish(const struct hsmd_ctx *ctx, struct hsmd_request *r)
 {
     if (r->queue_full || r->job.status != AWSV2_OK)
@@ -237,7 +268,8 @@ enum MHD_Result hsmd_route_healthz_finish(const struct hsmd_ctx *ctx, struct hsm
         json_object_object_add(obj, "success", json_object_new_boolean(1));
         json_object_object_add(obj, "healthy", json_object_new_boolean(1));
         json_object_object_add(obj, "signer",
-                               json_object_new_string(awsv2_signer_describe(ctx->signer)));
+                               json_object_new_string(hsmd_pool_describe(ctx->pool)));
+        json_object_object_add(obj, "devices", device_array(ctx));
     }
     return hsmd_reply_json(r, MHD_HTTP_OK, obj);
 }
@@ -255,15 +287,35 @@ static json_object *key_array(const char *ids)
     return arr;
 }
 
+/* {"AKIA...": [0, 2], ...}: which devices (up, numbered as in /healthz)
+ * hold each of the comma-separated ids. */
+static json_object *holders(const struct hsmd_ctx *ctx, const char *ids)
+{
+    json_object *obj = json_object_new_object();
+
+    while (obj && *ids) {
+        size_t n = strcspn(ids, ",");
+        char id[AWSV2_KEY_ID_SIZE];
+        snprintf(id, sizeof id, "%.*s", (int)n, ids);
+        json_object *arr = json_object_new_array();
+        for (size_t i = 0; arr && i < hsmd_pool_size(ctx->pool); i++)
+            if (hsmd_pool_holds(ctx->pool, i, ids, n))
+                json_object_array_add(arr, json_object_new_int((int)i));
+        json_object_object_add(obj, id, arr);
+        ids += n + (ids[n] == ',');
+    }
+    return obj;
+}
+
 enum MHD_Result hsmd_route_keys_finish(const struct hsmd_ctx *ctx, struct hsmd_request *r)
 {
-    (void)ctx;
     if (r->queue_full || r->job.status != AWSV2_OK)
         return job_failed(r);
     json_object *obj = json_object_new_object();
     if (obj) {
         json_object_object_add(obj, "success", json_object_new_boolean(1));
         json_object_object_add(obj, "keys", key_array(r->job.ids));
+        json_object_object_add(obj, "holders", holders(ctx, r->job.ids));
     }
     return hsmd_reply_json(r, MHD_HTTP_OK, obj);
 }
@@ -284,10 +336,15 @@ static bool parse_seq(const char *s, uint32_t *out)
 enum MHD_Result hsmd_route_audit(const struct hsmd_ctx *ctx, struct hsmd_request *r)
 {
     const char *since = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "since");
+    const char *device = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "device");
+    uint32_t n = 0;
 
     r->job.since = 0;
     if (since && !parse_seq(since, &r->job.since))
         return hsmd_reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid-field");
+    if (device && (!parse_seq(device, &n) || n >= hsmd_pool_size(ctx->pool)))
+        return hsmd_reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid-field");
+    r->job.device = n;
     r->job.kind = HSMD_JOB_AUDIT;
     r->job.ids = r->body; /* a GET has no body: its buffer holds the lines */
     r->job.ids_cap = sizeof r->body;
@@ -397,11 +454,17 @@ enum MHD_Result hsmd_route_audit_finish(const struct hsmd_ctx *ctx, struct hsmd_
     return hsmd_reply_json(r, MHD_HTTP_OK, obj);
 }
 
+static void pool_metrics(void *pool, FILE *f)
+{
+    hsmd_pool_metrics(pool, f);
+}
+
 enum MHD_Result hsmd_route_metrics(const struct hsmd_ctx *ctx, struct hsmd_request *r)
 {
     size_t len = 0;
-    char *text = hsmd_metrics_render(hsmd_queue_depth(ctx->queue),
-                                     hsmd_queue_capacity(ctx->queue), &len);
+    char *text = hsmd_metrics_render(hsmd_pool_depth(ctx->pool),
+                                     hsmd_pool_capacity(ctx->pool), pool_metrics, ctx->pool,
+                                     &len);
 
     if (!text)
         return MHD_NO;
@@ -446,11 +509,29 @@ static bool policy_of(const char *text, awsv2_key_policy **out)
     return ok;
 }
 
-/* POST /admin/keys: {"key_id": ..., "secret": ... [, "policy": ...]}. The
- * secret stays in r->body and r->json until hsmd_route_admin_wipe. */
+/* "devices": [0, 2, ...], the devices of the pool to store a key on, as a
+ * bit mask; false unless a non-empty array of distinct device numbers. */
+static bool device_set(const struct hsmd_ctx *ctx, json_object *arr, uint32_t *out)
+{
+    size_t n = json_object_is_type(arr, json_type_array) ? json_object_array_length(arr) : 0;
+
+    *out = 0;
+    for (size_t i = 0; i < n; i++) {
+        json_object *v = json_object_array_get_idx(arr, i);
+        int64_t d = json_object_is_type(v, json_type_int) ? json_object_get_int64(v) : -1;
+        if (d < 0 || (uint64_t)d >= hsmd_pool_size(ctx->pool) || (*out >> d & 1u))
+            return false;
+        *out |= 1u << d;
+    }
+    return n > 0;
+}
+
+/* POST /admin/keys: {"key_id": ..., "secret": ... [, "policy": ...]
+ * [, "devices": [...]]}. The secret stays in r->body and r->json until
+ * hsmd_route_admin_wipe. */
 static enum MHD_Result admin_put(const struct hsmd_ctx *ctx, struct hsmd_request *r)
 {
-    json_object *id, *secret, *policy = NULL;
+    json_object *id, *secret, *policy = NULL, *devices = NULL;
 
     if (r->too_long)
         return hsmd_reply_error(r, 413 /* Content Too Large */, "message-too-long");
@@ -463,7 +544,9 @@ static enum MHD_Result admin_put(const struct hsmd_ctx *ctx, struct hsmd_request
         !key_id_ok(json_object_get_string(id)) || json_object_get_string_len(secret) == 0 ||
         (json_object_object_get_ex(r->json, "policy", &policy) &&
          !json_object_is_type(policy, json_type_string)) ||
-        json_object_object_length(r->json) != 2 + (policy != NULL))
+        (json_object_object_get_ex(r->json, "devices", &devices) &&
+         !device_set(ctx, devices, &r->job.targets)) ||
+        json_object_object_length(r->json) != 2 + (policy != NULL) + (devices != NULL))
         return hsmd_reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid-field");
     if (policy && !policy_of(json_object_get_string(policy), &r->job.policy))
         return hsmd_reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid-policy");

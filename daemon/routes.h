@@ -35,6 +35,11 @@ enum MHD_Result hsmd_route_admin_finish(const struct hsmd_ctx *ctx, struct hsmd_
 /* Wipes an admin request's secret (its body and parsed copy); any
  * request may be given, and more than once. */
 void hsmd_route_admin_wipe(struct hsmd_request *r);
+/* How a signer's failure st (with err->code code, maybe "") is answered:
+ * the HTTP status, and the JSON error code into *out_code (static or
+ * code itself); the table of docs/daemon-api.md, for POST /sign/batch's
+ * results too. */
+unsigned hsmd_route_outcome(awsv2_status st, const char *code, const char **out_code);
 enum MHD_Result hsmd_route_metrics(const struct hsmd_ctx *ctx, struct hsmd_request *r);
 
 #endif

@@ -12,6 +12,7 @@
 
 #include "awsv2/status.h"
 #include "reply.h"
+#include "batch.h"
 #include "routes.h"
 #include "server.h"
 
@@ -37,7 +38,7 @@ struct hsmd_server {
     const struct hsmd_server_config *cfg;
     pthread_mutex_t lock;
     pthread_cond_t idle; /* in_progress or fresh dropped */
-    pthread_cond_t tick; /* the reaper's: the list was empty, or stop */
+    pthread_cond_t tick; /* the reaper's: stop */
     size_t in_progress;  /* requests begun and not yet completed */
     size_t fresh;        /* waiting connections that never sent a request */
     size_t adopting;     /* taken from the backlog, not yet started by libmicrohttpd */
@@ -63,6 +64,7 @@ static const struct {
 } routes[] = {
     {"/sign/aws", HSMD_ROUTE_SIGN, HSMD_BODY_MAX, hsmd_route_sign, hsmd_route_sign_finish},
     {"/sign/aws4", HSMD_ROUTE_SIGN4, HSMD_BODY4_MAX, hsmd_route_sign4, hsmd_route_sign4_finish},
+    {"/sign/batch", HSMD_ROUTE_BATCH, HSMD_BODY4_MAX, hsmd_batch_route, hsmd_batch_finish},
     {"/healthz", HSMD_ROUTE_HEALTHZ, 0, hsmd_route_ping, hsmd_route_healthz_finish},
     {"/keys", HSMD_ROUTE_KEYS, 0, hsmd_route_key_ids, hsmd_route_keys_finish},
     {"/metrics", HSMD_ROUTE_METRICS, 0, hsmd_route_metrics, NULL},
@@ -86,8 +88,6 @@ static void wait_begin(hsmd_server *srv, struct hsmd_conn *c)
         srv->head = c;
     srv->tail = c;
     srv->fresh += !c->served;
-    if (srv->head == c)
-        pthread_cond_signal(&srv->tick); /* the reaper had nothing to wait for */
 }
 
 static void wait_end(hsmd_server *srv, struct hsmd_conn *c)
@@ -117,13 +117,12 @@ static void *reaper(void *arg)
 
     pthread_mutex_lock(&srv->lock);
     while (srv->reaping) {
+        /* With nothing waiting it sleeps a whole deadline: whatever starts
+         * waiting meanwhile is due after it wakes, so nobody need wake it
+         * (a wake-up per request cost a tenth of the daemon's time). */
         struct hsmd_conn *c = srv->head;
-        if (!c) {
-            pthread_cond_wait(&srv->tick, &srv->lock);
-            continue;
-        }
-        double due = c->since + srv->cfg->request_timeout;
-        if (hsmd_now() >= due) {
+        double due = (c ? c->since : hsmd_now()) + srv->cfg->request_timeout;
+        if (c && hsmd_now() >= due) {
             shutdown(c->fd, SHUT_RDWR);
             wait_end(srv, c);
             hsmd_metrics_deadline();
@@ -193,7 +192,7 @@ enum MHD_Result hsmd_request_submit(const struct hsmd_ctx *ctx, struct hsmd_requ
     MHD_suspend_connection(r->conn);
     r->submitted = true;
     r->job.done = job_done;
-    if (!hsmd_queue_submit(ctx->queue, &r->job)) {
+    if (!hsmd_pool_submit(ctx->pool, &r->job)) {
         r->queue_full = true;
         MHD_resume_connection(r->conn);
     }
@@ -246,7 +245,7 @@ static struct hsmd_request *begin(hsmd_server *srv, struct MHD_Connection *conn,
 
 static bool method_ok(const struct hsmd_request *r, const char *method)
 {
-    if (r->route == HSMD_ROUTE_SIGN || r->route == HSMD_ROUTE_SIGN4)
+    if (r->route == HSMD_ROUTE_SIGN || r->route == HSMD_ROUTE_SIGN4 || r->route == HSMD_ROUTE_BATCH)
         return strcmp(method, MHD_HTTP_METHOD_POST) == 0;
     if (r->route == HSMD_ROUTE_ADMIN)
         return true; /* hsmd_route_admin checks */
@@ -409,6 +408,8 @@ static void log_request(const struct hsmd_request *r, double seconds)
         n += snprintf(line + n, sizeof line - (size_t)n, " status=- (connection closed)");
     if (r->error[0])
         n += snprintf(line + n, sizeof line - (size_t)n, " error=%s", r->error);
+    if (r->submitted && r->job.tried) /* the device that answered */
+        n += snprintf(line + n, sizeof line - (size_t)n, " device=%u", r->job.device);
     n += snprintf(line + n, sizeof line - (size_t)n, " latency_ms=%.3f", seconds * 1e3);
     if (r->detail[0])
         snprintf(line + n, sizeof line - (size_t)n, " (%s)", r->detail);

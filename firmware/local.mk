@@ -6,6 +6,7 @@ HSM_CORE_SOURCES = \
 	firmware/hsm/src/awsv2_sts.c firmware/hsm/src/awsv2_sts.h \
 	firmware/hsm/src/awsv2_sts4.c firmware/hsm/src/awsv2_sts4.h \
 	firmware/hsm/src/awsv2_policy.c firmware/hsm/src/awsv2_policy.h \
+	firmware/hsm/src/hsm_delta.c firmware/hsm/src/hsm_delta.h \
 	firmware/hsm/src/hsm_audit.c firmware/hsm/src/hsm_audit.h \
 	firmware/hsm/src/hsm_hmac.c firmware/hsm/src/hsm_hmac.h \
 	firmware/hsm/src/hsm_keystore.c firmware/hsm/src/hsm_keystore.h \

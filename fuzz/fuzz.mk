@@ -23,13 +23,15 @@ hsm_objs = $(patsubst %.c,$(obj)/hsm/%.o,$(HSM_SOURCES))
 # What each harness is made of besides fuzz/fuzz_NAME.c: the library
 # (compiled whole, internal functions visible), the firmware core, or the
 # few files of a program.
-uses_lib = query ini spec xml http_reply due_reply daemon mock
+uses_lib = query ini spec xml http_reply due_reply daemon mock delta credproc batch
 extra_sts = $(obj)/hsm/firmware/hsm/src/awsv2_sts.o
 extra_sts4 = $(obj)/hsm/firmware/hsm/src/awsv2_sts4.o $(obj)/hsm/firmware/hsm/src/awsv2_sts.o
 extra_protocol = $(hsm_objs) $(obj)/own/tests/firmware/memstore.o
+extra_delta = $(obj)/hsm/firmware/hsm/src/hsm_delta.o
 extra_mock = $(obj)/own/mock/params.o $(obj)/own/mock/codec.o $(obj)/own/mock/sigv2.o
 extra_mock4 = $(obj)/own/mock/sigv4.o $(obj)/own/mock/params.o $(obj)/own/mock/codec.o
 extra_daemon = $(obj)/own/daemon/routes.o $(obj)/own/daemon/token.o
+extra_batch = $(obj)/own/daemon/batch.o
 
 all: $(patsubst %,$(out)/fuzz_%,$(HARNESSES))
 

@@ -89,22 +89,55 @@ __attribute__((weak)) double hsmd_now(void)
     return 0;
 }
 
-/* The queue and the metrics are not what is fuzzed here. */
-size_t hsmd_queue_depth(hsmd_queue *q)
+/* The pool and the metrics are not what is fuzzed here: one device,
+ * holding every key. */
+size_t hsmd_pool_size(const hsmd_pool *p)
 {
-    (void)q;
-    return 0;
-}
-
-size_t hsmd_queue_capacity(const hsmd_queue *q)
-{
-    (void)q;
+    (void)p;
     return 1;
 }
 
-char *hsmd_metrics_render(size_t queue_depth, size_t queue_capacity, size_t *len)
+bool hsmd_pool_holds(hsmd_pool *p, size_t i, const char *key_id, size_t len)
 {
-    (void)queue_depth, (void)queue_capacity;
+    (void)p, (void)i, (void)key_id, (void)len;
+    return true;
+}
+
+size_t hsmd_pool_depth(hsmd_pool *p)
+{
+    (void)p;
+    return 0;
+}
+
+size_t hsmd_pool_capacity(const hsmd_pool *p)
+{
+    (void)p;
+    return 1;
+}
+
+const char *hsmd_pool_describe(const hsmd_pool *p)
+{
+    (void)p;
+    return "fuzz";
+}
+
+void hsmd_pool_device(hsmd_pool *p, size_t i, struct hsmd_device_info *out)
+{
+    (void)p, (void)i;
+    memset(out, 0, sizeof *out);
+    out->signer = "fuzz";
+    out->up = true;
+}
+
+void hsmd_pool_metrics(hsmd_pool *p, FILE *f)
+{
+    (void)p, (void)f;
+}
+
+char *hsmd_metrics_render(size_t queue_depth, size_t queue_capacity,
+                          void (*more)(void *arg, FILE *f), void *arg, size_t *len)
+{
+    (void)queue_depth, (void)queue_capacity, (void)more, (void)arg;
     *len = 0;
     return strdup("");
 }
@@ -253,7 +286,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_ASSERT(seen.submits == 1 && r->job.ids && r->job.ids_cap > 0);
         snprintf(r->job.ids, r->job.ids_cap, "%s", ids);
         r->job.status = AWSV2_OK;
-        hsmd_route_keys_finish(NULL, r);
+        static const struct hsmd_ctx one_device = {0};
+        hsmd_route_keys_finish(&one_device, r);
         FUZZ_ASSERT(seen.replies == 1 && seen.status == 200);
         json_object *obj = json_tokener_parse(seen.body), *keys;
         FUZZ_ASSERT(obj && json_object_object_get_ex(obj, "keys", &keys));

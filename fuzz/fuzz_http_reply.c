@@ -3,7 +3,10 @@
  * HTTP status. The input is two bytes of status and the body. Invariants:
  * no crash or leak; a signature is accepted only with status 200 and is
  * the hex in the body (either case); the key list fits its buffer; an
- * error's code is printable and every failure has a message. */
+ * error's code is printable and every failure has a message. A batch reply
+ * (awsv2__http_parse_batch, for three jobs): every job gets a status, a
+ * job that succeeded has its hash's length of MAC from a 200 reply, one
+ * that failed has no MAC and a message. */
 #include <stdbool.h>
 #include <string.h>
 #include <strings.h>
@@ -64,6 +67,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_ASSERT(memchr(ids, 0, sizeof ids) != NULL);
     else
         check_failure(st, &err);
+
+    awsv2_sign_job jobs[3], *p[3];
+    awsv2_error errors[3], *errs[3];
+    long http[3];
+    for (int i = 0; i < 3; i++) {
+        jobs[i] = (awsv2_sign_job)AWSV2_SIGN_JOB_INIT;
+        jobs[i].hash = i == 1 ? AWSV2_HMAC_SHA1 : AWSV2_HMAC_SHA256;
+        jobs[i].status = AWSV2_E_INVALID;
+        p[i] = &jobs[i];
+        errors[i] = (awsv2_error)AWSV2_ERROR_INIT;
+        errs[i] = &errors[i];
+    }
+    st = awsv2__http_parse_batch(status, body, in.n, p, 3, http, errs, url);
+    for (int i = 0; i < 3; i++) {
+        if (jobs[i].status == AWSV2_OK)
+            FUZZ_ASSERT(status == 200 && st == AWSV2_OK && http[i] == 200 &&
+                        jobs[i].mac_len == awsv2_hash_size(jobs[i].hash));
+        else
+            FUZZ_ASSERT(jobs[i].mac_len == 0 && (st == AWSV2_OK || jobs[i].status == st));
+        if (jobs[i].status)
+            check_failure(jobs[i].status, &errors[i]);
+    }
 
     err = (awsv2_error)AWSV2_ERROR_INIT;
     st = awsv2__http_parse_health(status, body, in.n, url, &err);

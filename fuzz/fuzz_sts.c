@@ -155,6 +155,25 @@ static size_t ref_utf8(const unsigned char *s, size_t n, uint32_t *cp)
     return 0;
 }
 
+/* The original firmware's (hsm.ino) reading of the key id, as that sketch
+ * wrote it: strstr, then up to '&' or the end, more than 64 refused. Right
+ * for the due backend's legacy mode when that is the AWSAccessKeyId
+ * parameter itself with a valid id. */
+static bool ref_legacy_ok(const char *s, size_t len, const size_t starts[4])
+{
+    char *copy = fuzz_strndup((const uint8_t *)s, len);
+    const char *p = strstr(copy, "AWSAccessKeyId=");
+    bool ok = false;
+
+    if (p) {
+        size_t at = (size_t)(p - copy), n = strcspn(p + 15, "&");
+        ok = at >= starts[3] && (at == starts[3] || copy[at - 1] == '&') && n <= 64 &&
+             ref_key_id(p + 15, n);
+    }
+    free(copy);
+    return ok;
+}
+
 static void check_parse(const char *s, size_t len)
 {
     awsv2__sts got;
@@ -173,6 +192,7 @@ static void check_parse(const char *s, size_t len)
     FUZZ_ASSERT(got.host == s + starts[1] && got.host_len == starts[2] - starts[1] - 1);
     FUZZ_ASSERT(got.path == s + starts[2] && got.path_len == starts[3] - starts[2] - 1);
     FUZZ_ASSERT(got.query == s + starts[3] && got.query_len == len - starts[3]);
+    FUZZ_ASSERT(awsv2__sts_legacy_key_id_ok(s, len) == ref_legacy_ok(s, len, starts));
 
     const char *q, *action = NULL;
     size_t qlen, action_len = 0;

@@ -224,8 +224,29 @@ for label, st, body in [
     ("keys", 0, '{"success": true, "keys": ["%s", "AKIAI44QH8DHBEXAMPLE"]}' % KEY),
     ("health", 0, '{"success": true, "healthy": true, "signer": "due:/dev/ttyACM0"}'),
     ("not-json", 6, "<html>502 Bad Gateway</html>"),
+    ("batch", 0, '{"success": true, "results": [{"success": true, "signature": "%s"}, '
+                 '{"success": false, "error": "device-unavailable", "status": 503}, '
+                 '{"success": true, "signature": "%s"}]}' % (sig, sig[:40])),
 ]:
     seed("http_reply", label, bytes([st, 0]) + b(body))
+
+# ---- batch: the signer's answer for every job (0 ok, 1 refused, 2 device
+# gone; 0x80 and up: the pool refuses the first job), then the JSON body
+def batch_sts(n, method="HmacSHA256"):
+    return ("GET\nec2.amazonaws.com\n/\nAWSAccessKeyId=%s&Action=DescribeInstances"
+            "&InstanceId.1=i-%08x%s&SignatureVersion=2&Timestamp=2026-11-21T12%%3A00%%3A00Z"
+            "&Version=2012-12-01" % (KEY, n, "&SignatureMethod=" + method if method else ""))
+
+
+for label, answer, body in [
+    ("ok", 0, [batch_sts(1), batch_sts(2, "")]),
+    ("refused", 1, [batch_sts(1), "not a string to sign"]),
+    ("device", 2, [batch_sts(3)]),
+    ("queue-full", 0x80, [batch_sts(1), batch_sts(2)]),
+    ("empty", 0, []),
+    ("object", 0, {"a": 1}),
+]:
+    seed("batch", label, bytes([answer]) + b(json.dumps(body)))
 
 # ---- due_reply: nonce \x01 line
 for label, line in [
@@ -235,6 +256,17 @@ for label, line in [
     ("garbled", "SUCC\x00ESS ERROR Bad"),
 ]:
     seed("due_reply", label, "n0nce-1\x01" + line)
+
+# ---- delta: mode, reference \x01 script (even mode) or new request (odd)
+ref = "SIGN-AWS-V2 " + V2[0]["string_to_sign"]
+new = ref.replace("2", "3", 2)
+for label, mode, second in [
+    ("whole", 0, "%d+%s" % (len(ref), ref)), ("copy-skip-insert", 0, "12=3-2+ab"),
+    ("past-end", 0, "99999="), ("cut-literal", 0, "5+ab"), ("no-room", 40, "30+" + "x" * 30),
+    ("encode-similar", 1, new), ("encode-other", 1, "SIGN-AWS-V4 AKIA us-east-1 ec2\nGET\n/"),
+    ("encode-empty", 1, ""),
+]:
+    seed("delta", label, bytes([mode]) + b(ref) + b"\x01" + b(second))
 
 for name, files in corpora.items():
     d = os.path.join(TOP, "fuzz", "corpus", name)

@@ -1,4 +1,4 @@
-/* EC2 DescribeInstances, in the 2016-11-15 API's XML. */
+/* EC2 DescribeInstances, in the XML namespace of the API version asked for. */
 #include "ec2.h"
 
 #include <stdlib.h>
@@ -8,7 +8,32 @@
 #include "ec2_selection.h"
 #include "xml.h"
 
-#define EC2_XMLNS "http://ec2.amazonaws.com/doc/2016-11-15/"
+#define EC2_XMLNS_PREFIX "http://ec2.amazonaws.com/doc/"
+/* Without a Version parameter: the latest. */
+#define EC2_DEFAULT_VERSION "2016-11-15"
+
+/* The EC2 API versions the mock answers in (their namespaces differ; the
+ * elements it writes are common to all of them). 2012-12-01 is what the
+ * original Arduino HSM client sends. */
+static const char *const ec2_versions[] = {
+    "2012-12-01", "2013-02-01", "2013-06-15", "2013-10-15", "2014-02-01",
+    "2014-05-01", "2014-06-15", "2014-09-01", "2014-10-01", "2015-03-01",
+    "2015-04-15", "2015-10-01", "2016-04-01", "2016-09-15", "2016-11-15",
+};
+
+/* The Version asked for, or NULL after answering AWS's NoSuchVersion. */
+static const char *version_of(mock_call *c)
+{
+    const char *v = mock_call_param(c, "Version");
+    if (v == NULL)
+        return EC2_DEFAULT_VERSION;
+    for (size_t i = 0; i < sizeof ec2_versions / sizeof ec2_versions[0]; i++)
+        if (strcmp(v, ec2_versions[i]) == 0)
+            return ec2_versions[i];
+    mock_reply_error(c, 400, "NoSuchVersion",
+                     "The requested version (%s) of service AmazonEC2 does not exist", v);
+    return NULL;
+}
 #define TOKEN_PREFIX "awsv2-mock-page:"
 
 /* NextToken is opaque to clients: base64 of a prefix and the offset. */
@@ -108,13 +133,14 @@ static void open_reservation(FILE *f, const ec2_instance *in)
 
 /* The page [offset, offset + max) of the matching instances, grouped by
  * reservation (a reservation cut by a page boundary appears on both). */
-static void write_page(mock_call *c, const ec2_selection *sel, size_t offset, size_t max)
+static void write_page(mock_call *c, const char *version, const ec2_selection *sel,
+                       size_t offset, size_t max)
 {
     const ec2_instances *set = mock_call_server(c)->ec2;
     FILE *f = mock_reply_begin(c, 200);
     if (f == NULL)
         return mock_reply_end(c, f);
-    fputs("<DescribeInstancesResponse xmlns=\"" EC2_XMLNS "\">", f);
+    fprintf(f, "<DescribeInstancesResponse xmlns=\"" EC2_XMLNS_PREFIX "%s/\">", version);
     mock_xml_elem(f, "requestId", mock_call_request_id(c));
     fputs("<reservationSet>", f);
     const ec2_instance *open = NULL; /* the first of the open reservation */
@@ -145,6 +171,9 @@ static void write_page(mock_call *c, const ec2_selection *sel, size_t offset, si
 
 void ec2_describe_instances(mock_call *c)
 {
+    const char *version = version_of(c);
+    if (version == NULL)
+        return;
     ec2_selection *sel = ec2_selection_parse(c);
     long max;
     size_t offset;
@@ -156,6 +185,6 @@ void ec2_describe_instances(mock_call *c)
         ok = false;
     }
     if (ok)
-        write_page(c, sel, offset, max != 0 ? (size_t)max : (size_t)-1 / 2);
+        write_page(c, version, sel, offset, max != 0 ? (size_t)max : (size_t)-1 / 2);
     ec2_selection_free(sel);
 }

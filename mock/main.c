@@ -26,9 +26,9 @@ typedef struct options {
 
 static void usage(FILE *f)
 {
-    fputs("Usage: awsv2-mock [--port N] [--bind ADDR] --credentials FILE [--instances FILE]\n"
+    fputs("usage: awsv2-mock [--port N] [--bind ADDR] --credentials FILE [--instances FILE]\n"
           "                  [--fail-503 N] [--fail-throttle N] [--wrong-md5] [--verbose]\n"
-          "                  [--now TIME]\n"
+          "                  [--now TIME] [--clock-offset SECONDS]\n"
           "A local EC2 + SQS endpoint that verifies Signature Versions 2 and 4.\n"
           "  --port N            port to listen on (default 0: any free port)\n"
           "  --bind ADDR         loopback address (default 127.0.0.1; ::1 allowed)\n"
@@ -40,6 +40,8 @@ static void usage(FILE *f)
           "  --verbose           log every request to stderr\n"
           "  --now TIME          tests only: check request times against this fixed time\n"
           "                      (YYYYMMDDTHHMMSSZ or YYYY-MM-DDTHH:MM:SSZ), not the clock\n"
+          "  --clock-offset SECONDS  tests only: run the clock that checks request times\n"
+          "                      and dates replies SECONDS (may be negative) off\n"
           "The first line on stdout is the base URL. Runs until SIGINT or SIGTERM.\n",
           f);
 }
@@ -67,6 +69,7 @@ static int parse_args(int argc, char **argv, options *o, mock_server *srv)
         { "wrong-md5", no_argument, NULL, 'm' },
         { "verbose", no_argument, NULL, 'v' },
         { "now", required_argument, NULL, 'n' },
+        { "clock-offset", required_argument, NULL, 'o' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 },
@@ -90,6 +93,14 @@ static int parse_args(int argc, char **argv, options *o, mock_server *srv)
                 return 2;
             }
             break;
+        case 'o': {
+            char *end;
+            errno = 0;
+            srv->clock_offset = strtol(optarg, &end, 10);
+            ok = errno == 0 && end != optarg && *end == '\0' &&
+                 labs(srv->clock_offset) <= 10L * 365 * 86400;
+            break;
+        }
         case 'h': usage(stdout); return 0;
         case 'V': puts("awsv2-mock (" PACKAGE_NAME ") " PACKAGE_VERSION); return 0;
         default: ok = false; optarg = NULL; break;

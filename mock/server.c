@@ -29,7 +29,7 @@ typedef struct conn_req {
 
 time_t mock_server_now(const mock_server *srv)
 {
-    return srv->now != 0 ? srv->now : time(NULL);
+    return srv->now != 0 ? srv->now : time(NULL) + srv->clock_offset;
 }
 
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
@@ -57,8 +57,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 }
 
 /* Sends body (malloc'ed, taken; NULL for none) with status. */
-static enum MHD_Result send_reply(struct MHD_Connection *conn, unsigned status, char *body,
-                                  size_t len, const char *request_id)
+static enum MHD_Result send_reply(const mock_server *srv, struct MHD_Connection *conn,
+                                  unsigned status, char *body, size_t len,
+                                  const char *request_id)
 {
     struct MHD_Response *resp =
         body ? MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE)
@@ -71,6 +72,13 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, unsigned status, 
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "text/xml;charset=UTF-8");
     if (request_id != NULL)
         MHD_add_response_header(resp, "x-amzn-RequestId", request_id);
+    /* The mock's own clock, as a client that corrects skew reads it. */
+    char date[64];
+    time_t now = mock_server_now(srv);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_DATE, date);
     enum MHD_Result ret = MHD_queue_response(conn, status, resp);
     MHD_destroy_response(resp);
     return ret;
@@ -83,11 +91,12 @@ static const char *header(struct MHD_Connection *conn, const char *name)
 
 /* Sends the call's reply and frees the call; an empty 500 when there is no
  * call (out of memory). */
-static enum MHD_Result send_call(struct MHD_Connection *conn, mock_call *c)
+static enum MHD_Result send_call(const mock_server *srv, struct MHD_Connection *conn,
+                                 mock_call *c)
 {
     size_t len = 0;
     char *body = c ? mock_call_take_body(c, &len) : NULL;
-    enum MHD_Result ret = send_reply(conn, c ? mock_call_status(c) : 500, body, len,
+    enum MHD_Result ret = send_reply(srv, conn, c ? mock_call_status(c) : 500, body, len,
                                      c ? mock_call_request_id(c) : NULL);
     mock_call_free(c);
     return ret;
@@ -103,7 +112,7 @@ static enum MHD_Result send_error(const mock_server *srv, struct MHD_Connection 
     if (c != NULL)
         mock_reply_error(c, status, code, "%s", message);
     r->answered = true;
-    return send_call(conn, c);
+    return send_call(srv, conn, c);
 }
 
 /* POST <base>_mock/fail?status=503&count=N: the next N requests fail. */
@@ -117,7 +126,7 @@ static enum MHD_Result control(const mock_server *srv, struct MHD_Connection *co
               (strcmp(status, "503") == 0 || strcmp(status, "500") == 0);
     if (ok)
         mock_faults_order(srv->faults, (unsigned)atoi(status), n);
-    return send_reply(conn, ok ? MHD_HTTP_NO_CONTENT : MHD_HTTP_BAD_REQUEST, NULL, 0, NULL);
+    return send_reply(srv, conn, ok ? MHD_HTTP_NO_CONTENT : MHD_HTTP_BAD_REQUEST, NULL, 0, NULL);
 }
 
 static void log_request(const mock_call *c)
@@ -166,7 +175,7 @@ static enum MHD_Result answer(const mock_server *srv, struct MHD_Connection *con
     mock_call *c = mock_call_new(srv, method, host ? host : "", r->uri);
     header_list headers = { 0 };
     if (c == NULL)
-        return send_call(conn, c);
+        return send_call(srv, conn, c);
     MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_header, &headers);
     if (headers.broken) {
         mock_reply_error(c, 500, "InternalError", "out of memory");
@@ -182,7 +191,7 @@ static enum MHD_Result answer(const mock_server *srv, struct MHD_Connection *con
     if (srv->verbose)
         log_request(c);
     free(headers.v);
-    return send_call(conn, c);
+    return send_call(srv, conn, c);
 }
 
 /* Appends upload data; false when the body grows past BODY_MAX (or

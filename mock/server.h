@@ -29,9 +29,13 @@ typedef struct mock_server {
     /* --now (tests only): the fixed time request times are checked
      * against; 0: the real clock. */
     time_t now;
+    /* --clock-offset (tests only): seconds added to the real clock, so a
+     * client meets a service whose clock is off; 0: none. */
+    long clock_offset;
 } mock_server;
 
-/* The time a request's timestamp or expiry is checked against. */
+/* The time a request's timestamp or expiry is checked against, and the
+ * time every reply's Date header gives. */
 time_t mock_server_now(const mock_server *srv);
 
 /* Starts serving on addr (a loopback sockaddr) and writes the base URL into

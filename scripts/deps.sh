@@ -10,10 +10,13 @@ packages=(
     gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm
     abigail-tools
     clang libclang-rt-14-dev
-    python3 python3-botocore
+    python3 python3-botocore python3-requests
     curl procps
     scdoc bash-completion systemd
     debhelper lintian fakeroot adduser man-db
+    softhsm2 libp11-kit-dev p11-kit p11-kit-modules
+    swtpm swtpm-tools tpm2-tools tpm2-abrmd libtss2-tcti-tabrmd0 dbus
+    libtpm2-pkcs11-1 libtpm2-pkcs11-tools
 )
 
 missing=()

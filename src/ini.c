@@ -25,8 +25,29 @@ struct parser {
     const char *path;
     char section[256];
     int have_section;
-    int nested; /* inside an indented block after "key =" */
+    int nested;        /* inside an indented block after "key =" */
+    char parent[128];  /* that key; "" when too long to name a nested setting */
 };
+
+/* "sub = value" of the block under "parent =": the callback sees the key
+ * "parent.sub" (as the services sections' "ec2 =" / "endpoint_url = ...").
+ * A line of the block without '=' is malformed, as the AWS CLI has it. */
+static awsv2_status nested_line(struct parser *p, char *line, int lineno, awsv2__ini_fn fn,
+                                void *ctx, int *stop, awsv2_error *err)
+{
+    char *eq = strchr(line, '=');
+    if (!eq || eq == line)
+        return awsv2__fail(err, AWSV2_E_CONFIG,
+                           "%s:%d: expected 'key = value' in the settings nested under '%s'",
+                           p->path, lineno, p->parent);
+    *eq = '\0';
+    char key[300];
+    int n = snprintf(key, sizeof key, "%s.%s", p->parent, trim(line));
+    if (!p->parent[0] || n < 0 || (size_t)n >= sizeof key)
+        return AWSV2_OK; /* no key we read is that long */
+    *stop = fn(ctx, p->section, key, trim(eq + 1), lineno);
+    return AWSV2_OK;
+}
 
 /* One line; returns nonzero (with err set) when the line is malformed. */
 static awsv2_status parse_line(struct parser *p, char *raw, int lineno, awsv2__ini_fn fn,
@@ -37,7 +58,7 @@ static awsv2_status parse_line(struct parser *p, char *raw, int lineno, awsv2__i
     if (!*line || *line == '#' || *line == ';')
         return AWSV2_OK;
     if (indented && p->nested)
-        return AWSV2_OK;
+        return nested_line(p, line, lineno, fn, ctx, stop, err);
     p->nested = 0;
     if (*line == '[') {
         char *close = strchr(line, ']');
@@ -48,6 +69,7 @@ static awsv2_status parse_line(struct parser *p, char *raw, int lineno, awsv2__i
         *close = '\0';
         snprintf(p->section, sizeof p->section, "%s", trim(line + 1));
         p->have_section = 1;
+        *stop = fn(ctx, p->section, "", "", lineno); /* an empty section exists too */
         return AWSV2_OK;
     }
     char *eq = strchr(line, '=');
@@ -60,6 +82,8 @@ static awsv2_status parse_line(struct parser *p, char *raw, int lineno, awsv2__i
     *eq = '\0';
     char *key = trim(line), *value = trim(eq + 1);
     p->nested = *value == '\0';
+    if (p->nested && snprintf(p->parent, sizeof p->parent, "%s", key) >= (int)sizeof p->parent)
+        p->parent[0] = '\0';
     *stop = fn(ctx, p->section, key, value, lineno);
     return AWSV2_OK;
 }

@@ -3,9 +3,9 @@
 # wraps it and exports only the AWSV2_API symbols.
 noinst_LTLIBRARIES += libawsv2_internal.la
 libawsv2_internal_la_CPPFLAGS = $(AM_CPPFLAGS) -DAWSV2_BUILDING -I$(top_srcdir)/firmware/hsm/src \
-	$(OPENSSL_CFLAGS) $(CURL_CFLAGS) $(XML_CFLAGS)
+	$(OPENSSL_CFLAGS) $(CURL_CFLAGS) $(XML_CFLAGS) $(JSONC_CFLAGS)
 libawsv2_internal_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden
-libawsv2_internal_la_LIBADD = $(OPENSSL_LIBS) $(CURL_LIBS) $(XML_LIBS)
+libawsv2_internal_la_LIBADD = $(OPENSSL_LIBS) $(CURL_LIBS) $(XML_LIBS) $(JSONC_LIBS)
 libawsv2_internal_la_SOURCES = \
 	src/internal.h src/status.c \
 	src/buf.h src/buf.c \
@@ -20,6 +20,7 @@ libawsv2_internal_la_SOURCES = \
 	src/request.c src/signature_version.c \
 	src/signer_impl.h src/signer.c src/spec_options.c \
 	src/ini.h src/ini.c src/credentials_impl.h src/credentials.c src/region.c \
+	src/profile.h src/profile.c src/credential_process.h src/credential_process.c \
 	src/secret_file.h src/secret_file.c src/token_file.c \
 	src/curl_common.h src/curl_common.c \
 	src/build_info.c

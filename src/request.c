@@ -18,10 +18,13 @@ struct awsv2_request {
     awsv2__endpoint ep;
     awsv2_params *params;
     awsv2__buf sts;       /* METHOD\nhost\npath\ncanonical-query */
-    size_t canon_at;      /* where the canonical query starts in sts */
+    size_t canon_at;      /* where the canonical query starts in sts: the
+                           * lines before it never change, so stay */
     awsv2__buf url;       /* "base?query": the GET URL, or a POST's URL and body */
     size_t query_at;      /* where the query starts in url */
-    char signature[72];   /* base64 of at most 32 bytes, or 64 hex digits */
+    char signature[72];   /* base64 of at most 32 bytes, or 64 hex digits; the
+                           * room past a base64 one is read by
+                           * awsv2__percent_copy */
     int signed_ok;
     int v2_auth, v2_time; /* the SigV2 auth / time parameters are ours */
     struct sigv4 *v4;     /* NULL: SigV2 */
@@ -54,6 +57,13 @@ struct sigv4 {
     size_t n_headers;
 };
 
+static awsv2_status append3(awsv2__buf *b, const char *s, const char *sep)
+{
+    if (awsv2__buf_append(b, s, strlen(s)) || awsv2__buf_append(b, sep, strlen(sep)))
+        return AWSV2_E_NOMEM;
+    return AWSV2_OK;
+}
+
 awsv2_status awsv2_request_new(awsv2_request **out, awsv2_method method,
                                const char *endpoint_url, awsv2_error *err)
 {
@@ -64,6 +74,10 @@ awsv2_status awsv2_request_new(awsv2_request **out, awsv2_method method,
     awsv2_status st = awsv2__endpoint_parse(endpoint_url, &r->ep, err);
     if (!st)
         st = awsv2_params_new(&r->params, err);
+    if (!st && (append3(&r->sts, method == AWSV2_POST ? "POST" : "GET", "\n") ||
+                append3(&r->sts, r->ep.host, "\n") || append3(&r->sts, r->ep.path, "\n")))
+        st = awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
+    r->canon_at = r->sts.len;
     if (st) {
         awsv2_request_free(r);
         return st;
@@ -158,13 +172,6 @@ awsv2_status awsv2_request_set_expires(awsv2_request *r, time_t t, awsv2_error *
     return set_time(r, "Expires", "Timestamp", t, err);
 }
 
-static awsv2_status append3(awsv2__buf *b, const char *s, const char *sep)
-{
-    if (awsv2__buf_append(b, s, strlen(s)) || awsv2__buf_append(b, sep, strlen(sep)))
-        return AWSV2_E_NOMEM;
-    return AWSV2_OK;
-}
-
 static awsv2_status string_to_sign4(awsv2_request *r, const char **out, size_t *len,
                                     awsv2_error *err);
 
@@ -173,11 +180,7 @@ awsv2_status awsv2_request_string_to_sign(awsv2_request *r, const char **out, si
 {
     if (r->v4)
         return string_to_sign4(r, out, len, err);
-    awsv2__buf_reset(&r->sts);
-    if (append3(&r->sts, r->method == AWSV2_POST ? "POST" : "GET", "\n") ||
-        append3(&r->sts, r->ep.host, "\n") || append3(&r->sts, r->ep.path, "\n"))
-        return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
-    r->canon_at = r->sts.len;
+    r->sts.len = r->canon_at;
     if (awsv2__canonical_query(r->params, &r->sts))
         return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
     *out = r->sts.data;
@@ -190,12 +193,13 @@ awsv2_status awsv2_request_string_to_sign(awsv2_request *r, const char **out, si
  * and for a POST the URL up to the '?' and the form body after it. */
 static awsv2_status build_outputs(awsv2_request *r)
 {
-    char enc[3 * sizeof r->signature];
-    size_t enc_len = awsv2_percent_encode(r->signature, strlen(r->signature), enc);
     const char *canon = r->sts.data + r->canon_at;
     size_t canon_len = r->sts.len - r->canon_at, base_len = strlen(r->ep.base);
+    size_t sig_len = strlen(r->signature);
     awsv2__buf_reset(&r->url);
-    if (awsv2__buf_reserve(&r->url, base_len + canon_len + enc_len + 12))
+    /* awsv2__percent_copy's room: 3 bytes a byte and 16 to spare; it may
+     * read 15 bytes past the signature, which r->signature has. */
+    if (awsv2__buf_reserve(&r->url, base_len + canon_len + 3 * sig_len + 16 + 12))
         return AWSV2_E_NOMEM;
     char *o = r->url.data;
     memcpy(o, r->ep.base, base_len);
@@ -207,8 +211,9 @@ static awsv2_status build_outputs(awsv2_request *r)
     if (canon_len)
         *o++ = '&';
     memcpy(o, "Signature=", 10);
-    memcpy(o + 10, enc, enc_len + 1);
-    r->url.len = (size_t)(o + 10 + enc_len - r->url.data);
+    o = awsv2__percent_copy(o + 10, r->signature, sig_len);
+    *o = '\0';
+    r->url.len = (size_t)(o - r->url.data);
     return AWSV2_OK;
 }
 
@@ -223,15 +228,22 @@ static awsv2_status finish(awsv2_request *r, const uint8_t *mac, size_t mac_len,
     return AWSV2_OK;
 }
 
-/* The hash named by SignatureMethod and the string to sign. */
-static awsv2_status prepare(awsv2_request *r, awsv2_hash *hash, const char **sts, size_t *len,
+/* The string to sign (r->sts), the hash named by SignatureMethod and
+ * where the string holds the access key id (for the signer's check). */
+static awsv2_status prepare(awsv2_request *r, awsv2_hash *hash, struct awsv2__key_id_mark *mark,
                             awsv2_error *err)
 {
+    struct awsv2__query_marks m;
     r->signed_ok = 0;
-    if (!awsv2_params_get(r->params, "AWSAccessKeyId"))
+    r->sts.len = r->canon_at;
+    if (awsv2__canonical_query_marked(r->params, &r->sts, &m))
+        return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
+    if (!m.has_key_id)
         return awsv2__fail(err, AWSV2_E_CREDENTIALS, "the request has no AWSAccessKeyId");
-    awsv2_status st = awsv2_hash_parse(awsv2_params_get(r->params, "SignatureMethod"), hash, err);
-    return st ? st : awsv2_request_string_to_sign(r, sts, len, err);
+    mark->query_at = r->canon_at;
+    mark->at = m.key_id_at;
+    mark->len = m.key_id_len;
+    return awsv2_hash_parse(m.method, hash, err);
 }
 
 static awsv2_status set_mac4(awsv2_request *r, const uint8_t *mac, size_t mac_len,
@@ -242,11 +254,10 @@ awsv2_status awsv2_request_set_mac(awsv2_request *r, const uint8_t *mac, size_t 
                                    awsv2_error *err)
 {
     awsv2_hash hash;
-    const char *sts;
-    size_t len;
+    struct awsv2__key_id_mark mark;
     if (r->v4)
         return set_mac4(r, mac, mac_len, err);
-    awsv2_status st = prepare(r, &hash, &sts, &len, err);
+    awsv2_status st = prepare(r, &hash, &mark, err);
     if (st)
         return st;
     if (mac_len != awsv2_hash_size(hash))
@@ -258,14 +269,15 @@ awsv2_status awsv2_request_set_mac(awsv2_request *r, const uint8_t *mac, size_t 
 awsv2_status awsv2_request_sign(awsv2_request *r, awsv2_signer *signer, awsv2_error *err)
 {
     awsv2_hash hash;
-    const char *sts;
-    size_t len, mac_len;
+    struct awsv2__key_id_mark mark;
+    size_t mac_len;
     uint8_t mac[AWSV2_MAC_MAX];
     if (r->v4)
         return sign4(r, signer, err);
-    awsv2_status st = prepare(r, &hash, &sts, &len, err);
+    awsv2_status st = prepare(r, &hash, &mark, err);
     if (!st)
-        st = awsv2__signer_sign_valid(signer, hash, sts, len, mac, &mac_len, err);
+        st = awsv2__signer_sign_marked(signer, hash, r->sts.data, r->sts.len, &mark, mac,
+                                       &mac_len, err);
     if (!st)
         st = finish(r, mac, mac_len, err);
     return st;

@@ -2,7 +2,9 @@
  * input validation, batches, descriptions, key ids and device keys. Every
  * signer, built-in or an application's, is an operations table and its
  * context (awsv2_signer_new). */
+#include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +17,7 @@ struct awsv2_signer {
     awsv2_signer_ops ops; /* the caller's table, absent members NULL */
     void *ctx;
     char *description;    /* malloc'd, no secrets */
+    awsv2__sign_marked_fn sign_marked; /* a built-in backend's; NULL: none */
 };
 
 /* Adding a backend: one file in backends/ and one line here. */
@@ -27,6 +30,7 @@ static const struct {
     {"due:", 0, awsv2__due_open},
     {"http://", 0, awsv2__http_open},
     {"https://", 0, awsv2__http_open},
+    {"pkcs11:", 0, awsv2__pkcs11_open},
 };
 
 const char *awsv2_signer_spec_resolve(const char *flag)
@@ -50,8 +54,42 @@ awsv2_status awsv2_signer_open(awsv2_signer **out, const char *spec,
     }
     return awsv2__fail(err, AWSV2_E_SPEC,
                        "signer spec '%s' is not one of: openssl, due:PATH, due:auto, "
-                       "http://HOST:PORT/PATH, https://HOST:PORT/PATH",
+                       "http://HOST:PORT/PATH, https://HOST:PORT/PATH, pkcs11:URI",
                        spec);
+}
+
+/* Whether the spec's options (after its '?') name timeout_ms. */
+static bool names_timeout(const char *spec)
+{
+    const char *q = strchr(spec, '?');
+    if (!q)
+        return false;
+    for (const char *o = q + 1; o; o = strchr(o, '&'), o = o ? o + 1 : NULL)
+        if (strncmp(o, "timeout_ms=", 11) == 0)
+            return true;
+    return false;
+}
+
+awsv2_status awsv2_signer_open_timeout(awsv2_signer **out, const char *spec,
+                                       const awsv2_credentials *creds, long timeout_ms,
+                                       awsv2_error *err)
+{
+    spec = awsv2_signer_spec_resolve(spec);
+    bool waits = strncmp(spec, "due:", 4) == 0 || strncmp(spec, "http://", 7) == 0 ||
+                 strncmp(spec, "https://", 8) == 0;
+    if (timeout_ms <= 0 || !waits || names_timeout(spec))
+        return awsv2_signer_open(out, spec, creds, err);
+    /* A spec may hold a token file's path but no secret: no wipe needed. */
+    size_t len = strlen(spec) + sizeof "&timeout_ms=" + 20;
+    char *with = malloc(len);
+    if (!with) {
+        *out = NULL;
+        return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
+    }
+    snprintf(with, len, "%s%ctimeout_ms=%ld", spec, strchr(spec, '?') ? '&' : '?', timeout_ms);
+    awsv2_status st = awsv2_signer_open(out, with, creds, err);
+    free(with);
+    return st;
 }
 
 awsv2_status awsv2_signer_new(awsv2_signer **out, const awsv2_signer_ops *ops, void *ctx,
@@ -122,8 +160,23 @@ awsv2_status awsv2__signer_sign_valid(awsv2_signer *s, awsv2_hash hash, const ch
                                       size_t len, uint8_t mac[AWSV2_MAC_MAX], size_t *mac_len,
                                       awsv2_error *err)
 {
+    return awsv2__signer_sign_marked(s, hash, sts, len, NULL, mac, mac_len, err);
+}
+
+void awsv2__signer_set_sign_marked(awsv2_signer *s, awsv2__sign_marked_fn fn)
+{
+    s->sign_marked = fn;
+}
+
+awsv2_status awsv2__signer_sign_marked(awsv2_signer *s, awsv2_hash hash, const char *sts,
+                                       size_t len, const struct awsv2__key_id_mark *mark,
+                                       uint8_t mac[AWSV2_MAC_MAX], size_t *mac_len,
+                                       awsv2_error *err)
+{
     awsv2_sign_job job = {.size = sizeof job, .string_to_sign = sts, .len = len, .hash = hash};
-    awsv2_status st = job.status = s->ops.sign(s->ctx, &job, err);
+    awsv2_status st = job.status = mark && s->sign_marked
+                                       ? s->sign_marked(s->ctx, &job, mark, err)
+                                       : s->ops.sign(s->ctx, &job, err);
     if (!st) {
         memcpy(mac, job.mac, job.mac_len);
         *mac_len = job.mac_len;
@@ -168,6 +221,22 @@ const char *awsv2_signer_describe(const awsv2_signer *s)
     return s->description;
 }
 
+unsigned awsv2_signer_capabilities(const awsv2_signer *s)
+{
+    if (s->ops.capabilities)
+        return s->ops.capabilities(s->ctx);
+    return AWSV2_SIGNER_CAN_HMAC_SHA256 | AWSV2_SIGNER_CAN_HMAC_SHA1 |
+           (s->ops.sign4 ? AWSV2_SIGNER_CAN_SIGV4 : 0u);
+}
+
+awsv2_hash awsv2_signer_default_hash(const awsv2_signer *s)
+{
+    unsigned can = awsv2_signer_capabilities(s);
+    return !(can & AWSV2_SIGNER_CAN_HMAC_SHA256) && (can & AWSV2_SIGNER_CAN_HMAC_SHA1)
+               ? AWSV2_HMAC_SHA1
+               : AWSV2_HMAC_SHA256;
+}
+
 awsv2_status awsv2_signer_ping(awsv2_signer *s, awsv2_error *err)
 {
     return s->ops.ping ? s->ops.ping(s->ctx, err) : AWSV2_OK;
@@ -176,6 +245,11 @@ awsv2_status awsv2_signer_ping(awsv2_signer *s, awsv2_error *err)
 static awsv2_status no_op(const awsv2_signer *s, const char *what, awsv2_error *err)
 {
     return awsv2__fail(err, AWSV2_E_UNAVAILABLE, "signer %s cannot %s", s->description, what);
+}
+
+int awsv2_key_id_is_valid(const char *id)
+{
+    return id && awsv2__key_id_valid(id, strlen(id));
 }
 
 static awsv2_status check_key_id(const char *key_id, awsv2_error *err)
@@ -349,11 +423,17 @@ awsv2_status awsv2_signer_pick_key_id(awsv2_signer *s, const awsv2_credentials *
     const char *id = creds ? awsv2_credentials_access_key_id(creds) : NULL;
     char ids[AWSV2_KEY_IDS_SIZE];
     if (!id) {
-        awsv2_status st = awsv2_signer_key_ids(s, ids, sizeof ids, err);
+        awsv2_error e = AWSV2_ERROR_INIT;
+        awsv2_status st = awsv2_signer_key_ids(s, ids, sizeof ids, &e);
+        /* The backend's reason stays in the message: it may be the real
+         * problem (a device that cannot list keys, a daemon's wrong URL). */
+        if (st == AWSV2_E_UNAVAILABLE)
+            return awsv2__fail(err, AWSV2_E_CREDENTIALS,
+                               "no access key id configured (give --access-key-id or "
+                               "AWS_ACCESS_KEY_ID), and %s",
+                               e.message);
         if (st)
-            return st == AWSV2_E_UNAVAILABLE
-                       ? awsv2__fail(err, AWSV2_E_CREDENTIALS, "no access key id configured")
-                       : st;
+            return awsv2_error_set(err, st, e.code[0] ? e.code : NULL, "%s", e.message);
         if (!*ids || strchr(ids, ','))
             return awsv2__fail(err, AWSV2_E_CREDENTIALS,
                                "no access key id configured and signer %s holds %s: "

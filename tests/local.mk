@@ -6,9 +6,13 @@
 noinst_LTLIBRARIES += libawsv2_testutil.la
 libawsv2_testutil_la_SOURCES = \
 	tests/common/child.h tests/common/child.c \
-	tests/common/tmpdir.h tests/common/tmpdir.c
-# Header-only: every Check suite's runner (tests/common/check_run.h).
-noinst_HEADERS += tests/common/check_run.h
+	tests/common/tmpdir.h tests/common/tmpdir.c \
+	tests/common/softhsm.h tests/common/softhsm.c
+# Header-only: every Check suite's runner (tests/common/check_run.h) and
+# what the due: backend's suites share (tests/common/due_check.h).
+noinst_HEADERS += tests/common/check_run.h tests/common/due_check.h
+# What the shell tests' libraries share (temp dir, cleanup, start).
+EXTRA_DIST += tests/common/shell.sh
 TESTUTIL_CPPFLAGS = -I$(top_srcdir)/tests/common
 # The SigV4 vectors (tests/core/sigv4.jsonl) as every Check suite reads
 # them: a library of its own, since it needs json-c and OpenSSL.
@@ -35,6 +39,7 @@ CORE_TESTS = \
 	tests/core/test_timestamp \
 	tests/core/test_signer \
 	tests/core/test_credentials \
+	tests/core/test_credential_process \
 	tests/core/test_region \
 	tests/core/test_sigv4
 check_PROGRAMS += $(CORE_TESTS)
@@ -98,6 +103,11 @@ tests_core_test_signer_LDADD = $(CORE_TEST_LIBS)
 tests_core_test_credentials_SOURCES = tests/core/test_credentials.c $(CORE_TEST_COMMON)
 tests_core_test_credentials_CFLAGS = $(CORE_TEST_CFLAGS)
 tests_core_test_credentials_LDADD = $(CORE_TEST_LIBS)
+
+tests_core_test_credential_process_SOURCES = tests/core/test_credential_process.c \
+	$(CORE_TEST_COMMON)
+tests_core_test_credential_process_CFLAGS = $(CORE_TEST_CFLAGS)
+tests_core_test_credential_process_LDADD = $(CORE_TEST_LIBS)
 
 tests_core_test_region_SOURCES = tests/core/test_region.c $(CORE_TEST_COMMON)
 tests_core_test_region_CFLAGS = $(CORE_TEST_CFLAGS)

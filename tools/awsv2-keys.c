@@ -78,16 +78,6 @@ struct keys_args {
     awsv2_key_policy *policy; /* put: NULL when no policy option was given */
 };
 
-/* A usage error before the device is opened: an id is one word of
- * printable ASCII (the library checks its alphabet). */
-static bool plain_word(const char *s)
-{
-    for (; *s; s++)
-        if (*s <= ' ' || *s > '~')
-            return false;
-    return true;
-}
-
 /* Sets one policy field from its option; a bad value is a usage error
  * naming the option and the field. */
 static int policy_option(struct cli_common *c, struct keys_args *a, const char *flag,
@@ -110,7 +100,7 @@ static int parse_args(struct cli_common *c, struct keys_args *a, int argc, char 
         {"chain", required_argument, NULL, OPT_CHAIN},
         {"verify-file", required_argument, NULL, OPT_VERIFY_FILE},
         {"allow-scoped-key", no_argument, NULL, OPT_ALLOW_SCOPED_KEY},
-        CLI_COMMON_LONG_OPTIONS,
+        CLI_DEVICE_LONG_OPTIONS,
     };
     size_t n = 0;
     while (options[n].name)
@@ -173,8 +163,11 @@ static int parse_args(struct cli_common *c, struct keys_args *a, int argc, char 
         return cli_usage_error(c, "too many arguments");
     if (wants_id && !a->id && !(a->from && !strcmp(a->command, "put")))
         return cli_usage_error(c, "%s needs an access key id", a->command);
-    if (a->id && !mode && (!*a->id || !plain_word(a->id)))
-        return cli_usage_error(c, "'%s' is not an access key id", a->id);
+    /* Not echoed: a secret pasted where the id goes must not reach a log. */
+    if (a->id && !mode && !awsv2_key_id_is_valid(a->id))
+        return cli_usage_error(c, "the ID given to %s is not an access key id: those are 1 to "
+                                  "128 characters of A-Z and 0-9 (upper case)",
+                               a->command);
     if ((a->from || a->profile) && strcmp(a->command, "put"))
         return cli_usage_error(c, "--from-credentials and --profile go with put");
     if (a->profile && !a->from)
@@ -197,6 +190,12 @@ static int list(const struct cli_common *c, awsv2_signer *s)
 static int done(const struct cli_common *c, awsv2_status st, const awsv2_error *err,
                 const char *what, const char *id)
 {
+    if (st == AWSV2_E_REFUSED && !strcmp(err->code, "key-exists") && id) {
+        fprintf(stderr, "%s: %s: %s is stored already; to replace it, delete it first "
+                        "(awsv2-keys delete %s), then put it again\n",
+                c->prog, err->message, id, id);
+        return awsv2_exit_code(st);
+    }
     if (st)
         return cli_fail(c, err);
     printf("%s%s%s\n", what, id ? " " : "", id ? id : "");
@@ -509,16 +508,19 @@ static int run(const struct cli_common *c, const struct keys_args *a)
     if (a->verify_file)
         return verify_file(c, a->verify_file);
     const char *spec = awsv2_signer_spec_resolve(c->signer);
-    /* http(s): a daemon's admin listener (docs/daemon-api.md) */
+    /* http(s): a daemon's admin listener (docs/daemon-api.md); pkcs11: a
+     * token (docs/pkcs11.md) */
     if (strncmp(spec, "due:", 4) != 0 && strncmp(spec, "http:", 5) != 0 &&
-        strncmp(spec, "https:", 6) != 0)
-        return cli_usage_error(c, "keys live on a device: give --signer due:PATH or a "
-                                  "daemon's admin URL (not '%s')",
+        strncmp(spec, "https:", 6) != 0 && strncmp(spec, "pkcs11:", 7) != 0)
+        return cli_usage_error(c, "keys live on a device: give --signer due:PATH, a "
+                                  "daemon's admin URL or pkcs11:URI (not '%s')",
                                spec);
     awsv2_signer *s = NULL;
     awsv2_error err = AWSV2_ERROR_INIT;
     if (awsv2_signer_open(&s, spec, NULL, &err))
         return cli_fail(c, &err);
+    if (c->debug)
+        fprintf(stderr, "%s: signer: %s\n", c->prog, awsv2_signer_describe(s));
     int rc;
     if (!strcmp(a->command, "list"))
         rc = list(c, s);
@@ -545,6 +547,7 @@ int main(int argc, char **argv)
         .usage = "awsv2-keys [options] (list | put [ID] | delete ID | lock | policy ID | audit "
                  "| audit-mode wrap|strict)",
         .help = help,
+        .common_help = cli_device_help,
     };
     struct keys_args a = {0};
     int rc = parse_args(&c, &a, argc, argv);

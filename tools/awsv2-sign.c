@@ -10,7 +10,6 @@
 
 enum {
     OPT_METHOD = 1,
-    OPT_SIGNATURE_METHOD,
     OPT_TIMESTAMP,
     OPT_EXPIRES,
     OPT_PRINT,
@@ -21,8 +20,6 @@ enum {
 struct sign_args {
     awsv2_method method;
     int method_given;
-    awsv2_hash hash;
-    int hash_given;
     const char *time_name;  /* "Timestamp", "Expires", or NULL for now */
     const char *time_value;
     const char *print;      /* NULL: url */
@@ -41,7 +38,9 @@ static const char help[] =
     "Signature Version 2 adds AWSAccessKeyId, SignatureVersion, SignatureMethod and\n"
     "Timestamp (now, unless given).\n"
     "  --method GET|POST                       (default GET)\n"
-    "  --signature-method HmacSHA256|HmacSHA1  (default HmacSHA256)\n"
+    "  --signature-method HmacSHA256|HmacSHA1  (default: what the signer computes,\n"
+    "                                          HmacSHA256 unless it is a Due with the\n"
+    "                                          original firmware)\n"
     "  --timestamp T | --expires T             ISO 8601 UTC, e.g. 2026-11-21T12:00:00Z\n"
     "  --print string-to-sign|signature|query|url   (default url; for POST the\n"
     "                                          query is the form body)\n\n"
@@ -56,7 +55,7 @@ static const char help[] =
     "  --print canonical-request|string-to-sign|signature\n"
     "                          of the presigned GET, or with --method POST (the\n"
     "                          default for query and authorization) of the POST\n\n"
-    CLI_SIGNATURE_VERSION_HELP;
+    CLI_SIGNATURE_VERSION_HELP CLI_PROFILE_HELP;
 
 static const char *const reserved2[] = {
     "AWSAccessKeyId", "SignatureVersion", "SignatureMethod", "Signature", "SecurityToken",
@@ -85,7 +84,6 @@ static int own_option(struct cli_common *c, struct sign_args *a, int opt, const 
     static const char *const prints[] = {
         "string-to-sign", "signature", "query", "url", "canonical-request", "authorization",
     };
-    awsv2_error err = AWSV2_ERROR_INIT;
     switch (opt) {
     case OPT_METHOD:
         if (strcmp(arg, "GET") && strcmp(arg, "POST"))
@@ -93,10 +91,6 @@ static int own_option(struct cli_common *c, struct sign_args *a, int opt, const 
         a->method = strcmp(arg, "POST") == 0 ? AWSV2_POST : AWSV2_GET;
         a->method_given = 1;
         return CLI_CONTINUE;
-    case OPT_SIGNATURE_METHOD:
-        a->hash_given = 1;
-        return awsv2_hash_parse(arg, &a->hash, &err) ? cli_usage_error(c, "%s", err.message)
-                                                      : CLI_CONTINUE;
     case OPT_TIMESTAMP: return set_time(c, a, "Timestamp", arg);
     case OPT_EXPIRES: return set_time(c, a, "Expires", arg);
     case OPT_PRINT:
@@ -127,13 +121,14 @@ static int parse_args(struct cli_common *c, struct sign_args *a, int argc, char 
 {
     static const struct option options[] = {
         {"method", required_argument, NULL, OPT_METHOD},
-        {"signature-method", required_argument, NULL, OPT_SIGNATURE_METHOD},
+        CLI_SIGNATURE_METHOD_OPTION,
         {"timestamp", required_argument, NULL, OPT_TIMESTAMP},
         {"expires", required_argument, NULL, OPT_EXPIRES},
         {"print", required_argument, NULL, OPT_PRINT},
         {"service", required_argument, NULL, OPT_SERVICE},
         {"expires-in", required_argument, NULL, OPT_EXPIRES_IN},
         CLI_SIGNATURE_VERSION_OPTION,
+        CLI_PROFILE_OPTION,
         CLI_COMMON_LONG_OPTIONS,
         {0},
     };
@@ -204,7 +199,7 @@ static int choose_version(struct cli_common *c, struct sign_args *a, char *regio
 {
     awsv2_error err = AWSV2_ERROR_INIT;
     if (awsv2_signature_version_resolve(c->signature_version, &a->version, &err) ||
-        awsv2_region_resolve(c->region, region, AWSV2_REGION_SIZE, &err))
+        awsv2_region_resolve_profile(c->region, c->profile, region, AWSV2_REGION_SIZE, &err))
         return cli_usage_error(c, "%s", err.message);
     if (a->service)
         snprintf(service, AWSV2_SERVICE_SIZE, "%s", a->service);
@@ -221,7 +216,7 @@ static int choose_version(struct cli_common *c, struct sign_args *a, char *regio
             return cli_usage_error(c, "--print %s is for --signature-version 4", print);
         return CLI_CONTINUE;
     }
-    if (a->hash_given || (a->time_name && strcmp(a->time_name, "Timestamp") != 0))
+    if (c->signature_method || (a->time_name && strcmp(a->time_name, "Timestamp") != 0))
         return cli_usage_error(c, "--signature-method and --expires are for "
                                   "--signature-version 2 (SigV4: --expires-in)");
     int post_print = !strcmp(print, "query") || !strcmp(print, "authorization");
@@ -237,12 +232,15 @@ static int choose_version(struct cli_common *c, struct sign_args *a, char *regio
     return CLI_CONTINUE;
 }
 
-static awsv2_status set_auth(struct sign_args *a, awsv2_request *req, const char *key_id,
-                             const char *token, const char *region, const char *service,
-                             awsv2_error *err)
+static awsv2_status set_auth(const struct cli_common *c, struct sign_args *a, awsv2_request *req,
+                             const struct cli_signing *s, const char *region,
+                             const char *service, awsv2_error *err)
 {
+    const char *key_id = s->access_key_id;
+    const char *token = s->creds ? awsv2_credentials_session_token(s->creds) : NULL;
     if (a->version == AWSV2_SIGNATURE_V2) {
-        awsv2_status st = awsv2_request_set_auth(req, key_id, token, a->hash, err);
+        awsv2_hash hash = c->signature_method ? c->hash : awsv2_signer_default_hash(s->signer);
+        awsv2_status st = awsv2_request_set_auth(req, key_id, token, hash, err);
         if (!st)
             st = a->time_name ? awsv2_params_set(awsv2_request_params(req), a->time_name,
                                                  a->time_value, err)
@@ -264,11 +262,10 @@ static int sign_and_print(struct cli_common *c, struct sign_args *a, awsv2_reque
     awsv2_error err = AWSV2_ERROR_INIT;
     const char *sts = NULL, *cr = NULL;
     const char *print = a->print ? a->print : "url";
-    int rc = cli_signing_open(c, &s);
+    int rc = cli_signing_open(c, 0, &s);
     if (rc)
         return rc;
-    const char *token = s.creds ? awsv2_credentials_session_token(s.creds) : NULL;
-    awsv2_status st = set_auth(a, req, s.access_key_id, token, region, service, &err);
+    awsv2_status st = set_auth(c, a, req, &s, region, service, &err);
     int v4 = a->version == AWSV2_SIGNATURE_V4;
     if (!st && v4 && (c->debug || !strcmp(print, "canonical-request")))
         st = awsv2_request_canonical_request(req, &cr, NULL, &err);
@@ -303,7 +300,7 @@ int main(int argc, char **argv)
                  "[--] ENDPOINT_URL [Name=Value]...",
         .help = help,
     };
-    struct sign_args a = {.method = AWSV2_GET, .hash = AWSV2_HMAC_SHA256};
+    struct sign_args a = {.method = AWSV2_GET};
     char region[AWSV2_REGION_SIZE], service[AWSV2_SERVICE_SIZE];
     awsv2_request *req = NULL;
     awsv2_error err = AWSV2_ERROR_INIT;

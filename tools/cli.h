@@ -1,6 +1,8 @@
 /* What every program of libawsv2 shares: the common options of
- * docs/programs.md (--help --version --signer --region --endpoint
- * --access-key-id --debug), opening the signer they name, and reporting
+ * docs/programs.md (--help --version --signer --debug, and for the
+ * programs that sign requests --region --endpoint --access-key-id, with
+ * --signature-version, --signature-method and --profile where a program
+ * adds them), opening the signer they name, and reporting
  * failures with the right exit status. Linked into the programs from
  * libawsv2_cli.la; not installed. Written on the public API only, as a
  * third party's program would be. For a program's main thread: nothing
@@ -35,17 +37,23 @@ enum {
     CLI_OPT_ACCESS_KEY_ID,
     CLI_OPT_DEBUG,
     CLI_OPT_SIGNATURE_VERSION,
+    CLI_OPT_PROFILE,
+    CLI_OPT_SIGNATURE_METHOD,
 };
 
-/* Append to a program's struct option array (before its {0} terminator). */
-#define CLI_COMMON_LONG_OPTIONS                                              \
+/* Append to a program's struct option array (before its {0} terminator):
+ * the options of a program that talks to a signer only (awsv2-keys), with
+ * cli_device_help as its help text, or those of one that signs requests. */
+#define CLI_DEVICE_LONG_OPTIONS                                              \
     {"help", no_argument, NULL, CLI_OPT_HELP},                               \
     {"version", no_argument, NULL, CLI_OPT_VERSION},                         \
     {"signer", required_argument, NULL, CLI_OPT_SIGNER},                     \
+    {"debug", no_argument, NULL, CLI_OPT_DEBUG}
+#define CLI_COMMON_LONG_OPTIONS                                              \
+    CLI_DEVICE_LONG_OPTIONS,                                                 \
     {"region", required_argument, NULL, CLI_OPT_REGION},                     \
     {"endpoint", required_argument, NULL, CLI_OPT_ENDPOINT},                 \
-    {"access-key-id", required_argument, NULL, CLI_OPT_ACCESS_KEY_ID},       \
-    {"debug", no_argument, NULL, CLI_OPT_DEBUG}
+    {"access-key-id", required_argument, NULL, CLI_OPT_ACCESS_KEY_ID}
 
 /* --signature-version, for the programs that sign requests (put it
  * before CLI_COMMON_LONG_OPTIONS); its help line below. */
@@ -56,13 +64,32 @@ enum {
     "                               else auto: 2 for EC2 in the regions that still\n"   \
     "                               take SigV2 and for a custom endpoint, else 4)\n"
 
-/* The common options' help text, to print after a program's own. */
+/* --signature-method, for the programs that sign SigV2 requests (put it
+ * before CLI_COMMON_LONG_OPTIONS); its help line below. */
+#define CLI_SIGNATURE_METHOD_OPTION \
+    {"signature-method", required_argument, NULL, CLI_OPT_SIGNATURE_METHOD}
+#define CLI_SIGNATURE_METHOD_HELP                                                         \
+    "      --signature-method M     SigV2's HmacSHA256 or HmacSHA1 (default: what the\n"     \
+    "                               signer computes, HmacSHA256 unless it is a Due with\n"  \
+    "                               the original firmware); SigV4 is HMAC-SHA256 only\n"
+
+/* --profile, for the programs that read the AWS CLI's configuration (put
+ * it before CLI_COMMON_LONG_OPTIONS); its help line below. */
+#define CLI_PROFILE_OPTION {"profile", required_argument, NULL, CLI_OPT_PROFILE}
+#define CLI_PROFILE_HELP                                                                  \
+    "      --profile NAME           the AWS CLI profile for credentials, region, endpoint\n" \
+    "                               and retries (default: $AWS_PROFILE, else default)\n"
+
+/* The common options' help text, to print after a program's own; that of
+ * CLI_DEVICE_LONG_OPTIONS. */
 extern const char cli_common_help[];
+extern const char cli_device_help[];
 
 struct cli_common {
     const char *prog;          /* program name for messages */
     const char *usage;         /* one-line usage, printed on usage errors */
     const char *help;          /* the program's own --help text */
+    const char *common_help;   /* NULL: cli_common_help */
     const char *signer;        /* --signer, or NULL */
     const char *region;        /* --region, or NULL */
     const char *endpoint;      /* --endpoint, or NULL */
@@ -71,6 +98,12 @@ struct cli_common {
     /* --signature-version as given (already checked), or NULL: for
      * awsv2_signature_version_resolve. */
     const char *signature_version;
+    /* --profile, or NULL (AWS_PROFILE, else "default"). */
+    const char *profile;
+    /* --signature-method as given (already checked: then hash holds it), or
+     * NULL: the signer's choice (awsv2_signer_default_hash). */
+    const char *signature_method;
+    awsv2_hash hash;
 };
 
 /* Handles one common option returned by getopt_long. Returns -1 if opt is
@@ -99,9 +132,12 @@ struct cli_signing {
 };
 
 /* Opens all of it; on failure prints the error and returns its exit status
- * (with everything released). Returns CLI_EXIT_OK on success; *out then
- * owns the signer and the credentials until cli_signing_close. */
-int cli_signing_open(const struct cli_common *c, struct cli_signing *out);
+ * (with everything released). timeout_ms (> 0: a program's --timeout)
+ * bounds each signing call of a device or daemon signer whose spec names
+ * no timeout_ms (awsv2_signer_open_timeout). Returns CLI_EXIT_OK on
+ * success; *out then owns the signer and the credentials until
+ * cli_signing_close. */
+int cli_signing_open(const struct cli_common *c, long timeout_ms, struct cli_signing *out);
 void cli_signing_close(struct cli_signing *s);
 
 #endif

@@ -22,7 +22,9 @@ enum {
 #define EXAMPLE_TIMEOUT_HELP                                                       \
     "      --connect-timeout SEC    give up connecting after SEC seconds (default 5)\n" \
     "      --timeout SEC            give up an attempt after SEC seconds (default 30;\n" \
-    "                               AWS_MAX_ATTEMPTS attempts, default 3)\n"
+    "                               AWS_MAX_ATTEMPTS attempts, default 3), and a\n"  \
+    "                               signing call of a due: or http signer after SEC\n" \
+    "                               seconds unless its spec has timeout_ms=\n"
 
 struct example_timeouts {
     long connect_ms; /* 0: the library's default */

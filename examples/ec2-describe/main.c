@@ -25,7 +25,7 @@ static const char help[] =
     "  -o, --output text|json       text (default): one instance a line,\n"
     "                               \"reservationId instanceId instanceType stateName\"\n"
     "      --page-size N            instances per request (MaxResults, 5..1000)\n" EXAMPLE_TIMEOUT_HELP
-    CLI_SIGNATURE_VERSION_HELP;
+    CLI_SIGNATURE_VERSION_HELP CLI_SIGNATURE_METHOD_HELP CLI_PROFILE_HELP;
 
 static const struct option long_options[] = {
     {"filter", required_argument, NULL, 'f'},
@@ -34,6 +34,8 @@ static const struct option long_options[] = {
     {"page-size", required_argument, NULL, OPT_PAGE_SIZE},
     EXAMPLE_TIMEOUT_LONG_OPTIONS,
     CLI_SIGNATURE_VERSION_OPTION,
+    CLI_SIGNATURE_METHOD_OPTION,
+    CLI_PROFILE_OPTION,
     CLI_COMMON_LONG_OPTIONS,
     {0},
 };

@@ -10,7 +10,7 @@
 #include "cli.h"
 #include "client_open.h"
 
-enum { OPT_QUEUE_URL = EXAMPLE_OPT_OWN, OPT_DELAY, OPT_ATTRIBUTE };
+enum { OPT_QUEUE_URL = EXAMPLE_OPT_OWN, OPT_DELAY, OPT_ATTRIBUTE, OPT_STRIP_NEWLINE };
 
 static const char usage[] =
     "sqs-send --queue-url URL [--delay-seconds N] [--attribute Name=String:Value]... "
@@ -18,20 +18,27 @@ static const char usage[] =
 
 static const char help[] =
     "Send MESSAGE (or standard input, for -) to an SQS queue and print its MessageId.\n"
-    "The MD5s SQS reports are checked; a mismatch exits with status 1.\n"
+    "Standard input is sent byte for byte, with the newline that `echo` or a file\n"
+    "ends it with; --strip-newline leaves that one out. An empty message is\n"
+    "refused (SQS takes none). The MD5s SQS reports are checked; a mismatch exits\n"
+    "with status 1.\n"
     "\n"
     "      --queue-url URL          the queue (required)\n"
+    "      --strip-newline          with -: drop one newline (\\n) ending the input\n"
     "      --delay-seconds N        deliver after N seconds (0..900)\n"
     "      --attribute Name=Type:Value  a message attribute (repeatable); Type is\n"
     "                               String, Number or Binary (Value in base64)\n" EXAMPLE_TIMEOUT_HELP
-    CLI_SIGNATURE_VERSION_HELP;
+    CLI_SIGNATURE_VERSION_HELP CLI_SIGNATURE_METHOD_HELP CLI_PROFILE_HELP;
 
 static const struct option long_options[] = {
     {"queue-url", required_argument, NULL, OPT_QUEUE_URL},
     {"delay-seconds", required_argument, NULL, OPT_DELAY},
     {"attribute", required_argument, NULL, OPT_ATTRIBUTE},
+    {"strip-newline", no_argument, NULL, OPT_STRIP_NEWLINE},
     EXAMPLE_TIMEOUT_LONG_OPTIONS,
     CLI_SIGNATURE_VERSION_OPTION,
+    CLI_SIGNATURE_METHOD_OPTION,
+    CLI_PROFILE_OPTION,
     CLI_COMMON_LONG_OPTIONS,
     {0},
 };
@@ -43,6 +50,7 @@ struct args {
     const char *queue_url;
     int delay;
     const char *message; /* NULL: standard input */
+    bool strip_newline;
 };
 
 static int own_option(void *ctx, int opt, const char *arg)
@@ -59,6 +67,9 @@ static int own_option(void *ctx, int opt, const char *arg)
         break;
     case OPT_ATTRIBUTE:
         why = attributes_add(&a->attributes, arg);
+        break;
+    case OPT_STRIP_NEWLINE:
+        a->strip_newline = true;
         break;
     default:
         return cli_usage_error(&a->common, "unknown option");
@@ -78,6 +89,11 @@ static int parse(struct args *a, int argc, char **argv)
         return cli_usage_error(&a->common, "give one MESSAGE, or - to read standard input");
     if (strcmp(argv[optind], "-") != 0)
         a->message = argv[optind];
+    if (a->message && a->strip_newline)
+        return cli_usage_error(&a->common, "--strip-newline is for a message read from "
+                                           "standard input (-)");
+    if (a->message && !*a->message)
+        return cli_usage_error(&a->common, "the message is empty: SQS takes none");
     return CLI_CONTINUE;
 }
 
@@ -97,7 +113,15 @@ static int read_stdin(const struct args *a, char **out)
                                : len > AWSV2_SQS_MESSAGE_MAX ? "larger than SQS's 262144 bytes"
                                                              : "not text (it holds a NUL byte)");
     }
+    if (a->strip_newline && len && buf[len - 1] == '\n')
+        len--;
     buf[len] = '\0';
+    if (len == 0) {
+        free(buf);
+        return cli_usage_error(&a->common, "standard input is empty%s: SQS takes no empty "
+                                           "message",
+                               a->strip_newline ? " but for its newline" : "");
+    }
     *out = buf;
     return CLI_EXIT_OK;
 }

@@ -3,6 +3,7 @@
  *   aws_access_key_id = AKIA...
  *   aws_secret_access_key = ...
  * Lines starting with '#' or ';' are comments. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -117,7 +118,7 @@ int emu_import_credentials(hsm_keystore *ks, const char *path, int verbose)
 	int rc = 0;
 
 	if (!f) {
-		perror(path);
+		fprintf(stderr, "awsv2-due-emu: %s: %s\n", path, strerror(errno));
 		return -1;
 	}
 	setvbuf(f, iobuf, _IOFBF, sizeof iobuf);
@@ -132,7 +133,7 @@ int emu_import_credentials(hsm_keystore *ks, const char *path, int verbose)
 		}
 	}
 	if (rc == 0 && ferror(f)) {
-		perror(path);
+		fprintf(stderr, "awsv2-due-emu: %s: %s\n", path, strerror(errno));
 		rc = -1;
 	}
 	if (rc == 0)

@@ -3,7 +3,7 @@
 
 #include "emu_link.h"
 
-#define MS 1000000LL
+#define MS ((int64_t)EMU_FRAME_NS)
 
 int64_t emu_now(void)
 {
@@ -20,12 +20,19 @@ static int64_t max64(int64_t a, int64_t b)
 
 void emu_link_init(emu_link *l, emu_link_kind kind, unsigned long baud, int64_t now)
 {
-	l->byte_ns = 0;
-	l->frames = kind == EMU_LINK_USB;
+	l->rx_ns = l->take_ns = l->tx_ns = 0;
+	l->frames = kind == EMU_LINK_USB || kind == EMU_LINK_USB_IDEAL;
 	if (kind == EMU_LINK_UART)
-		l->byte_ns = (int64_t)(10 * 1000000000LL / (long long)baud); /* start + 8 data + stop bits */
-	else if (kind == EMU_LINK_USB)
-		l->byte_ns = 1000;  /* 1 MB/s */
+		l->rx_ns = l->tx_ns = (int64_t)(10 * 1000000000LL / (long long)baud); /* start + 8 data + stop bits */
+	else if (kind == EMU_LINK_PROG)
+		l->rx_ns = l->tx_ns = EMU_PROG_NS;
+	else if (kind == EMU_LINK_USB_IDEAL)
+		l->rx_ns = l->tx_ns = EMU_USB_IDEAL_NS;
+	else if (kind == EMU_LINK_USB) {
+		l->rx_ns = EMU_USB_WIRE_NS;
+		l->take_ns = EMU_USB_TAKE_NS;
+		l->tx_ns = EMU_USB_TX_NS;
+	}
 	l->epoch = now;
 	l->rx_last = now;
 	l->tx_free = now;
@@ -33,9 +40,9 @@ void emu_link_init(emu_link *l, emu_link_kind kind, unsigned long baud, int64_t 
 
 int64_t emu_link_rx(emu_link *l, int64_t now, size_t n)
 {
-	int64_t first = max64(l->rx_last, now) + l->byte_ns;
+	int64_t first = max64(l->rx_last, now) + l->rx_ns;
 
-	l->rx_last = first + (int64_t)(n - 1) * l->byte_ns;
+	l->rx_last = first + (int64_t)(n - 1) * l->rx_ns;
 	return first;
 }
 
@@ -46,7 +53,7 @@ void emu_link_tx(emu_link *l, emu_tx *t, int64_t ready, size_t len)
 	t->len = len;
 	t->sent = 0;
 	t->start = max64(ready, l->tx_free);
-	end = t->start + (int64_t)len * l->byte_ns;
+	end = t->start + (int64_t)len * l->tx_ns;
 	l->tx_free = end;
 	t->release = end;
 	if (l->frames) {
@@ -59,17 +66,17 @@ size_t emu_link_due(const emu_link *l, const emu_tx *t, int64_t now)
 {
 	int64_t n;
 
-	if (l->byte_ns == 0 || l->frames)
+	if (l->tx_ns == 0 || l->frames)
 		return now >= t->release ? t->len : 0;
 	if (now < t->start)
 		return 0;
-	n = (now - t->start) / l->byte_ns;
+	n = (now - t->start) / l->tx_ns;
 	return n >= (int64_t)t->len ? t->len : (size_t)n;
 }
 
 int64_t emu_link_next(const emu_link *l, const emu_tx *t)
 {
-	if (l->byte_ns == 0 || l->frames)
+	if (l->tx_ns == 0 || l->frames)
 		return t->release;
-	return t->start + (int64_t)(t->sent + 1) * l->byte_ns;
+	return t->start + (int64_t)(t->sent + 1) * l->tx_ns;
 }

@@ -10,7 +10,7 @@
 #include "hsm_protocol.h"
 
 static const char usage_text[] =
-	"Usage: awsv2-due-emu [OPTION]...\n"
+	"usage: awsv2-due-emu [OPTION]...\n"
 	"Runs the Arduino Due HSM firmware core on a new pty and prints the pty's\n"
 	"path as the first line on stdout. Serves until SIGINT or SIGTERM.\n"
 	"\n"
@@ -18,7 +18,10 @@ static const char usage_text[] =
 	"  --import-credentials FILE  store every profile's key pair of a shared-\n"
 	"                             credentials FILE at start (stored ids are kept)\n"
 	"  --symlink PATH             also make PATH a symlink to the pty\n"
-	"  --link none|uart:BAUD|usb  model the serial link (default none)\n"
+	"  --link MODEL               model the serial link: none (default), usb\n"
+	"                             (native port, calibrated), usb-ideal (1 MB/s),\n"
+	"                             prog (programming port) or uart:BAUD\n"
+	"  --no-delta                 refuse compact frames, as older firmware\n"
 	"  --sign-us N                every SIGN-AWS-V2, -V4 or DERIVE-AWS-V4 takes\n"
 	"                             at least N us\n"
 	"  --drop-reply N             execute request N but send no reply\n"
@@ -34,7 +37,7 @@ static int usage_error(const char *fmt, const char *arg)
 {
 	fprintf(stderr, "awsv2-due-emu: ");
 	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nTry 'awsv2-due-emu --help'.\n");
+	fprintf(stderr, "\nusage: awsv2-due-emu [OPTION]...\n");
 	return 2;
 }
 
@@ -81,11 +84,15 @@ static int parse_link(emu_options *o, const char *arg)
 		o->link = EMU_LINK_NONE;
 	} else if (strcmp(arg, "usb") == 0) {
 		o->link = EMU_LINK_USB;
+	} else if (strcmp(arg, "usb-ideal") == 0) {
+		o->link = EMU_LINK_USB_IDEAL;
+	} else if (strcmp(arg, "prog") == 0) {
+		o->link = EMU_LINK_PROG;
 	} else if (strncmp(arg, "uart:", 5) == 0
 		   && number(arg + 5, 1, 100000000, &o->baud, NULL) == 0) {
 		o->link = EMU_LINK_UART;
 	} else {
-		return usage_error("bad --link '%s' (none, uart:BAUD or usb)", arg);
+		return usage_error("bad --link '%s' (none, usb, usb-ideal, prog or uart:BAUD)", arg);
 	}
 	return 0;
 }
@@ -109,7 +116,7 @@ static int parse_fault(emu_faults *f, const char *name, const char *arg, int wit
 }
 
 enum { OPT_KEYSTORE = 256, OPT_IMPORT, OPT_SYMLINK, OPT_LINK, OPT_SIGN_US, OPT_DROP,
-       OPT_GARBLE, OPT_STALL, OPT_CLOSE, OPT_VERBOSE, OPT_HELP, OPT_VERSION };
+       OPT_GARBLE, OPT_STALL, OPT_CLOSE, OPT_VERBOSE, OPT_NO_DELTA, OPT_HELP, OPT_VERSION };
 
 static const struct option long_options[] = {
 	{ "keystore", required_argument, NULL, OPT_KEYSTORE },
@@ -122,6 +129,7 @@ static const struct option long_options[] = {
 	{ "stall", required_argument, NULL, OPT_STALL },
 	{ "close-after", required_argument, NULL, OPT_CLOSE },
 	{ "verbose", no_argument, NULL, OPT_VERBOSE },
+	{ "no-delta", no_argument, NULL, OPT_NO_DELTA },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -143,6 +151,7 @@ static int option(emu_options *o, int opt, const char *arg)
 	case OPT_STALL: return parse_fault(&o->stall, "--stall", arg, 1);
 	case OPT_CLOSE: return parse_fault(&o->close_after, "--close-after", arg, 0);
 	case OPT_VERBOSE: o->verbose = 1; return 0;
+	case OPT_NO_DELTA: o->no_delta = 1; return 0;
 	default: return 2;  /* getopt_long has explained it */
 	}
 }
@@ -165,7 +174,7 @@ int emu_options_parse(emu_options *o, int argc, char **argv)
 		}
 		if ((rc = option(o, opt, optarg)) != 0) {
 			if (opt == '?')
-				fprintf(stderr, "Try 'awsv2-due-emu --help'.\n");
+				fprintf(stderr, "usage: awsv2-due-emu [OPTION]...\n");
 			return rc;
 		}
 	}

@@ -5,7 +5,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef enum emu_link_kind { EMU_LINK_NONE, EMU_LINK_UART, EMU_LINK_USB } emu_link_kind;
+typedef enum emu_link_kind {
+	EMU_LINK_NONE, EMU_LINK_UART, EMU_LINK_USB, EMU_LINK_USB_IDEAL, EMU_LINK_PROG
+} emu_link_kind;
 
 /* A list of request numbers, with a value each (--stall's milliseconds). */
 typedef struct emu_faults {
@@ -23,6 +25,7 @@ typedef struct emu_options {
 	unsigned long sign_us;
 	emu_faults drop, garble, stall, close_after;
 	int verbose;
+	int no_delta;
 } emu_options;
 
 /* Parses argv. Returns -1 to run, or the exit status to leave with at

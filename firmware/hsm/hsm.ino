@@ -8,6 +8,7 @@
  * here: provision keys over serial (PUT-KEY), see README.md. */
 extern "C" {
 #include "src/hsm_protocol.h"
+#include "src/hsm_util.h"
 }
 
 #include <string.h>
@@ -77,7 +78,6 @@ static void reply(void *ctx, const char *line, size_t len)
 	static_cast<Stream *>(ctx)->write(reinterpret_cast<const uint8_t *>(line), len);
 }
 
-/* Hands the core every byte waiting on a port; framing is by NUL only. */
 /* The core's clock (rate limits, the time of docs/policy.md). */
 static uint32_t tick(void *ctx)
 {
@@ -85,13 +85,26 @@ static uint32_t tick(void *ctx)
 	return millis();
 }
 
+/* Hands the core the bytes waiting on a port when it was looked at, a
+ * block at a time (framing is by NUL only, so any split works). readBytes
+ * is asked for no more than available() said are there, so it never waits
+ * out its timeout; what arrives meanwhile is for the next loop(), so that
+ * one port cannot starve the other. A PUT-KEY's secret passes through the
+ * block: it is wiped. */
 static void serve(Stream &port, hsm_protocol *requests)
 {
-	for (int n = port.available(); n > 0; n--) {
-		int b = port.read();
-		if (b < 0)
+	uint8_t block[64];  /* a full-speed USB packet */
+	int left = port.available();
+
+	while (left > 0) {
+		size_t want = left < (int)sizeof block ? (size_t)left : sizeof block;
+		size_t got = port.readBytes(block, want);
+
+		if (got == 0)
 			break;
-		hsm_protocol_byte(requests, (uint8_t)b);
+		hsm_protocol_feed(requests, block, got);
+		hsm_wipe(block, got);
+		left -= (int)got;
 	}
 }
 

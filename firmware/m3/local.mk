@@ -28,9 +28,9 @@ EXTRA_DIST += firmware/m3/m3.ld firmware/m3/m3_start.c firmware/m3/m3_semihost.c
 	firmware/m3/m3_semihost.h firmware/m3/m3_flash.c firmware/m3/m3_flash.h \
 	firmware/m3/m3_vectors.c firmware/m3/m3_bench.c \
 	firmware/m3/m3-test.sh firmware/m3/m3-bench.sh \
-	firmware/hsm/src/hsm_sha1_thumb2.S
+	firmware/hsm/src/hsm_sha1_thumb2.S firmware/hsm/src/hsm_sha256_thumb2.S
 CLEANFILES += firmware/m3/*.elf firmware/m3/core/*.o firmware/m3/core-c/*.o \
-	firmware/m3/obj/*.o
+	firmware/m3/obj/*.o firmware/m3/ref/*.o
 
 if HAVE_M3
 TESTS += firmware/m3/m3-test.sh
@@ -50,7 +50,16 @@ firmware/m3/core-c/%.o: $(m3_core_src)/%.S $(m3_core_deps)
 firmware/m3/obj/%.o: $(m3_src)/%.c $(m3_harness_deps) $(m3_core_deps)
 	$(AM_V_CC)$(MKDIR_P) $(@D) && $(ARM_CC) $(m3_cflags) -c -o $@ $<
 
-firmware/m3/m3-vectors.elf: firmware/m3/obj/m3_vectors.o $(m3_harness_objs) $(m3_core_objs)
+# The portable C SHA built again under other names (ref_sha1_*,
+# ref_sha256_*): the reference the vector suite compares the Thumb-2 with.
+m3_ref_names = $(foreach h,sha1 sha256,$(foreach f,init update final compress,\
+	-Dhsm_$(h)_$(f)=ref_$(h)_$(f)))
+m3_ref_objs = firmware/m3/ref/hsm_sha1.o firmware/m3/ref/hsm_sha256.o
+firmware/m3/ref/%.o: $(m3_core_src)/%.c $(m3_core_deps)
+	$(AM_V_CC)$(MKDIR_P) $(@D) && $(ARM_CC) $(m3_cflags) -DHSM_SHA_PORTABLE $(m3_ref_names) -c -o $@ $<
+
+firmware/m3/m3-vectors.elf: firmware/m3/obj/m3_vectors.o $(m3_harness_objs) $(m3_core_objs) \
+		$(m3_ref_objs)
 	$(AM_V_CCLD)$(ARM_CC) $(m3_cflags) $(m3_linkflags) -o $@ $^
 firmware/m3/m3-bench.elf: firmware/m3/obj/m3_bench.o $(m3_harness_objs) $(m3_core_objs)
 	$(AM_V_CCLD)$(ARM_CC) $(m3_cflags) $(m3_linkflags) -o $@ $^

@@ -99,6 +99,49 @@ static void test_sha(void)
 	expect("sha256 million a, unaligned", d, MILLION_A_SHA256);
 }
 
+/* The portable C, built a second time under these names
+ * (firmware/m3/local.mk): the reference for the Thumb-2 compression
+ * functions, which the known answers above exercise less thoroughly. */
+void ref_sha1_compress(uint32_t h[5], const uint8_t *blocks, size_t nblocks);
+void ref_sha256_compress(uint32_t h[8], const uint8_t *blocks, size_t nblocks);
+
+static uint32_t next_random(void)
+{
+	static uint32_t x = 2463534242u;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	return x;
+}
+
+/* Random states and one to three random blocks at each alignment. */
+static void test_against_reference(void)
+{
+	static uint8_t buf[3 * 64 + 3];
+	int ok1 = 1, ok256 = 1;
+
+	for (int round = 0; round < 400; round++) {
+		uint32_t a[8], b[8];
+		size_t off = (size_t)round & 3, n = 1 + (size_t)round % 3;
+
+		for (size_t i = 0; i < sizeof buf; i++)
+			buf[i] = (uint8_t)next_random();
+		for (int i = 0; i < 8; i++)
+			a[i] = b[i] = next_random();
+		hsm_sha256_compress(a, buf + off, n);
+		ref_sha256_compress(b, buf + off, n);
+		ok256 &= memcmp(a, b, sizeof a) == 0;
+		hsm_sha1_compress(a, buf + off, n);
+		ref_sha1_compress(b, buf + off, n);
+		ok1 &= memcmp(a, b, 5 * sizeof a[0]) == 0;
+	}
+	m3_puts(ok1 ? "ok   sha1 compression = portable C\n" : "FAIL sha1 compression = portable C\n");
+	m3_puts(ok256 ? "ok   sha256 compression = portable C\n"
+		      : "FAIL sha256 compression = portable C\n");
+	failures += !ok1 + !ok256;
+}
+
 /* A key or message: a repeated byte, or a string when text is set. */
 typedef struct { uint8_t byte; size_t len; const char *text; } blob;
 
@@ -320,6 +363,7 @@ static void test_policy(void)
 int main(void)
 {
 	test_sha();
+	test_against_reference();
 	test_hmac();
 	test_signing_key();
 	test_protocol();

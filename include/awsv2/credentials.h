@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "awsv2/status.h"
 
@@ -37,12 +38,23 @@ AWSV2_API awsv2_status awsv2_credentials_new(awsv2_credentials **out, const char
                                              const char *secret, const char *session_token,
                                              awsv2_error *err);
 
-/* The AWS credential chain: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY /
- * AWS_SESSION_TOKEN, else profile (NULL: AWS_PROFILE, else "default") of
- * AWS_SHARED_CREDENTIALS_FILE (else ~/.aws/credentials). A missing file is
- * no error; a malformed one is AWSV2_E_CONFIG naming the file and line, and
- * so is a key of the profile set to nothing ("aws_access_key_id =").
- * Without a secret (unless the flag allows it) AWSV2_E_CREDENTIALS. */
+/* The AWS credential chain, as the AWS CLI has it (docs/configuration.md):
+ * AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN, unless
+ * profile is given (the CLI's --profile names a profile over them); else
+ * the profile (NULL: AWS_PROFILE, else "default"): its keys in
+ * AWS_SHARED_CREDENTIALS_FILE (else ~/.aws/credentials) [NAME], else its
+ * credential_process, else its keys in AWS_CONFIG_FILE (else
+ * ~/.aws/config) [profile NAME] ([default]). credential_process runs the
+ * command (no shell) within AWSV2_CREDENTIAL_PROCESS_TIMEOUT_MS (default
+ * 60000) and reads its JSON; its credentials carry their expiration.
+ * A missing file is no error; a malformed one is AWSV2_E_CONFIG naming the
+ * file and line, and so is a key of the profile set to nothing
+ * ("aws_access_key_id ="); a profile other than "default" in neither file
+ * is AWSV2_E_CONFIG naming it and both files. A failed credential_process
+ * is AWSV2_E_CREDENTIALS (its own stderr is the caller's stderr). Without
+ * a secret (unless the flag allows it) AWSV2_E_CREDENTIALS. Runs a process
+ * and reads files: call it from one thread at a time if the environment
+ * may change meanwhile. */
 AWSV2_API awsv2_status awsv2_credentials_load(awsv2_credentials **out, const char *profile,
                                               unsigned flags, awsv2_error *err);
 
@@ -58,23 +70,38 @@ AWSV2_API void awsv2_credentials_free(awsv2_credentials *creds);
 AWSV2_API const char *awsv2_credentials_access_key_id(const awsv2_credentials *creds);
 AWSV2_API const char *awsv2_credentials_session_token(const awsv2_credentials *creds);
 AWSV2_API bool awsv2_credentials_has_secret(const awsv2_credentials *creds);
+/* When creds expire (credential_process's Expiration), or 0 for never. A
+ * program that keeps credentials longer loads them again before then. */
+AWSV2_API time_t awsv2_credentials_expiration(const awsv2_credentials *creds);
 
 /* ---- Region and endpoint ------------------------------------------------ */
 
 /* flag (e.g. --region; NULL if not given), else AWS_REGION, else
  * AWS_DEFAULT_REGION, else the region of the profile (AWS_PROFILE or
- * "default") in AWS_CONFIG_FILE (else ~/.aws/config), else "us-east-1".
- * A "region =" there that is empty or too long is AWSV2_E_CONFIG naming the
- * file and line. Writes at most cap bytes including the NUL. */
+ * "default") in AWS_CONFIG_FILE (else ~/.aws/config) or the credentials
+ * file, else "us-east-1". A "region =" there that is empty or too long is
+ * AWSV2_E_CONFIG naming the file and line; so is a missing profile (as in
+ * awsv2_credentials_load). Writes at most cap bytes including the NUL. */
 AWSV2_API awsv2_status awsv2_region_resolve(const char *flag, char *out, size_t cap,
                                             awsv2_error *err);
+/* The same with the profile named (NULL: AWS_PROFILE, else "default"). */
+AWSV2_API awsv2_status awsv2_region_resolve_profile(const char *flag, const char *profile,
+                                                    char *out, size_t cap, awsv2_error *err);
 
-/* The endpoint URL of service ("ec2" or "sqs"): flag, else
- * AWS_ENDPOINT_URL_EC2 / AWS_ENDPOINT_URL_SQS, else AWS_ENDPOINT_URL, else
- * https://SERVICE.REGION.amazonaws.com/ . */
+/* The endpoint URL of service ("ec2" or "sqs"): flag, else the configured
+ * endpoint (unless AWS_IGNORE_CONFIGURED_ENDPOINT_URLS or the profile's
+ * ignore_configured_endpoint_urls is true): AWS_ENDPOINT_URL_EC2 /
+ * AWS_ENDPOINT_URL_SQS, AWS_ENDPOINT_URL, the "ec2 =" / "sqs =" block's
+ * endpoint_url in the config file's [services NAME] that the profile's
+ * "services = NAME" names, the profile's endpoint_url; else
+ * https://SERVICE.REGION.amazonaws.com/ (amazonaws.com.cn for cn-*). */
 AWSV2_API awsv2_status awsv2_endpoint_resolve(const char *service, const char *flag,
                                               const char *region, char *out, size_t cap,
                                               awsv2_error *err);
+/* The same with the profile named (NULL: AWS_PROFILE, else "default"). */
+AWSV2_API awsv2_status awsv2_endpoint_resolve_profile(const char *service, const char *flag,
+                                                      const char *region, const char *profile,
+                                                      char *out, size_t cap, awsv2_error *err);
 
 #ifdef __cplusplus
 }

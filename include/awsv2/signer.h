@@ -29,6 +29,8 @@ AWSV2_API const char *awsv2_signer_spec_resolve(const char *flag);
  *   "due:/dev/ttyACM0[?timeout_ms=N&window=N&scoped_key=1]", "due:auto"
  *                                     an Arduino Due (or awsv2-due-emu) over serial
  *   "http://127.0.0.1:8086/sign/aws"  a signing daemon (also https://)
+ *   "pkcs11:token=T?module-path=LIB&pin-source=file:PATH"
+ *                                     a PKCS#11 token (docs/pkcs11.md)
  * spec NULL means awsv2_signer_spec_resolve(NULL). creds may be NULL for the
  * device and daemon backends. A spec that cannot be parsed or opened fails
  * with a message naming it and the reason (AWSV2_E_SPEC, AWSV2_E_DEVICE,
@@ -36,6 +38,15 @@ AWSV2_API const char *awsv2_signer_spec_resolve(const char *flag);
  * Close the result with awsv2_signer_close. */
 AWSV2_API awsv2_status awsv2_signer_open(awsv2_signer **out, const char *spec,
                                          const awsv2_credentials *creds, awsv2_error *err);
+/* awsv2_signer_open, where timeout_ms (when > 0) is what a signer that
+ * waits on a device or a daemon (due:, http://, https://) gives each call
+ * when its spec names no timeout_ms= of its own; the other signers ignore
+ * it. A program passes its --timeout here, so that one option bounds the
+ * signing as well as the request to AWS. Same errors as awsv2_signer_open,
+ * and AWSV2_E_NOMEM. */
+AWSV2_API awsv2_status awsv2_signer_open_timeout(awsv2_signer **out, const char *spec,
+                                                 const awsv2_credentials *creds,
+                                                 long timeout_ms, awsv2_error *err);
 /* Closes the signer, wiping any key material it held. NULL is fine. */
 AWSV2_API void awsv2_signer_close(awsv2_signer *signer);
 
@@ -76,6 +87,21 @@ AWSV2_API awsv2_status awsv2_signer_sign_batch(awsv2_signer *signer, awsv2_sign_
  * or "due:/dev/ttyACM0 window=4". Never contains a secret or token. Borrowed,
  * valid until the signer is closed. */
 AWSV2_API const char *awsv2_signer_describe(const awsv2_signer *signer);
+
+/* What a signer can compute, as a set of AWSV2_SIGNER_CAN_* bits. A built-in
+ * backend knows once it is open: an Arduino Due running the original
+ * firmware (hsm.ino, docs/serial-protocol.md) computes HmacSHA1 only; a
+ * custom signer says so with its capabilities operation (absent: both
+ * SigV2 hashes, and SigV4 when it has sign4). Asking a signer for what it
+ * cannot compute fails with AWSV2_E_UNAVAILABLE, never a wrong signature.
+ * Thread-safe. */
+#define AWSV2_SIGNER_CAN_HMAC_SHA256 0x1u
+#define AWSV2_SIGNER_CAN_HMAC_SHA1 0x2u
+#define AWSV2_SIGNER_CAN_SIGV4 0x4u
+AWSV2_API unsigned awsv2_signer_capabilities(const awsv2_signer *signer);
+/* The SignatureMethod to use when none is asked for: HmacSHA256 when the
+ * signer can compute it, else HmacSHA1. Thread-safe. */
+AWSV2_API awsv2_hash awsv2_signer_default_hash(const awsv2_signer *signer);
 
 /* Checks that the signer can sign now: a device answers a PING with a fresh
  * nonce, a daemon answers its /healthz with 200. In-process signers always
@@ -219,6 +245,10 @@ AWSV2_API const char *awsv2_key_policy_text(const awsv2_key_policy *policy);
 /* Room for a policy's encoding with its NUL. */
 #define AWSV2_KEY_POLICY_SIZE 217
 
+/* Whether id may be stored as an access key id: 1 to 128 characters of A-Z
+ * and 0-9, as AWS issues them and a device checks them. Thread-safe. */
+AWSV2_API int awsv2_key_id_is_valid(const char *id);
+
 /* Stores key_id with its secret (NUL-terminated; wiped from the library's
  * buffers afterwards, the caller wipes its own). An id already stored is
  * refused ("key-exists"): delete it first. */
@@ -344,6 +374,9 @@ typedef struct awsv2_signer_ops {
     /* awsv2_signer_audit_mode, with "wrap" or "strict". Absent:
      * AWSV2_E_UNAVAILABLE. */
     awsv2_status (*audit_mode)(void *ctx, const char *mode, awsv2_error *err);
+    /* awsv2_signer_capabilities: the AWSV2_SIGNER_CAN_* bits. Absent: both
+     * SigV2 hashes, and SigV4 when sign4 is there. */
+    unsigned (*capabilities)(void *ctx);
 } awsv2_signer_ops;
 
 #define AWSV2_SIGNER_OPS_INIT {.size = sizeof(awsv2_signer_ops)}

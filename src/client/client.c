@@ -11,6 +11,7 @@
 #include "client_impl.h"
 #include "curl_common.h"
 #include "internal.h"
+#include "profile.h"
 #include "retry.h"
 #include "transport.h"
 #include "xml.h"
@@ -18,6 +19,7 @@
 #define DEFAULT_CONNECT_TIMEOUT_MS 5000L
 #define DEFAULT_TIMEOUT_MS 30000L
 #define DEFAULT_MAX_ATTEMPTS 3
+#define LEGACY_MAX_ATTEMPTS 5
 #define MAX_ATTEMPTS_LIMIT 100
 #define DEFAULT_RETRY_BASE_MS 100L
 #define DEFAULT_RETRY_CAP_MS 20000L
@@ -37,6 +39,12 @@ struct awsv2_client {
     char *region;
     char *service;
     int max_attempts;
+    awsv2_retry_mode retry_mode;
+    awsv2__retry_quota quota; /* standard mode only */
+    time_t skew;              /* the service's clock minus ours, from a skew error */
+    time_t expiration;        /* of the credentials; 0: never */
+    awsv2_refresh_fn refresh;
+    void *refresh_ctx;
     long retry_base_ms;
     long retry_cap_ms;
     size_t max_response;
@@ -44,20 +52,71 @@ struct awsv2_client {
     void *debug_ctx;
 };
 
-static awsv2_status max_attempts(int option, int *out, awsv2_error *err)
+static awsv2_status parse_attempts(const char *text, const char *what, int *out,
+                                   awsv2_error *err)
 {
-    const char *env = getenv("AWS_MAX_ATTEMPTS");
-    *out = option > 0 ? option : DEFAULT_MAX_ATTEMPTS;
-    if (option > 0 || !env || !*env)
-        return AWSV2_OK;
     char *end;
     errno = 0;
-    long n = strtol(env, &end, 10);
-    if (errno || *end || n < 1 || n > MAX_ATTEMPTS_LIMIT)
+    long n = strtol(text, &end, 10);
+    if (errno || end == text || *end || n < 1 || n > MAX_ATTEMPTS_LIMIT)
         return awsv2__fail(err, AWSV2_E_CONFIG,
-                           "AWS_MAX_ATTEMPTS=\"%s\" is not a number of attempts from 1 to %d",
-                           env, MAX_ATTEMPTS_LIMIT);
+                           "%s=\"%s\" is not a number of attempts from 1 to %d", what, text,
+                           MAX_ATTEMPTS_LIMIT);
     *out = (int)n;
+    return AWSV2_OK;
+}
+
+static awsv2_status parse_mode(const char *text, const char *what, awsv2_retry_mode *out,
+                               awsv2_error *err)
+{
+    if (strcmp(text, "standard") == 0 || strcmp(text, "adaptive") == 0)
+        *out = AWSV2_RETRY_STANDARD;
+    else if (strcmp(text, "legacy") == 0)
+        *out = AWSV2_RETRY_LEGACY;
+    else
+        return awsv2__fail(err, AWSV2_E_CONFIG,
+                           "%s=\"%s\" is not a retry mode (legacy or standard)", what, text);
+    return AWSV2_OK;
+}
+
+/* The retry mode and attempts: the options, else AWS_RETRY_MODE and
+ * AWS_MAX_ATTEMPTS, else the profile's retry_mode and max_attempts. */
+static awsv2_status retry_settings(awsv2_client *c, awsv2_retry_mode mode, int attempts,
+                                   const char *profile, awsv2_error *err)
+{
+    const char *env_mode = getenv("AWS_RETRY_MODE"), *env_attempts = getenv("AWS_MAX_ATTEMPTS");
+    awsv2_status st = AWSV2_OK;
+    if (mode != AWSV2_RETRY_DEFAULT && mode != AWSV2_RETRY_STANDARD && mode != AWSV2_RETRY_LEGACY)
+        return awsv2__fail(err, AWSV2_E_INVALID, "unknown retry mode %d", (int)mode);
+    if (!mode && env_mode && *env_mode)
+        st = parse_mode(env_mode, "AWS_RETRY_MODE", &mode, err);
+    if (!st && attempts <= 0 && env_attempts && *env_attempts)
+        st = parse_attempts(env_attempts, "AWS_MAX_ATTEMPTS", &attempts, err);
+    if (!st && (!mode || attempts <= 0)) {
+        awsv2__profile *p = NULL;
+        st = awsv2__profile_load(&p, profile, err);
+        const char *v;
+        int line = 0, file = 0;
+        char what[4200];
+        if (!st && !mode && (v = awsv2__profile_get(p, -1, "retry_mode", &line, &file))) {
+            snprintf(what, sizeof what, "%s:%d: retry_mode", awsv2__profile_path(p, file), line);
+            st = parse_mode(v, what, &mode, err);
+        }
+        if (!st && attempts <= 0 &&
+            (v = awsv2__profile_get(p, -1, "max_attempts", &line, &file))) {
+            snprintf(what, sizeof what, "%s:%d: max_attempts", awsv2__profile_path(p, file),
+                     line);
+            st = parse_attempts(v, what, &attempts, err);
+        }
+        awsv2__profile_free(p);
+    }
+    if (st)
+        return st;
+    c->retry_mode = mode ? mode : AWSV2_RETRY_STANDARD;
+    c->max_attempts = attempts > 0 ? attempts
+                      : c->retry_mode == AWSV2_RETRY_LEGACY ? LEGACY_MAX_ATTEMPTS
+                                                            : DEFAULT_MAX_ATTEMPTS;
+    c->quota.tokens = AWSV2__RETRY_QUOTA;
     return AWSV2_OK;
 }
 
@@ -159,13 +218,20 @@ awsv2_status awsv2_client_new(awsv2_client **out, const awsv2_client_options *o,
         return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
     pthread_mutex_init(&c->lock, NULL);
     c->signer = o->signer;
-    c->hash = o->hash;
+    c->hash = o->size != 0 && OPTIONS_HAVE(o, hash_auto) && o->hash_auto
+                  ? awsv2_signer_default_hash(o->signer)
+                  : o->hash;
     c->method = o->method;
     c->retry_base_ms = or_default(o->retry_base_ms, DEFAULT_RETRY_BASE_MS);
     c->retry_cap_ms = or_default(o->retry_cap_ms, DEFAULT_RETRY_CAP_MS);
     c->max_response = o->max_response_bytes ? o->max_response_bytes : DEFAULT_MAX_RESPONSE;
     c->debug = o->debug;
     c->debug_ctx = o->debug_ctx;
+    if (o->size != 0 && OPTIONS_HAVE(o, refresh_ctx)) {
+        c->expiration = o->credentials_expiration;
+        c->refresh = o->refresh;
+        c->refresh_ctx = o->refresh_ctx;
+    }
     c->endpoint = strdup(o->endpoint_url);
     c->access_key_id = strdup(o->access_key_id);
     c->session_token = awsv2__strdup(o->session_token);
@@ -173,8 +239,11 @@ awsv2_status awsv2_client_new(awsv2_client **out, const awsv2_client_options *o,
         st = awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
     if (!st)
         st = choose_version(c, o, err);
-    if (!st)
-        st = max_attempts(o->max_attempts, &c->max_attempts, err);
+    if (!st) {
+        bool have = o->size != 0 && OPTIONS_HAVE(o, retry_mode);
+        st = retry_settings(c, have ? o->retry_mode : AWSV2_RETRY_DEFAULT, o->max_attempts,
+                            have ? o->profile : NULL, err);
+    }
     if (!st)
         st = open_transport(c, o, err);
     if (st) {
@@ -242,8 +311,9 @@ static awsv2_status build_request(awsv2_client *c, awsv2_method method, const ch
  * signature. */
 static awsv2_status sign(awsv2_client *c, awsv2_request *req, awsv2_error *err)
 {
-    awsv2_status st = c->sigv4 ? awsv2_request_set_amz_date(req, time(NULL), 0, err)
-                               : awsv2_request_set_timestamp(req, time(NULL), err);
+    time_t now = time(NULL) + c->skew;
+    awsv2_status st = c->sigv4 ? awsv2_request_set_amz_date(req, now, 0, err)
+                               : awsv2_request_set_timestamp(req, now, err);
     if (st)
         return st;
     if (c->debug) {
@@ -257,10 +327,29 @@ static awsv2_status sign(awsv2_client *c, awsv2_request *req, awsv2_error *err)
     return awsv2_request_sign(req, c->signer, err);
 }
 
-/* One attempt; *retry tells whether a failure is worth another. */
-static awsv2_status attempt(awsv2_client *c, awsv2_request *req, bool *retry, awsv2_error *err)
+/* How a failed attempt may be tried again. */
+enum again { AGAIN_NO, AGAIN_RETRY, AGAIN_TIMEOUT, AGAIN_SKEW };
+
+/* An error answer from a skewed clock: keeps the skew, when the answer's
+ * Date shows one worth correcting. */
+static bool skewed(awsv2_client *c, const awsv2_error *err)
 {
-    *retry = false;
+    time_t date = awsv2__transport_date(c->transport);
+    if (!date || !awsv2__retry_skew_code(err->code))
+        return false;
+    time_t skew = date - time(NULL);
+    time_t change = skew - c->skew;
+    if (change > -AWSV2__SKEW_THRESHOLD_S && change < AWSV2__SKEW_THRESHOLD_S)
+        return false;
+    c->skew = skew;
+    return true;
+}
+
+/* One attempt; *again tells whether a failure is worth another. */
+static awsv2_status attempt(awsv2_client *c, awsv2_request *req, enum again *again,
+                            awsv2_error *err)
+{
+    *again = AGAIN_NO;
     awsv2_status st = sign(c, req, err);
     if (st)
         return st;
@@ -268,14 +357,63 @@ static awsv2_status attempt(awsv2_client *c, awsv2_request *req, bool *retry, aw
     long http = 0;
     st = awsv2__transport_perform(c->transport, req, form, &http, &c->body, err);
     if (st) {
-        *retry = st == AWSV2_E_NETWORK;
+        if (st == AWSV2_E_NETWORK)
+            *again = awsv2__transport_timed_out(c->transport) ? AGAIN_TIMEOUT : AGAIN_RETRY;
         return st;
     }
     if (http >= 200 && http < 300)
         return AWSV2_OK;
     st = awsv2__xml_service_error(c->body.data ? c->body.data : "", c->body.len, http, err);
-    *retry = awsv2__retry_http_status(http) || awsv2__retry_code(err->code);
+    if (skewed(c, err))
+        *again = AGAIN_SKEW;
+    else if (awsv2__retry_http_status(http) || awsv2__retry_code(err->code))
+        *again = AGAIN_RETRY;
     return st;
+}
+
+/* A retryable failure not tried again: the message says after how many
+ * attempts, and why no more (err is the caller's full-size error). */
+static void gave_up(awsv2_error *err, int attempts, bool all_used)
+{
+    size_t len = strlen(err->message);
+    snprintf(err->message + len, sizeof err->message - len, " (gave up after %d attempt%s%s)",
+             attempts, attempts == 1 ? "" : "s",
+             all_used ? (attempts == 1 ? ": retries are off" : "")
+                      : ": the retry quota is spent");
+}
+
+/* As the AWS SDKs do: a refresh when the credentials have less than this
+ * left; failing, the old ones serve until they expire. */
+#define REFRESH_AHEAD_S 300
+
+static awsv2_status refresh_credentials(awsv2_client *c, awsv2_error *err)
+{
+    time_t now = time(NULL);
+    if (!c->refresh || !c->expiration || now < c->expiration - REFRESH_AHEAD_S)
+        return AWSV2_OK;
+    awsv2_client_credentials fresh = {0};
+    awsv2_error e = AWSV2_ERROR_INIT;
+    awsv2_status st = c->refresh(c->refresh_ctx, &fresh, &e);
+    char *id = NULL, *token = NULL;
+    if (!st && (!fresh.signer || !fresh.access_key_id || !*fresh.access_key_id))
+        st = awsv2__fail(&e, AWSV2_E_INVALID, "a credentials refresh gave no signer or key id");
+    if (!st && (!(id = strdup(fresh.access_key_id)) ||
+                (fresh.session_token && !(token = strdup(fresh.session_token)))))
+        st = awsv2__fail(&e, AWSV2_E_NOMEM, "out of memory");
+    if (st) {
+        free(id);
+        if (now < c->expiration)
+            return AWSV2_OK; /* the old credentials still serve */
+        return awsv2__fail(err, st, "the credentials expired and could not be refreshed: %s",
+                           e.message);
+    }
+    c->signer = fresh.signer;
+    free(c->access_key_id);
+    c->access_key_id = id;
+    awsv2__free_secret(c->session_token);
+    c->session_token = token;
+    c->expiration = fresh.expiration;
+    return AWSV2_OK;
 }
 
 /* The response body lands in c->body; the caller holds c->lock. */
@@ -283,15 +421,34 @@ static awsv2_status call_locked(awsv2_client *c, awsv2_method method, const char
                                 const awsv2_params *params, awsv2_error *err)
 {
     awsv2_request *req;
-    awsv2_status st = build_request(c, method, url, params, &req, err);
+    awsv2_status st = refresh_credentials(c, err);
     if (st)
         return st;
-    for (int n = 1;; n++) {
-        bool retry;
-        st = attempt(c, req, &retry, err);
-        if (!st || !retry || n >= c->max_attempts)
+    st = build_request(c, method, url, params, &req, err);
+    if (st)
+        return st;
+    bool standard = c->retry_mode == AWSV2_RETRY_STANDARD, skew_retried = false;
+    int taken = 0; /* the quota's tokens the last retry took */
+    for (int n = 1;;) {
+        enum again again;
+        st = attempt(c, req, &again, err);
+        if (!st && standard)
+            awsv2__retry_quota_success(&c->quota, taken);
+        if (!st || again == AGAIN_NO)
             break;
+        if (again == AGAIN_SKEW) {
+            if (skew_retried)
+                break; /* corrected once already: the clock is not the problem */
+            skew_retried = true; /* at once, and outside the retry budget */
+            continue;
+        }
+        if (n >= c->max_attempts ||
+            (standard && !awsv2__retry_quota_take(&c->quota, again == AGAIN_TIMEOUT, &taken))) {
+            gave_up(err, n, n >= c->max_attempts);
+            break;
+        }
         awsv2__sleep_ms(awsv2__retry_delay_ms(c->retry_base_ms, c->retry_cap_ms, n));
+        n++;
     }
     awsv2_request_free(req);
     return st;

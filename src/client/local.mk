@@ -50,6 +50,14 @@ tests_client_test_truncation_CPPFLAGS = $(CLIENT_TEST_CPPFLAGS)
 tests_client_test_truncation_LDADD = $(CLIENT_TEST_LDADD)
 TESTS += tests/client/test_truncation
 
+# Retries and clock skew against the real awsv2-mock.
+check_PROGRAMS += tests/client/test_retry
+tests_client_test_retry_SOURCES = tests/client/test_retry.c \
+	tests/client/stub_server.h tests/client/stub_server.c
+tests_client_test_retry_CPPFLAGS = $(CLIENT_TEST_CPPFLAGS) $(TESTUTIL_CPPFLAGS)
+tests_client_test_retry_LDADD = $(CLIENT_TEST_LDADD) libawsv2_testutil.la
+TESTS += tests/client/test_retry
+
 # Helpers of the process-level tests.
 check_PROGRAMS += tests/client/sqs-drain tests/client/stub-http
 tests_client_sqs_drain_SOURCES = tests/client/sqs_drain.c
@@ -59,6 +67,7 @@ tests_client_stub_http_SOURCES = tests/client/stub_http.c \
 
 # Process-level tests: executable bash scripts, run as they are.
 TESTS += tests/client/ec2.sh tests/client/sqs.sh tests/client/errors.sh \
-	tests/client/hostile.sh tests/client/sigv4.sh
+	tests/client/hostile.sh tests/client/sigv4.sh tests/client/config.sh tests/client/cli.sh
 EXTRA_DIST += tests/client/lib.sh tests/client/ec2.sh tests/client/sqs.sh \
-	tests/client/errors.sh tests/client/hostile.sh tests/client/sigv4.sh
+	tests/client/errors.sh tests/client/hostile.sh tests/client/sigv4.sh \
+	tests/client/config.sh tests/client/cli.sh

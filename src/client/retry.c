@@ -42,6 +42,37 @@ bool awsv2__retry_code(const char *code)
     return false;
 }
 
+bool awsv2__retry_quota_take(awsv2__retry_quota *q, bool timeout, int *taken)
+{
+    int cost = timeout ? AWSV2__RETRY_TIMEOUT_COST : AWSV2__RETRY_COST;
+    *taken = 0;
+    if (q->tokens < cost)
+        return false;
+    q->tokens -= cost;
+    *taken = cost;
+    return true;
+}
+
+void awsv2__retry_quota_success(awsv2__retry_quota *q, int taken)
+{
+    q->tokens += taken ? taken : AWSV2__RETRY_NO_RETRY_INCREMENT;
+    if (q->tokens > AWSV2__RETRY_QUOTA)
+        q->tokens = AWSV2__RETRY_QUOTA;
+}
+
+static const char *const skew_codes[] = {
+    "RequestTimeTooSkewed", "RequestExpired",         "RequestInTheFuture",
+    "InvalidSignatureException", "SignatureDoesNotMatch", "AuthFailure",
+};
+
+bool awsv2__retry_skew_code(const char *code)
+{
+    for (size_t i = 0; i < AWSV2__ARRAY_LEN(skew_codes); i++)
+        if (strcmp(code, skew_codes[i]) == 0)
+            return true;
+    return false;
+}
+
 long awsv2__retry_delay_ms(long base_ms, long cap_ms, int attempt)
 {
     long ceiling = base_ms;

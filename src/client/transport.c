@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <curl/curl.h>
 
@@ -20,7 +21,34 @@ struct awsv2__transport {
     awsv2__buf *resp;
     bool too_large;
     bool nomem;
+    bool timed_out;
+    time_t date; /* the reply's Date header; 0: none */
 };
+
+/* Keeps the reply's Date (for clock-skew correction). */
+static size_t on_header(char *data, size_t size, size_t n, void *ud)
+{
+    awsv2__transport *t = ud;
+    size_t len = size * n;
+    if (len > 5 && len < 128 && strncasecmp(data, "Date:", 5) == 0) {
+        char value[128];
+        memcpy(value, data + 5, len - 5);
+        value[len - 5] = '\0';
+        time_t d = curl_getdate(value, NULL);
+        t->date = d > 0 ? d : 0;
+    }
+    return len;
+}
+
+bool awsv2__transport_timed_out(const awsv2__transport *t)
+{
+    return t->timed_out;
+}
+
+time_t awsv2__transport_date(const awsv2__transport *t)
+{
+    return t->date;
+}
 
 /* Enforces the size limit while receiving, so a huge reply is cut off
  * after max_response_bytes rather than buffered whole. */
@@ -67,6 +95,8 @@ static awsv2_status configure(awsv2__transport *t, const struct awsv2__transport
     SETOPT(CURLOPT_ERRORBUFFER, t->errbuf);
     SETOPT(CURLOPT_WRITEFUNCTION, on_body);
     SETOPT(CURLOPT_WRITEDATA, t);
+    SETOPT(CURLOPT_HEADERFUNCTION, on_header);
+    SETOPT(CURLOPT_HEADERDATA, t);
     return AWSV2_OK;
 }
 
@@ -170,7 +200,8 @@ awsv2_status awsv2__transport_perform(awsv2__transport *t, const awsv2_request *
     if (awsv2_request_header_count(req) && !(own = request_headers(req, &nomem)))
         return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
     t->resp = resp;
-    t->too_large = t->nomem = false;
+    t->too_large = t->nomem = t->timed_out = false;
+    t->date = 0;
     t->errbuf[0] = '\0';
     awsv2__buf_reset(resp);
     if (form) {
@@ -186,6 +217,7 @@ awsv2_status awsv2__transport_perform(awsv2__transport *t, const awsv2_request *
         st = awsv2__fail(err, AWSV2_E_INVALID, "libcurl rejected the URL for %s", host);
     } else {
         CURLcode rc = curl_easy_perform(t->curl);
+        t->timed_out = rc == CURLE_OPERATION_TIMEDOUT;
         if (rc != CURLE_OK)
             st = curl_failure(t, rc, host, err);
         else

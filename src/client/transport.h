@@ -4,7 +4,9 @@
 #ifndef AWSV2_CLIENT_TRANSPORT_H
 #define AWSV2_CLIENT_TRANSPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "awsv2/request.h"
 #include "awsv2/status.h"
@@ -31,6 +33,11 @@ void awsv2__transport_free(awsv2__transport *t);
  * AWSV2_OK, *http_status is the reply's status, whatever it is, and resp
  * its body. Fails with AWSV2_E_NETWORK (including timeouts), AWSV2_E_TLS,
  * or AWSV2_E_RESPONSE for a body over the limit. */
+/* Of the last exchange: whether it failed by a timeout, and the time of
+ * its reply's Date header (0 when it had none, or no reply came). */
+bool awsv2__transport_timed_out(const awsv2__transport *t);
+time_t awsv2__transport_date(const awsv2__transport *t);
+
 awsv2_status awsv2__transport_perform(awsv2__transport *t, const awsv2_request *req,
                                       const char *form, long *http_status, awsv2__buf *resp,
                                       awsv2_error *err);

@@ -86,7 +86,7 @@ expect_status 0 "$ec2" --endpoint "$url" --output json --page-size 5
 [ "$(grep -c '"ReservationId"' "$tmp/out")" = 9 ] || fail "paged JSON splits reservations"
 
 expect_status 1 "$ec2" --endpoint "$url" --page-size 5 --instance-id i-00000000000000004
-grep -q '^InvalidParameterCombination: ' "$tmp/err" || fail "no Code: Message: $(cat "$tmp/err")"
+grep -q '^ec2-describe-instances: InvalidParameterCombination: ' "$tmp/err" || fail "no Code: Message: $(cat "$tmp/err")"
 
 # Usage errors exit 2.
 expect_status 2 "$ec2" --endpoint "$url" --filter instance-state-name=running

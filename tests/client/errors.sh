@@ -15,10 +15,10 @@ aws_access_key_id = AKIAIOSFODNN7EXAMPLE
 aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYWRONGKEY0
 CREDS
 AWS_SHARED_CREDENTIALS_FILE="$tmp/wrong" expect_status 1 "$ec2" --endpoint "$good"
-grep -q '^AuthFailure: ' "$tmp/err" || fail "EC2 did not say AuthFailure: $(cat "$tmp/err")"
+grep -q '^ec2-describe-instances: AuthFailure: ' "$tmp/err" || fail "EC2 did not say AuthFailure: $(cat "$tmp/err")"
 AWS_SHARED_CREDENTIALS_FILE="$tmp/wrong" expect_status 1 "$sqs_send" --endpoint "$good" \
     --queue-url "$queue" hello
-grep -q '^SignatureDoesNotMatch: ' "$tmp/err" ||
+grep -q '^sqs-send: SignatureDoesNotMatch: ' "$tmp/err" ||
     fail "SQS did not say SignatureDoesNotMatch: $(cat "$tmp/err")"
 grep -q 'WRONGKEY' "$tmp/err" && fail "the secret was printed"
 
@@ -43,9 +43,12 @@ expect_status 0 "$sqs_send" --endpoint "$url" --queue-url "$q" hello
 # ... unless retries are turned off, or exhausted.
 start_mock --fail-503 1
 AWS_MAX_ATTEMPTS=1 expect_status 1 "$ec2" --endpoint "$url"
-grep -q '^Unavailable: ' "$tmp/err" || fail "no Unavailable: $(cat "$tmp/err")"
+grep -q '^ec2-describe-instances: Unavailable: ' "$tmp/err" || fail "no Unavailable: $(cat "$tmp/err")"
+grep -q '(gave up after 1 attempt: retries are off)' "$tmp/err" ||
+    fail "retries off not said: $(cat "$tmp/err")"
 start_mock --fail-503 3
 expect_status 1 "$ec2" --endpoint "$url"
+grep -q '(gave up after 3 attempts)' "$tmp/err" || fail "attempts not counted: $(cat "$tmp/err")"
 start_mock --fail-throttle 2
 expect_status 0 "$ec2" --endpoint "$url"
 AWS_MAX_ATTEMPTS=zero expect_status 2 "$ec2" --endpoint "$url"
@@ -70,6 +73,23 @@ grep -q 'timed out' "$tmp/err" || fail "no 'timed out': $(cat "$tmp/err")"
 [ "$took" -ge 2000 ] && [ "$took" -lt 4000 ] || fail "the timeout took $took ms"
 AWS_MAX_ATTEMPTS=1 expect_status 4 "$sqs_send" --endpoint "$url" --queue-url "${url}1/q" \
     --timeout 0.5 m
+
+# The same silent listener as the signing daemon: --timeout bounds the
+# signing call too (3, within 1 s plus slack, not the signer's default 30 s),
+# and a spec's own timeout_ms wins over it.
+silent=$url
+start=$(date +%s%N)
+expect_status 3 "$ec2" --endpoint "$good" --signer "${silent}sign/aws" \
+    --access-key-id AKIAIOSFODNN7EXAMPLE --timeout 1
+took=$((($(date +%s%N) - start) / 1000000))
+grep -q 'timeout_ms' "$tmp/err" || fail "the signer's timeout does not name timeout_ms: $(cat "$tmp/err")"
+[ "$took" -ge 1000 ] && [ "$took" -lt 4000 ] || fail "--timeout 1 on the signer took $took ms"
+start=$(date +%s%N)
+expect_status 3 "$sqs_send" --endpoint "$good" --queue-url "$queue" \
+    --signer "${silent}sign/aws?timeout_ms=1500" --access-key-id AKIAIOSFODNN7EXAMPLE \
+    --timeout 10 m
+took=$((($(date +%s%N) - start) / 1000000))
+[ "$took" -ge 1500 ] && [ "$took" -lt 4500 ] || fail "timeout_ms=1500 in the spec took $took ms"
 
 # TLS: AWS_CA_BUNDLE is honoured (a missing bundle is a TLS error, 4).
 AWS_CA_BUNDLE="$tmp/no-such-bundle.pem" AWS_MAX_ATTEMPTS=1 \

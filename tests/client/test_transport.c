@@ -179,7 +179,8 @@ START_TEST(gives_up_after_max_attempts)
     awsv2_error err = AWSV2_ERROR_INIT;
     ck_assert_int_eq(call(c, &err), AWSV2_E_SERVICE);
     ck_assert_str_eq(err.code, "Unavailable");
-    ck_assert_str_eq(err.message, "busy");
+    /* AWS's Message, and how many attempts were made (issue 15). */
+    ck_assert_str_eq(err.message, "busy (gave up after 3 attempts)");
     ck_assert_int_eq(err.http_status, 503);
     ck_assert_int_eq(stub_requests(s), 3);
     awsv2_client_free(c);

@@ -36,6 +36,8 @@ static const char *const aws_vars[] = {
     "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE",
     "AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE", "AWS_REGION", "AWS_DEFAULT_REGION",
     "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_EC2", "AWS_ENDPOINT_URL_SQS", "AWSV2_SIGNER",
+    "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "AWS_RETRY_MODE", "AWS_MAX_ATTEMPTS",
+    "AWSV2_CREDENTIAL_PROCESS_TIMEOUT_MS",
 };
 
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)

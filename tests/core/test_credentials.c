@@ -156,8 +156,8 @@ START_TEST(sections_do_not_mix)
 }
 END_TEST
 
-/* An indented block after "key =" is a nested setting (s3 = ...) and is
- * skipped, as the AWS CLI does. */
+/* An indented block after "key =" holds nested settings (s3 = ...): they
+ * are not the profile's own, as in the AWS CLI. */
 START_TEST(nested_settings_skipped)
 {
     load_text("[default]\n"
@@ -175,6 +175,18 @@ START_TEST(nested_settings_skipped)
               "  aws_secret_access_key = nested\n",
               NULL);
     check_creds("AKID", NULL, NULL);
+}
+END_TEST
+
+/* A line of a nested block without '=' is malformed, as the AWS CLI has it. */
+START_TEST(nested_line_without_equals_refused)
+{
+    check_bad_line("[default]\n"
+                   "aws_access_key_id = AKID\n"
+                   "s3 =\n"
+                   "    max_concurrent_requests = 10\n"
+                   "    not a setting\n",
+                   5);
 }
 END_TEST
 
@@ -331,9 +343,108 @@ START_TEST(chain_profile_selection)
     check_creds("AKIDDEV", "devsecret", "devtoken");
     ck_assert_int_eq(load("default", 0, &err), AWSV2_OK); /* the argument wins */
     check_creds(TEST_KEY_ID, TEST_SECRET, NULL);
-    setenv("AWS_PROFILE", "nosuch", 1);
-    ck_assert_int_eq(load(NULL, 0, &err), AWSV2_E_CREDENTIALS);
-    ck_assert_ptr_null(creds);
+}
+END_TEST
+
+/* A profile in neither file is named as such, with both files, whatever
+ * names it (AWS_PROFILE or the argument); not as a missing secret. */
+START_TEST(chain_missing_profile_named)
+{
+    awsv2_error err = AWSV2_ERROR_INIT;
+    char cred_path[4200], conf_path[4200];
+    snprintf(cred_path, sizeof cred_path, "%s", core_write("credentials", two_profiles));
+    snprintf(conf_path, sizeof conf_path, "%s", core_write("config", "[profile other]\n"));
+    setenv("AWS_SHARED_CREDENTIALS_FILE", cred_path, 1);
+    setenv("AWS_CONFIG_FILE", conf_path, 1);
+    for (int i = 0; i < 2; i++) {
+        if (i == 0)
+            setenv("AWS_PROFILE", "nosuch", 1);
+        ck_assert_int_eq(load(i ? "nosuch" : NULL, AWSV2_CREDENTIALS_SECRET_OPTIONAL, &err),
+                         AWSV2_E_CONFIG);
+        ck_assert_ptr_null(creds);
+        ck_assert_msg(strstr(err.message, "profile 'nosuch' not found") &&
+                          strstr(err.message, cred_path) && strstr(err.message, conf_path) &&
+                          !strstr(err.message, "secret"),
+                      "%s", err.message);
+        unsetenv("AWS_PROFILE");
+    }
+    /* "default" may be missing: nothing configured is no error there. */
+    ck_assert_int_eq(load("default", AWSV2_CREDENTIALS_SECRET_OPTIONAL, &err), AWSV2_OK);
+    /* A profile of the config file alone exists. */
+    ck_assert_int_eq(load("other", AWSV2_CREDENTIALS_SECRET_OPTIONAL, &err), AWSV2_OK);
+}
+END_TEST
+
+static const char config_keys[] =
+    "[default]\n"
+    "aws_access_key_id = AKIDCONFDEFAULT\n"
+    "aws_secret_access_key = confdefault\n"
+    "[profile dev]\n"
+    "aws_access_key_id = AKIDCONFDEV\n"
+    "aws_secret_access_key = confdev\n"
+    "[profile conf]\n"
+    "region = eu-west-1\n"
+    "aws_access_key_id = AKIDCONF\n"
+    "aws_secret_access_key = confsecret\n"
+    "aws_session_token = conftoken\n"
+    "[conf]\n" /* not how the config file names a profile */
+    "aws_access_key_id = AKIDWRONG\n"
+    "aws_secret_access_key = wrong\n";
+
+/* Keys in the config file's profiles, read as the AWS CLI reads them: the
+ * credentials file's [NAME] wins over the config file's [profile NAME]. */
+START_TEST(chain_config_file_keys)
+{
+    awsv2_error err = AWSV2_ERROR_INIT;
+    setenv("AWS_CONFIG_FILE", core_write("config", config_keys), 1);
+    ck_assert_msg(load(NULL, 0, &err) == AWSV2_OK, "%s", err.message);
+    check_creds("AKIDCONFDEFAULT", "confdefault", NULL);
+    ck_assert_msg(load("conf", 0, &err) == AWSV2_OK, "%s", err.message);
+    check_creds("AKIDCONF", "confsecret", "conftoken");
+    setenv("AWS_PROFILE", "conf", 1);
+    ck_assert_msg(load(NULL, 0, &err) == AWSV2_OK, "%s", err.message);
+    check_creds("AKIDCONF", "confsecret", "conftoken");
+    /* both files: the credentials file's keys, all of them */
+    setenv("AWS_SHARED_CREDENTIALS_FILE", core_write("credentials", two_profiles), 1);
+    ck_assert_msg(load("dev", 0, &err) == AWSV2_OK, "%s", err.message);
+    check_creds("AKIDDEV", "devsecret", "devtoken");
+    ck_assert_msg(load("default", 0, &err) == AWSV2_OK, "%s", err.message);
+    check_creds(TEST_KEY_ID, TEST_SECRET, NULL);
+    ck_assert_msg(load("conf", 0, &err) == AWSV2_OK, "%s", err.message);
+    check_creds("AKIDCONF", "confsecret", "conftoken");
+}
+END_TEST
+
+/* The environment wins over AWS_PROFILE, but a profile the caller names
+ * (--profile) wins over the environment, as in the AWS CLI. */
+START_TEST(chain_named_profile_beats_environment)
+{
+    awsv2_error err = AWSV2_ERROR_INIT;
+    setenv("AWS_CONFIG_FILE", core_write("config", config_keys), 1);
+    setenv("AWS_ACCESS_KEY_ID", "AKIDENV", 1);
+    setenv("AWS_SECRET_ACCESS_KEY", "envsecret", 1);
+    setenv("AWS_PROFILE", "conf", 1);
+    ck_assert_int_eq(load(NULL, 0, &err), AWSV2_OK);
+    check_creds("AKIDENV", "envsecret", NULL);
+    ck_assert_msg(load("conf", 0, &err) == AWSV2_OK, "%s", err.message);
+    check_creds("AKIDCONF", "confsecret", "conftoken");
+}
+END_TEST
+
+/* The config file's keys follow the credentials file's rules: set to
+ * nothing, or a secret alone, is an error naming the file and line. */
+START_TEST(chain_config_file_keys_checked)
+{
+    awsv2_error err = AWSV2_ERROR_INIT;
+    const char *path = core_write("config", "[profile p]\naws_access_key_id =\n");
+    setenv("AWS_CONFIG_FILE", path, 1);
+    ck_assert_int_eq(load("p", AWSV2_CREDENTIALS_SECRET_OPTIONAL, &err), AWSV2_E_CONFIG);
+    ck_assert_msg(strstr(err.message, ":2:") && strstr(err.message, "aws_access_key_id"), "%s",
+                  err.message);
+    path = core_write("config", "[profile p]\naws_secret_access_key = " TEST_SECRET "\n");
+    ck_assert_int_eq(load("p", 0, &err), AWSV2_E_CONFIG);
+    ck_assert_ptr_nonnull(strstr(err.message, "no aws_access_key_id"));
+    ck_assert_ptr_null(strstr(err.message, TEST_SECRET));
 }
 END_TEST
 
@@ -422,6 +533,7 @@ int main(void)
     tcase_add_test(files, no_final_newline);
     tcase_add_test(files, sections_do_not_mix);
     tcase_add_test(files, nested_settings_skipped);
+    tcase_add_test(files, nested_line_without_equals_refused);
     tcase_add_test(files, missing_keys);
     tcase_add_test(files, bad_lines);
     tcase_add_test(files, empty_values_refused);
@@ -437,6 +549,10 @@ int main(void)
     tcase_add_test(chain, chain_shared_credentials_file_variable);
     tcase_add_test(chain, chain_profile_selection);
     tcase_add_test(chain, chain_environment_wins);
+    tcase_add_test(chain, chain_missing_profile_named);
+    tcase_add_test(chain, chain_config_file_keys);
+    tcase_add_test(chain, chain_named_profile_beats_environment);
+    tcase_add_test(chain, chain_config_file_keys_checked);
     tcase_add_test(chain, chain_environment_id_without_secret);
     tcase_add_test(chain, chain_missing_file);
     tcase_add_test(chain, chain_secret_optional);

@@ -404,6 +404,80 @@ START_TEST(random_against_model)
 }
 END_TEST
 
+/* RFC 3986 as the test writes it, byte by byte: unreserved bytes as they
+ * are, every other one as %XX in upper case. */
+static void model_encode(const char *in, char *out)
+{
+    for (const unsigned char *c = (const unsigned char *)in; *c; c++) {
+        if ((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
+            *c == '-' || *c == '_' || *c == '.' || *c == '~')
+            *out++ = (char)*c;
+        else
+            out += sprintf(out, "%%%02X", *c);
+    }
+    *out = '\0';
+}
+
+/* Names and values of 1 to 40 bytes over the alphabet's edges (the bytes
+ * just outside each unreserved range, '/', bytes >= 0x80), where a byte to
+ * encode may sit anywhere in a 16-byte block; set, replaced and removed in
+ * turn, each canonical query against the model's. */
+START_TEST(random_queries_against_model)
+{
+    static const char alphabet[] = "aAzZ09-._~`@[{/:+=&% \x7f\x80\xff,!*";
+    enum { N = 24, LEN = 41 };
+    static char names[N][LEN], values[N][LEN], enc[2 * N][3 * LEN], want[2 * N * 3 * LEN];
+    for (int round = 0; round < 300; round++) {
+        awsv2_request_params(req);
+        awsv2_params_clear(awsv2_request_params(req));
+        size_t n = 1 + next_random() % N;
+        for (size_t i = 0; i < n; i++) {
+            size_t nl = 1 + next_random() % (LEN - 5), vl = next_random() % LEN;
+            /* Mostly plain letters, now and then any byte of the alphabet. */
+            for (size_t k = 0; k < nl; k++)
+                names[i][k] = next_random() % 8 ? 'a' + (char)(next_random() % 3)
+                                                : alphabet[next_random() % (sizeof alphabet - 1)];
+            for (size_t k = 0; k < vl; k++)
+                values[i][k] = next_random() % 8 ? 'b'
+                                                 : alphabet[next_random() % (sizeof alphabet - 1)];
+            names[i][nl] = values[i][vl] = '\0';
+            /* Unique: no '#' before; "#NN" as i < N < 100. */
+            names[i][nl] = '#';
+            names[i][nl + 1] = (char)('0' + i / 10);
+            names[i][nl + 2] = (char)('0' + i % 10);
+            names[i][nl + 3] = '\0';
+            set_all((const char *const[]){names[i], "first", NULL});
+            set_all((const char *const[]){names[i], values[i], NULL});
+        }
+        size_t kept = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (next_random() % 5 == 0) {
+                awsv2_params_remove(awsv2_request_params(req), names[i]);
+                continue;
+            }
+            memmove(names[kept], names[i], LEN);
+            memmove(values[kept], values[i], LEN);
+            kept++;
+        }
+        for (size_t i = 0; i < kept; i++)
+            for (size_t j = i + 1; j < kept; j++)
+                if (strcmp(names[j], names[i]) < 0) {
+                    char t[LEN];
+                    memcpy(t, names[i], LEN), memcpy(names[i], names[j], LEN), memcpy(names[j], t, LEN);
+                    memcpy(t, values[i], LEN), memcpy(values[i], values[j], LEN), memcpy(values[j], t, LEN);
+                }
+        char *o = want;
+        *o = '\0';
+        for (size_t i = 0; i < kept; i++) {
+            model_encode(names[i], enc[0]);
+            model_encode(values[i], enc[1]);
+            o += sprintf(o, "%s%s=%s", i ? "&" : "", enc[0], enc[1]);
+        }
+        ck_assert_str_eq(canonical(), want);
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("params");
@@ -421,6 +495,7 @@ int main(void)
     tcase_add_test(order, only_signature_is_excluded);
     tcase_add_test(order, no_params);
     tcase_add_test(order, many_params_sorted);
+    tcase_add_test(order, random_queries_against_model);
     suite_add_tcase(s, order);
     TCase *api = tcase_create("api");
     tcase_add_checked_fixture(api, params_setup, params_teardown);

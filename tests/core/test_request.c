@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "awsv2/util.h"
 #include "harness.h"
 
 static awsv2_request *req;
@@ -187,6 +188,30 @@ START_TEST(sign_needs_known_signature_method)
 }
 END_TEST
 
+/* Names that share half of their 16-byte key with AWSAccessKeyId,
+ * Signature or SignatureMethod are none of them: no key id, no method, and
+ * a parameter "AWSAccese" is sent, not dropped as a Signature would be. */
+START_TEST(lookalike_names_are_not_taken)
+{
+    awsv2_error err = AWSV2_ERROR_INIT;
+    static const uint8_t mac[32];
+    set("SignatursKeyId", TEST_KEY_ID);
+    set("SignatureMethod", "HmacSHA256");
+    ck_assert_int_ne(awsv2_request_set_mac(req, mac, sizeof mac, &err), AWSV2_OK);
+    check_unsigned();
+    awsv2_request_free(req);
+    ck_assert_int_eq(awsv2_request_new(&req, AWSV2_GET, "https://x.example/", &err), AWSV2_OK);
+    set("AWSAccessKeyId", TEST_KEY_ID);
+    set("AWSAcceseMethod", "HmacSHA256");
+    ck_assert_int_ne(awsv2_request_set_mac(req, mac, sizeof mac, &err), AWSV2_OK);
+    check_unsigned();
+    set("SignatureMethod", "HmacSHA256");
+    set("AWSAccese", "kept");
+    ck_assert_int_eq(awsv2_request_set_mac(req, mac, sizeof mac, &err), AWSV2_OK);
+    ck_assert_ptr_nonnull(strstr(awsv2_request_query(req), "AWSAccese=kept&"));
+}
+END_TEST
+
 START_TEST(set_mac_wrong_length)
 {
     static const uint8_t mac[AWSV2_MAC_MAX] = {1, 2, 3};
@@ -260,6 +285,66 @@ START_TEST(hash_names)
 }
 END_TEST
 
+/* Signs the request (whose AWSAccessKeyId is key_id) with an openssl
+ * signer holding signer_key_id: the status, and with AWSV2_OK the MAC
+ * checked against OpenSSL's HMAC of the string to sign. */
+static awsv2_status sign_with_key_id(const char *key_id, const char *signer_key_id,
+                                     awsv2_error *err)
+{
+    awsv2_credentials *c;
+    awsv2_signer *s;
+    ck_assert_int_eq(awsv2_credentials_new(&c, signer_key_id, TEST_SECRET, NULL, err), AWSV2_OK);
+    ck_assert_int_eq(awsv2_signer_open(&s, "openssl", c, err), AWSV2_OK);
+    set("Action", "DescribeRegions");
+    set("Version", "2016-11-15");
+    ck_assert_int_eq(awsv2_request_set_auth(req, key_id, NULL, AWSV2_HMAC_SHA256, err), AWSV2_OK);
+    set("Timestamp", "2026-11-21T12:00:00Z");
+    awsv2_status st = awsv2_request_sign(req, s, err);
+    if (st == AWSV2_OK) {
+        const char *sts;
+        size_t len;
+        uint8_t mac[AWSV2_MAC_MAX];
+        char b64[64];
+        ck_assert_int_eq(awsv2_request_string_to_sign(req, &sts, &len, err), AWSV2_OK);
+        size_t n = core_hmac(AWSV2_HMAC_SHA256, TEST_SECRET, sts, len, mac);
+        ck_assert_int_eq(awsv2_base64_encode(mac, n, b64, sizeof b64, NULL, err), AWSV2_OK);
+        ck_assert_str_eq(awsv2_request_signature(req), b64);
+    } else {
+        check_unsigned();
+    }
+    awsv2_signer_close(s);
+    awsv2_credentials_free(c);
+    return st;
+}
+
+/* The openssl signer checks the key id of a string the request built
+ * where the request says it wrote it; whatever that quick look cannot
+ * confirm goes through the full parse, so the answers are the parse's. */
+START_TEST(openssl_checks_the_request_key_id)
+{
+    awsv2_error err = AWSV2_ERROR_INIT;
+    ck_assert_int_eq(sign_with_key_id(TEST_KEY_ID, TEST_KEY_ID, &err), AWSV2_OK);
+    static const char *const other[][2] = {
+        {"AKIDOTHER", TEST_KEY_ID},
+        {TEST_KEY_ID "X", TEST_KEY_ID},
+        {"AKIAIOSFODNN7EXAMPL", TEST_KEY_ID},
+        {"AKIAIOSFODNN7EXAMPLF", TEST_KEY_ID},
+        /* Encoded, the request's id reads as the signer's: the value
+         * signed is still "AK/ID", not the signer's "AK%2FID". */
+        {"AK/ID", "AK%2FID"},
+        {"AK ID", "AK%20ID"},
+    };
+    for (size_t i = 0; i < sizeof other / sizeof other[0]; i++) {
+        err = (awsv2_error)AWSV2_ERROR_INIT;
+        ck_assert_int_eq(sign_with_key_id(other[i][0], other[i][1], &err), AWSV2_E_REFUSED);
+        ck_assert_str_eq(err.code, "unknown-awsaccesskey");
+    }
+    /* An id that encoding changes is found by the parse, and signs. */
+    ck_assert_int_eq(sign_with_key_id("AK/ID+1", "AK/ID+1", &err), AWSV2_OK);
+    ck_assert_int_eq(sign_with_key_id("AK%2FID", "AK%2FID", &err), AWSV2_OK);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("request");
@@ -273,11 +358,13 @@ int main(void)
     tcase_add_test(tc, signature_param_replaced_in_query);
     tcase_add_test(tc, sign_needs_key_id);
     tcase_add_test(tc, sign_needs_known_signature_method);
+    tcase_add_test(tc, lookalike_names_are_not_taken);
     tcase_add_test(tc, set_mac_wrong_length);
     tcase_add_test(tc, set_auth_needs_key_id);
     tcase_add_test(tc, string_to_sign_always_valid_for_devices);
     tcase_add_test(tc, post_url_is_endpoint);
     tcase_add_test(tc, hash_names);
+    tcase_add_test(tc, openssl_checks_the_request_key_id);
     suite_add_tcase(s, tc);
     return core_run(s);
 }

@@ -14,6 +14,7 @@
  * stdio, so that the test leaves no copy of its own. */
 #include <fcntl.h>
 #include <malloc.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -221,6 +222,32 @@ START_TEST(credentials_chain)
 }
 END_TEST
 
+/* credential_process: the output buffer, the command's words and the
+ * credentials are the library's blocks and are watched here; json-c's own
+ * (a shared library's calls are not wrapped) are wiped by the library too
+ * but not observed by this test (docs/configuration.md). */
+START_TEST(credential_process_output)
+{
+    static const char script[] =
+        "#!/bin/sh\nprintf '{\"Version\": 1, \"AccessKeyId\": \"" TEST_KEY_ID "\", "
+        "\"SecretAccessKey\": \"" TEST_SECRET "\", \"SessionToken\": \"" SESSION_TOKEN "\"}'\n";
+    char path[4300], config[4400];
+    snprintf(path, sizeof path, "%s", write_file("creds", script, sizeof script - 1));
+    ck_assert_int_eq(chmod(path, 0700), 0);
+    int n = snprintf(config, sizeof config, "[default]\ncredential_process = %s\n", path);
+    setenv("AWS_CONFIG_FILE", write_file("config", config, (size_t)n), 1);
+    awsv2_credentials *creds = NULL;
+    awsv2_error err = AWSV2_ERROR_INIT;
+    watching = 1;
+    awsv2_status st = awsv2_credentials_load(&creds, NULL, 0, &err);
+    watching = 0;
+    ck_assert_msg(st == AWSV2_OK, "%s", err.message);
+    ck_assert_str_eq(awsv2_credentials_session_token(creds), SESSION_TOKEN);
+    awsv2_credentials_free(creds);
+    expect_no_leak("credential_process");
+}
+END_TEST
+
 START_TEST(token_files)
 {
     const char *path = write_file("token", BEARER_TOKEN "\nmore\n", strlen(BEARER_TOKEN) + 6);
@@ -266,6 +293,7 @@ int main(void)
     tcase_add_test(t, credentials_files_of_every_size);
     tcase_add_test(t, credentials_from_a_pipe);
     tcase_add_test(t, credentials_chain);
+    tcase_add_test(t, credential_process_output);
     tcase_add_test(t, token_files);
     tcase_add_test(t, private_files);
     suite_add_tcase(s, t);

@@ -178,6 +178,24 @@ START_TEST(due_bad_options)
 }
 END_TEST
 
+/* A default timeout goes only to the signers that wait (openssl takes no
+ * options at all), and never past a spec's own options' checks. */
+START_TEST(open_timeout_only_where_it_applies)
+{
+    awsv2_signer *s = NULL;
+    awsv2_error err = AWSV2_ERROR_INIT;
+    ck_assert_int_eq(awsv2_signer_open_timeout(&s, "openssl", creds, 3000, &err), AWSV2_OK);
+    ck_assert_ptr_nonnull(strstr(awsv2_signer_describe(s), "openssl"));
+    awsv2_signer_close(s);
+    s = NULL;
+    ck_assert_int_eq(awsv2_signer_open_timeout(&s, "due:/dev/null?window=abc", NULL, 3000, &err),
+                     AWSV2_E_SPEC);
+    ck_assert_ptr_null(s);
+    ck_assert_int_eq(awsv2_signer_open_timeout(&s, "nonsense", NULL, 3000, &err), AWSV2_E_SPEC);
+    ck_assert_ptr_nonnull(strstr(err.message, "'nonsense'"));
+}
+END_TEST
+
 /* A loopback port with nothing listening: bound, read back, closed. */
 static int free_port(void)
 {
@@ -538,6 +556,7 @@ int main(void)
     tcase_add_test(specs, empty_spec);
     tcase_add_test(specs, due_missing_device);
     tcase_add_test(specs, due_bad_options);
+    tcase_add_test(specs, open_timeout_only_where_it_applies);
     tcase_add_test(specs, http_nothing_listening);
     tcase_add_test(specs, due_auto_is_never_openssl);
     suite_add_tcase(s, specs);

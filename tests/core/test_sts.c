@@ -3,6 +3,7 @@
  * its public face. The expected answers are the protocol's rules as
  * docs/serial-protocol.md states them: exact names, percent-decoded
  * values, a repeated key id or method refused, absent method = HmacSHA1. */
+#include <stdio.h>
 #include <string.h>
 
 #include "awsv2_sts.h"
@@ -130,6 +131,43 @@ START_TEST(decoded_nul_is_refused)
     /* Other escapes still decode. */
     ck_assert_int_eq(awsv2__sts_param_decoded("V=a%01b", 7, "V", out, sizeof out, &n), 1);
     ck_assert_uint_eq(n, 3);
+}
+END_TEST
+
+/* Queries of random segments ("K=v", "KK=", "K", "", "xK=v", "=") from a
+ * tiny alphabet, long enough that parameters straddle every 16-byte
+ * boundary: the count and the first value against a split at every '&'. */
+START_TEST(params_against_a_split)
+{
+    static const char *const parts[] = {"K=v", "KK=", "K", "", "xK=v", "=", "K=a&", "K=%41", "Kx"};
+    uint32_t rng = 1;
+    char q[512];
+    for (int round = 0; round < 3000; round++) {
+        size_t len = 0, segs = 1 + (rng = rng * 1103515245 + 12345) % 60;
+        for (size_t i = 0; i < segs && len < 400; i++) {
+            const char *part = parts[((rng = rng * 1103515245 + 12345) >> 16) % 9];
+            len += (size_t)sprintf(q + len, "%s%s", i ? "&" : "", part);
+        }
+        int want = 0;
+        const char *want_v = NULL;
+        size_t want_n = 0;
+        for (const char *seg = q;;) {
+            const char *amp = memchr(seg, '&', (size_t)(q + len - seg));
+            const char *stop = amp ? amp : q + len;
+            if (stop - seg > 1 && seg[0] == 'K' && seg[1] == '=' && want++ == 0)
+                want_v = seg + 2, want_n = (size_t)(stop - seg - 2);
+            if (!amp)
+                break;
+            seg = amp + 1;
+        }
+        const char *v = NULL;
+        size_t n = 0;
+        ck_assert_int_eq(awsv2__sts_param(q, len, "K", &v, &n), want);
+        if (want) {
+            ck_assert_ptr_eq(v, want_v);
+            ck_assert_uint_eq(n, want_n);
+        }
+    }
 }
 END_TEST
 
@@ -276,6 +314,35 @@ START_TEST(inspect_refuses_a_too_small_size)
 }
 END_TEST
 
+/* The original firmware's reading of the key id (hsm.ino: strstr of
+ * "AWSAccessKeyId=", up to '&', 64 characters at most): the due backend's
+ * legacy mode sends only strings where it is the parameter's. */
+START_TEST(legacy_key_id)
+{
+    static const struct {
+        const char *s;
+        bool ok;
+    } cases[] = {
+        {"GET\nh\n/\nAWSAccessKeyId=AKIAIOSFODNN7EXAMPLE&Action=A", true},
+        {"GET\nh\n/\nAction=A&AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE", true},
+        {"GET\nh\n/\nAAWSAccessKeyId=AKIAI44QH8DHBEXAMPLE&AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE",
+         false},
+        {"GET\nh\n/AWSAccessKeyId=X\nAWSAccessKeyId=AKIAIOSFODNN7EXAMPLE", false},
+        {"GET\nh\n/\nAction=A", false},
+        {"GET\nh\n/\nAWSAccessKeyId=&Action=A", false},
+        {"GET\nh\n/\nAWSAccessKeyId=AKIA%41EXAMPLE", false},
+        {"GET\nh\n/\nAWSAccessKeyId=AKIAIOSFODNN7EXAMPLEAKIAIOSFODNN7EXAMPLEAKIAIOSFODNN7EXAMPLEAKIA",
+         true}, /* 64 */
+        {"GET\nh\n/\nAWSAccessKeyId=AKIAIOSFODNN7EXAMPLEAKIAIOSFODNN7EXAMPLEAKIAIOSFODNN7EXAMPLEAKIAI",
+         false}, /* 65 */
+        {"GET\nh\n/\nAWSAccessKeyId", false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        ck_assert_msg(awsv2__sts_legacy_key_id_ok(cases[i].s, strlen(cases[i].s)) == cases[i].ok,
+                      "case %zu: %s", i, cases[i].s);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("sts");
@@ -285,10 +352,12 @@ int main(void)
     tcase_add_test(tc, key_id_rules);
     tcase_add_test(tc, method_rules);
     tcase_add_test(tc, decoded_nul_is_refused);
+    tcase_add_test(tc, params_against_a_split);
     tcase_add_test(tc, shape_rules);
     tcase_add_test(tc, query_of_a_valid_string);
     tcase_add_test(tc, codes_are_the_devices);
     tcase_add_test(tc, codecs);
+    tcase_add_test(tc, legacy_key_id);
     suite_add_tcase(s, tc);
     TCase *pub = tcase_create("inspect");
     tcase_add_test(pub, inspect_a_good_string);

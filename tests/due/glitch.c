@@ -3,7 +3,7 @@
  * first stdout line, and passes the host's requests through unchanged while
  * it mangles the device's reply lines:
  *
- *   due-glitch [--double] [--drop N] [--stale N] [--trickle MS] DEVICE
+ *   due-glitch [--double] [--drop N] [--stale N] [--trickle MS] [--flip N] DEVICE
  *
  * --double      every reply line but a PONG is sent twice
  * --drop N      every Nth reply line but a PONG (counting the doubles) is lost
@@ -11,6 +11,8 @@
  *               before it goes again in its place (a stale reply buffer)
  * --trickle MS  the bytes of replies but PONGs go out one at a time, MS ms
  *               apart (a PONG waits for the slow bytes before it)
+ * --flip N      the host's bytes are mangled instead: every Nth one but a
+ *               NUL has its lowest bit flipped (never into a NUL)
  *
  * PONGs pass untouched so that the host can get back in step: what is
  * tested is that mangled replies never become a success for the wrong
@@ -33,7 +35,8 @@
 #define OUT_MAX (4 * 1024 * 1024)
 
 static bool opt_double;
-static unsigned long opt_drop, opt_stale, opt_trickle_ms, replies, stale_count;
+static unsigned long opt_drop, opt_stale, opt_trickle_ms, opt_flip, replies, stale_count,
+    host_bytes;
 static char last[LINE_MAX_BYTES]; /* the line sent before */
 static size_t last_len;
 
@@ -125,8 +128,17 @@ static void write_all(int fd, const char *s, size_t n)
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: due-glitch [--double] [--drop N] [--stale N] [--trickle MS] DEVICE\n");
+    fprintf(stderr, "usage: due-glitch [--double] [--drop N] [--stale N] [--trickle MS] "
+                    "[--flip N] DEVICE\n");
     return 2;
+}
+
+/* --flip: a bit error on the way to the device. */
+static void flip(char *buf, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (buf[i] != '\0' && buf[i] != '\1' && ++host_bytes % opt_flip == 0)
+            buf[i] ^= 1;
 }
 
 int main(int argc, char **argv)
@@ -141,6 +153,8 @@ int main(int argc, char **argv)
             opt_stale = strtoul(argv[++i], NULL, 10);
         else if (strcmp(argv[i], "--trickle") == 0 && i + 2 < argc)
             opt_trickle_ms = strtoul(argv[++i], NULL, 10);
+        else if (strcmp(argv[i], "--flip") == 0 && i + 2 < argc)
+            opt_flip = strtoul(argv[++i], NULL, 10);
         else
             return usage();
     }
@@ -179,6 +193,8 @@ int main(int argc, char **argv)
         char buf[4096];
         if (p[0].revents & POLLIN) {
             ssize_t n = read(master, buf, sizeof buf);
+            if (n > 0 && opt_flip)
+                flip(buf, (size_t)n);
             if (n > 0)
                 write_all(dev, buf, (size_t)n);
         }

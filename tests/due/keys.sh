@@ -27,6 +27,22 @@ fi
 
 printf '%s\n' "$SECRET" | expect_exit 3 "$KEYS" $DUE put AKIAIOSFODNN7EXAMPLE
 grep -q key-exists "$T/err" || fail "second put: $(cat "$T/err")"
+grep -q 'delete it first (awsv2-keys delete AKIAIOSFODNN7EXAMPLE)' "$T/err" ||
+    fail "key-exists gives no advice: $(cat "$T/err")"
+
+# A key id is checked before anything is opened or read (the device here
+# does not exist), and not echoed: it might be a secret in the wrong place.
+printf '%s\n' "$SECRET" | expect_exit 2 "$KEYS" --signer "due:$T/nonexistent" put akiaiosfodnn7example
+grep -q 'A-Z and 0-9' "$T/err" || fail "bad key id: $(cat "$T/err")"
+grep -q akiaiosfodnn7example "$T/err" && fail "the bad key id was echoed"
+expect_exit 2 "$KEYS" --signer "due:$T/nonexistent" delete "AKIA/EXAMPLE"
+# Options that mean nothing for awsv2-keys are refused, and not in --help.
+for opt in --region=us-east-1 --endpoint=http://127.0.0.1:1/ --access-key-id=AKIAIOSFODNN7EXAMPLE; do
+    expect_exit 2 "$KEYS" $DUE "$opt" list
+done
+expect_exit 0 "$KEYS" --help
+grep -q -e '--region' -e '--endpoint' -e '--access-key-id' "$T/out" &&
+    fail "awsv2-keys --help lists options it does not take"
 
 expect_exit 0 "$KEYS" $DUE put --from-credentials "$T/credentials" --profile other
 expect_exit 0 "$KEYS" $DUE list

@@ -1,15 +1,7 @@
 # Shared by the due shell tests: temp dir, cleanup, starting awsv2-due-emu.
-# Sourced; expects $top_builddir (make check exports it).
-set -eu
-T=$(mktemp -d)
-PIDS=""
-cleanup() {
-    for p in $PIDS; do kill "$p" 2>/dev/null || true; done
-    for p in $PIDS; do wait "$p" 2>/dev/null || true; done
-    rm -rf "$T"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+# Sourced; expects $top_builddir and $top_srcdir (make check exports
+# them).
+. "$top_srcdir/tests/common/shell.sh"
 
 EMU=$top_builddir/awsv2-due-emu
 [ -x "$EMU" ] || EMU=$top_builddir/firmware/emu/awsv2-due-emu
@@ -29,28 +21,13 @@ CREDS
 # path it prints first (its readiness line) into $PTY, 10 s at most.
 start_emu() {
     name=$1; shift
-    rm -f "$T/$name.out"; mkfifo "$T/$name.out"
-    "$EMU" "$@" > "$T/$name.out" 2> "$T/$name.err" &
-    EMU_PID=$!
-    PIDS="$PIDS $EMU_PID"
-    PTY=$(timeout 10 head -n 1 "$T/$name.out") || true
-    [ -n "$PTY" ] || fail "awsv2-due-emu did not start: $(cat "$T/$name.err")"
+    start "$name" "$EMU" "$@"
+    EMU_PID=$! PTY=$LINE
 }
 
 stop_emu() {
     kill "$EMU_PID"
     wait "$EMU_PID" || true
-}
-
-# start NAME CMD...: runs CMD and reads its first line (its pty or URL)
-# into $LINE, 10 s at most.
-start() {
-    name=$1; shift
-    rm -f "$T/$name.out"; mkfifo "$T/$name.out"
-    "$@" > "$T/$name.out" 2> "$T/$name.err" &
-    PIDS="$PIDS $!"
-    LINE=$(timeout 10 head -n 1 "$T/$name.out") || true
-    [ -n "$LINE" ] || fail "$name did not start: $(cat "$T/$name.err")"
 }
 
 # device NAME SECRET: an emulator holding AKIAIOSFODNN7EXAMPLE with SECRET,
@@ -65,12 +42,4 @@ device() {
         start "$1-hsmd" "$HSMD" --listen 127.0.0.1:0 "due:$LINE"
         SIGNER=$LINE
     fi
-}
-
-# expect_exit CODE CMD...: runs CMD (stdout to $T/out, stderr to $T/err).
-expect_exit() {
-    want=$1; shift
-    rc=0; "$@" > "$T/out" 2> "$T/err" || rc=$?
-    cat "$T/out" "$T/err" >> "$T/printed"
-    [ "$rc" = "$want" ] || fail "$* exited $rc, not $want: $(cat "$T/err")"
 }

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "../common/check_run.h"
+#include "../common/due_check.h"
 #include "awsv2/signer.h"
 #include "child.h"
 #include "due_link.h"
@@ -49,13 +50,19 @@ static void tmp_teardown(void)
     tmpdir_remove(dir);
 }
 
+static int emu_log = -1; /* the emulator's stderr, -1: inherited */
+/* One more option for the emulators a test starts, or NULL: "--no-delta"
+ * for a device without compact frames (older firmware, whose replies the
+ * host confirms with checkpoint PINGs). */
+static const char *emu_mode;
+
 /* Starts awsv2-due-emu with args (NULL-terminated, after the program name). */
 static int emu_start(const char *const *args)
 {
     char prog[PATH_MAX];
     const char *argv[32] = {child_program(prog, sizeof prog, "awsv2-due-emu")};
     child_args(argv, sizeof argv / sizeof argv[0], 1, args);
-    return child_start(&emu, argv, -1);
+    return child_start(&emu, argv, emu_log);
 }
 
 static int emu_stop(void)
@@ -67,17 +74,16 @@ static void emu_teardown(void)
 {
     child_stop(&glitch, SIGTERM, EMU_STOP_MS);
     emu_stop();
+    if (emu_log >= 0)
+        close(emu_log);
+    emu_log = -1;
+    emu_mode = NULL;
 }
 
 /* due-glitch with args (NULL-terminated) in front of the running emulator. */
 static void glitch_start(const char *const *args)
 {
-    char prog[PATH_MAX];
-    const char *argv[16] = {child_program(prog, sizeof prog, "tests/due/due-glitch")};
-    size_t n = child_args(argv, sizeof argv / sizeof argv[0] - 1, 1, args);
-    argv[n] = emu.line;
-    argv[n + 1] = NULL;
-    ck_assert_msg(child_start(&glitch, argv, -1) == 0, "due-glitch did not start");
+    due_check_glitch(&glitch, args, emu.line);
 }
 
 static char *file_in_dir(const char *name)
@@ -89,22 +95,20 @@ static char *file_in_dir(const char *name)
     return p;
 }
 
-/* The emulator provisioned with the example key, plus extra options. */
+/* The emulator provisioned with the example key, plus options (a1 and a2,
+ * each may be NULL) and emu_mode. */
 static void start(const char *a1, const char *a2)
 {
-    const char *args[] = {"--import-credentials", file_in_dir("credentials"), a1, a2, NULL};
+    const char *args[6] = {"--import-credentials", file_in_dir("credentials")};
+    size_t n = 2;
+    if (a1)
+        args[n++] = a1;
+    if (a1 && a2)
+        args[n++] = a2;
+    if (emu_mode)
+        args[n++] = emu_mode;
+    args[n] = NULL;
     ck_assert_msg(emu_start(args) == 0, "awsv2-due-emu did not start");
-}
-
-static awsv2_signer *open_signer(const char *path, const char *options)
-{
-    char spec[PATH_MAX + 64];
-    snprintf(spec, sizeof spec, "due:%s%s", path, options ? options : "");
-    awsv2_signer *s = NULL;
-    awsv2_error err = AWSV2_ERROR_INIT;
-    awsv2_status st = awsv2_signer_open(&s, spec, NULL, &err);
-    ck_assert_msg(st == AWSV2_OK, "open %s: %s", spec, err.message);
-    return s;
 }
 
 /* String to sign number i: SHA-256 for even i, SHA-1 for odd. */
@@ -156,7 +160,7 @@ START_TEST(test_pipelined_10000)
 {
     enum { N = 10000 };
     start(NULL, NULL);
-    awsv2_signer *s = open_signer(emu.line, NULL);
+    awsv2_signer *s = due_check_open(emu.line, NULL);
     ck_assert_ptr_nonnull(strstr(awsv2_signer_describe(s), "window=16"));
     static char bufs[N][300];
     static awsv2_sign_job jobs[N], *ptrs[N];
@@ -198,7 +202,7 @@ START_TEST(test_threads)
 {
     enum { THREADS = 8, EACH = 400 };
     start(NULL, NULL);
-    awsv2_signer *s = open_signer(emu.line, "?window=4");
+    awsv2_signer *s = due_check_open(emu.line, "?window=4");
     pthread_t t[THREADS];
     struct worker w[THREADS];
     for (size_t i = 0; i < THREADS; i++) {
@@ -216,7 +220,7 @@ END_TEST
 START_TEST(test_key_ids)
 {
     start(NULL, NULL);
-    awsv2_signer *s = open_signer(emu.line, NULL);
+    awsv2_signer *s = due_check_open(emu.line, NULL);
     char ids[256];
     awsv2_error err = AWSV2_ERROR_INIT;
     ck_assert_int_eq(awsv2_signer_key_ids(s, ids, sizeof ids, &err), AWSV2_OK);
@@ -231,7 +235,7 @@ END_TEST
 START_TEST(test_unknown_key_refused)
 {
     start(NULL, NULL);
-    awsv2_signer *s = open_signer(emu.line, NULL);
+    awsv2_signer *s = due_check_open(emu.line, NULL);
     const char *bad = "GET\nh\n/\nAWSAccessKeyId=AKIANOTONTHEDEVICE00&SignatureMethod=HmacSHA256";
     uint8_t mac[AWSV2_MAC_MAX];
     size_t mac_len;
@@ -251,7 +255,7 @@ END_TEST
 START_TEST(test_smuggling_refused)
 {
     start(NULL, NULL);
-    awsv2_signer *s = open_signer(emu.line, NULL);
+    awsv2_signer *s = due_check_open(emu.line, NULL);
     static const char nul[] = "GET\nh\n/\nAWSAccessKeyId=" KEY_ID "\0DELETE-KEY " KEY_ID;
     static const char extra_nl[] = "GET\nh\n/\nAWSAccessKeyId=" KEY_ID "\nX";
     const struct {
@@ -275,7 +279,7 @@ START_TEST(test_smuggling_refused)
         ck_assert_int_eq(job.status, AWSV2_E_INVALID);
     }
     awsv2__due_link_close(link);
-    s = open_signer(emu.line, NULL);
+    s = due_check_open(emu.line, NULL);
     char ids[256];
     ck_assert_int_eq(awsv2_signer_key_ids(s, ids, sizeof ids, NULL), AWSV2_OK);
     ck_assert_str_eq(ids, KEY_ID);
@@ -362,7 +366,7 @@ static void expect_refused(awsv2_status st, const awsv2_error *err, const char *
 START_TEST(test_key_put_list)
 {
     start(NULL, NULL);
-    awsv2_signer *s = open_signer(emu.line, NULL);
+    awsv2_signer *s = due_check_open(emu.line, NULL);
     awsv2_error err = AWSV2_ERROR_INIT;
     ck_assert_int_eq(sign_as(s, KEY_ID2, SECRET2), AWSV2_E_REFUSED); /* not there yet */
     ck_assert_msg(awsv2_signer_key_put(s, KEY_ID2, SECRET2, NULL, &err) == AWSV2_OK, "%s",
@@ -377,7 +381,7 @@ END_TEST
 START_TEST(test_key_put_refused)
 {
     start(NULL, NULL);
-    awsv2_signer *s = open_signer(emu.line, NULL);
+    awsv2_signer *s = due_check_open(emu.line, NULL);
     awsv2_error err = AWSV2_ERROR_INIT;
     expect_refused(awsv2_signer_key_put(s, KEY_ID, SECRET2, NULL, &err), &err, "key-exists");
     ck_assert_int_eq(sign_as(s, KEY_ID, SECRET), AWSV2_OK); /* the old secret stays */
@@ -396,7 +400,7 @@ END_TEST
 START_TEST(test_key_delete)
 {
     start(NULL, NULL);
-    awsv2_signer *s = open_signer(emu.line, NULL);
+    awsv2_signer *s = due_check_open(emu.line, NULL);
     awsv2_error err = AWSV2_ERROR_INIT;
     expect_refused(awsv2_signer_key_delete(s, KEY_ID2, &err), &err, "unknown-awsaccesskey");
     ck_assert_msg(awsv2_signer_key_delete(s, KEY_ID, &err) == AWSV2_OK, "%s", err.message);
@@ -411,7 +415,7 @@ END_TEST
 START_TEST(test_key_put_credentials)
 {
     start(NULL, NULL);
-    awsv2_signer *s = open_signer(emu.line, NULL);
+    awsv2_signer *s = due_check_open(emu.line, NULL);
     awsv2_credentials *creds = NULL, *no_secret = NULL;
     awsv2_error err = AWSV2_ERROR_INIT;
     ck_assert_int_eq(awsv2_credentials_new(&creds, KEY_ID2, SECRET2, NULL, NULL), AWSV2_OK);
@@ -434,7 +438,7 @@ END_TEST
 START_TEST(test_key_lock)
 {
     start(NULL, NULL);
-    awsv2_signer *s = open_signer(emu.line, NULL);
+    awsv2_signer *s = due_check_open(emu.line, NULL);
     awsv2_error err = AWSV2_ERROR_INIT;
     ck_assert_msg(awsv2_signer_lock(s, &err) == AWSV2_OK, "%s", err.message);
     expect_refused(awsv2_signer_key_put(s, KEY_ID2, SECRET2, NULL, &err), &err, "locked");
@@ -449,7 +453,7 @@ END_TEST
 START_TEST(test_key_ids_too_small)
 {
     start(NULL, NULL);
-    awsv2_signer *s = open_signer(emu.line, NULL);
+    awsv2_signer *s = due_check_open(emu.line, NULL);
     char ids[sizeof KEY_ID - 1]; /* one byte short */
     awsv2_error err = AWSV2_ERROR_INIT;
     ck_assert_int_eq(awsv2_signer_key_ids(s, ids, sizeof ids, &err), AWSV2_E_INVALID);
@@ -464,7 +468,7 @@ END_TEST
 START_TEST(test_key_checked_before_sending)
 {
     start("--garble-reply", "2");
-    awsv2_signer *s = open_signer(emu.line, NULL);
+    awsv2_signer *s = due_check_open(emu.line, NULL);
     char long_id[AWSV2_KEY_ID_SIZE + 1], huge[10000];
     memset(long_id, 'A', sizeof long_id - 1);
     long_id[sizeof long_id - 1] = '\0';
@@ -580,7 +584,7 @@ START_TEST(test_key_unexpected_replies)
     for (size_t i = 0; i < sizeof answers / sizeof answers[0]; i++) {
         struct fake_device f;
         fake_device_start(&f, answers[i]);
-        awsv2_signer *s = open_signer(f.slave, "?timeout_ms=500");
+        awsv2_signer *s = due_check_open(f.slave, "?timeout_ms=500");
         char ids[AWSV2_KEY_IDS_SIZE];
         awsv2_error err = AWSV2_ERROR_INIT;
         ck_assert_int_eq(awsv2_signer_key_ids(s, ids, sizeof ids, &err), AWSV2_E_PROTOCOL);
@@ -604,13 +608,16 @@ END_TEST
 
 /* ---- Faults ------------------------------------------------------------- */
 
-/* Request 1 is the PING at open; each sign call is a request and the
- * checkpoint PING that confirms its reply. So sign call k is request 2k:
- * the fault hits the second call; the first and the third succeed. */
+/* Request 1 is the PING at open. With compact frames each sign call is one
+ * request, its reply confirmed by its tag, so sign call k is request k + 1;
+ * without them (--no-delta) it is a request and the checkpoint PING that
+ * confirms its reply, so call k is request 2k. The fault hits the second
+ * call; the first and the third succeed. */
 static void fault_case(const char *option, const char *value, awsv2_status want)
 {
+    emu_stop();
     start(option, value);
-    awsv2_signer *s = open_signer(emu.line, "?timeout_ms=300");
+    awsv2_signer *s = due_check_open(emu.line, "?timeout_ms=300");
     ck_assert_int_eq(sign_one(s, 0, NULL), AWSV2_OK);
     awsv2_error err = AWSV2_ERROR_INIT;
     long long t0 = now_ms();
@@ -630,39 +637,50 @@ static void fault_case(const char *option, const char *value, awsv2_status want)
     awsv2_signer_close(s);
 }
 
-/* The checkpoint's PONG arrives in the lost reply's place: found at once. */
+/* Without compact frames the checkpoint's PONG arrives in the lost reply's
+ * place: found at once. With them nothing more comes for a lone request:
+ * its timeout. */
 START_TEST(test_drop_reply)
 {
+    fault_case("--drop-reply", "3", AWSV2_E_TIMEOUT);
+    emu_mode = "--no-delta";
     fault_case("--drop-reply", "4", AWSV2_E_PROTOCOL);
+    emu_mode = NULL;
 }
 END_TEST
 
 START_TEST(test_garble_reply)
 {
+    fault_case("--garble-reply", "3", AWSV2_E_PROTOCOL);
+    emu_mode = "--no-delta";
     fault_case("--garble-reply", "4", AWSV2_E_PROTOCOL);
+    emu_mode = NULL;
 }
 END_TEST
 
 START_TEST(test_stall)
 {
+    fault_case("--stall", "3:1000", AWSV2_E_TIMEOUT);
+    emu_mode = "--no-delta";
     fault_case("--stall", "4:1000", AWSV2_E_TIMEOUT);
+    emu_mode = NULL;
 }
 END_TEST
 
-/* The pty closes after request 5 (the second sign call's checkpoint); the
- * emulator comes back on the same symlink with the same keystore (the keys
- * persisted: no import). */
+/* The pty closes after request 3 (the second sign call, a compact frame);
+ * the emulator comes back on the same symlink with the same keystore (the
+ * keys persisted: no import), and compact frames start over. */
 START_TEST(test_close_after)
 {
     const char *link = file_in_dir("due"), *store = file_in_dir("keystore");
     const char *args[] = {"--import-credentials", file_in_dir("credentials"), "--keystore", store,
-                          "--symlink", link, "--close-after", "5", NULL};
+                          "--symlink", link, "--close-after", "3", NULL};
     ck_assert_int_eq(emu_start(args), 0);
-    awsv2_signer *s = open_signer(link, "?timeout_ms=300");
+    awsv2_signer *s = due_check_open(link, "?timeout_ms=300");
     ck_assert_int_eq(sign_one(s, 0, NULL), AWSV2_OK);
-    /* Requests 4 and 5 are answered before the pty goes. */
+    /* Request 3 is answered before the pty goes. */
     ck_assert_int_eq(sign_one(s, 1, NULL), AWSV2_OK);
-    ck_assert_int_eq(emu_stop(), 0); /* it exits by itself after request 5 */
+    ck_assert_int_eq(child_wait(&emu, EMU_STOP_MS), 0); /* it exits by itself */
     awsv2_error err = AWSV2_ERROR_INIT;
     long long t0 = now_ms();
     ck_assert_int_eq(sign_one(s, 2, &err), AWSV2_E_DEVICE);
@@ -684,7 +702,7 @@ static void pipelined_fault(const char *option, const char *value)
 {
     enum { N = 200 };
     start(option, value);
-    awsv2_signer *s = open_signer(emu.line, "?timeout_ms=300&window=8");
+    awsv2_signer *s = due_check_open(emu.line, "?timeout_ms=300&window=8");
     static char bufs[N][300];
     static awsv2_sign_job jobs[N], *ptrs[N];
     for (size_t i = 0; i < N; i++) {
@@ -723,15 +741,9 @@ END_TEST
  * request another's reply: each success must be the OpenSSL HMAC of its own
  * string, whatever the device does, and everything else an error. */
 
-struct glitch_worker {
-    awsv2_signer *s;
-    size_t first, n;
-    size_t ok, wrong, failed;
-};
-
 static void *glitch_work(void *arg)
 {
-    struct glitch_worker *w = arg;
+    struct due_worker *w = arg;
     for (size_t i = w->first; i < w->first + w->n; i++) {
         char buf[512];
         awsv2_hash hash;
@@ -759,21 +771,11 @@ static size_t glitch_case(const char *const *args, size_t *failed)
     enum { THREADS = 8, EACH = 40, BATCH = 64 };
     start(NULL, NULL);
     glitch_start(args);
-    awsv2_signer *s = open_signer(glitch.line, "?timeout_ms=1000");
-    pthread_t t[THREADS];
-    struct glitch_worker w[THREADS];
-    for (size_t i = 0; i < THREADS; i++) {
-        w[i] = (struct glitch_worker){.s = s, .first = i * EACH, .n = EACH};
-        ck_assert_int_eq(pthread_create(&t[i], NULL, glitch_work, &w[i]), 0);
-    }
-    size_t ok = 0, wrong = 0;
-    *failed = 0;
-    for (size_t i = 0; i < THREADS; i++) {
-        pthread_join(t[i], NULL);
-        ok += w[i].ok;
-        wrong += w[i].wrong;
-        *failed += w[i].failed;
-    }
+    awsv2_signer *s = due_check_open(glitch.line, "?timeout_ms=1000");
+    struct due_worker sum;
+    due_check_workers(glitch_work, s, THREADS, EACH, &sum);
+    size_t ok = sum.ok, wrong = sum.wrong;
+    *failed = sum.failed;
     static char bufs[BATCH][300];
     static awsv2_sign_job jobs[BATCH], *ptrs[BATCH];
     for (size_t i = 0; i < BATCH; i++) {
@@ -837,6 +839,155 @@ START_TEST(test_glitch_stale)
 }
 END_TEST
 
+/* The same without compact frames: only a checkpoint after every request
+ * catches it there. */
+START_TEST(test_glitch_stale_whole)
+{
+    const char *args[] = {"--stale", "3", NULL};
+    emu_mode = "--no-delta";
+    size_t failed, ok = glitch_case(args, &failed);
+    ck_assert_uint_gt(failed, 0);
+    ck_assert_uint_gt(ok, 0);
+}
+END_TEST
+
+/* Opens the emulator's log (--verbose) to read it. */
+static char *read_log(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    static char text[4 << 20];
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    text[n] = '\0';
+    fclose(f);
+    return text;
+}
+
+static size_t count(const char *text, const char *word)
+{
+    size_t n = 0;
+    for (const char *p = text; (p = strstr(p, word)); p += strlen(word))
+        n++;
+    return n;
+}
+
+static void log_to(const char *path)
+{
+    emu_log = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    ck_assert_int_ge(emu_log, 0);
+}
+
+/* Bit errors on the way to the device: a compact frame carries its
+ * request's CRC-32, so a damaged one is refused (delta-checksum, or an
+ * edit that does not fit) and sent again whole, and the frames after it,
+ * whose reference the device dropped, too (delta-reference). Never a MAC
+ * of a string the host did not send. */
+START_TEST(test_glitch_flip)
+{
+    const char *log = file_in_dir("emu.log");
+    const char *verbose[] = {"--verbose", NULL};
+    log_to(log);
+    emu_mode = verbose[0];
+    const char *args[] = {"--flip", "1999", NULL};
+    size_t failed, ok = glitch_case(args, &failed);
+    char *text = read_log(log);
+    ck_assert_uint_gt(ok, failed);
+    ck_assert_uint_gt(count(text, "ERROR delta-checksum") + count(text, "ERROR delta-invalid"), 0);
+}
+END_TEST
+
+/* A random run of strings to sign shaped like pipelined calls: mostly the
+ * parameters of the one before with a value or two changed, a parameter
+ * added or dropped now and then, now and then another host or hash. */
+struct run {
+    unsigned seed, filters, t;
+    bool volumes, sha1, sqs;
+};
+
+static size_t random_sts(struct run *r, char *buf, size_t cap, awsv2_hash *hash)
+{
+    unsigned x = (unsigned)rand_r(&r->seed);
+    if (x % 9 == 0)
+        r->filters = (unsigned)rand_r(&r->seed) % 4;
+    r->volumes ^= x % 7 == 0;
+    r->sha1 ^= x % 13 == 0;
+    r->sqs ^= x % 29 == 0;
+    r->t += (unsigned)rand_r(&r->seed) % 3;
+    *hash = r->sha1 ? AWSV2_HMAC_SHA1 : AWSV2_HMAC_SHA256;
+    size_t n = (size_t)snprintf(buf, cap, "GET\n%s\n/\nAWSAccessKeyId=" KEY_ID "&Action=%s",
+                                r->sqs ? "sqs.us-west-2.amazonaws.com" : "ec2.amazonaws.com",
+                                r->volumes ? "DescribeVolumes" : "DescribeInstances");
+    for (unsigned f = 1; f <= r->filters; f++)
+        n += (size_t)snprintf(buf + n, cap - n, "&Filter.%u.Name=tag%%3AName&Filter.%u.Value.1=w%u",
+                              f, f, (unsigned)rand_r(&r->seed) % 1000);
+    n += (size_t)snprintf(buf + n, cap - n,
+                          "&InstanceId.1=i-%08x&SignatureMethod=%s&SignatureVersion=2"
+                          "&Timestamp=2026-11-21T%02u%%3A%02u%%3A%02uZ&Version=2016-11-15",
+                          (unsigned)rand_r(&r->seed), awsv2_hash_name(*hash), r->t / 3600 % 24,
+                          r->t / 60 % 60, r->t % 60);
+    return n;
+}
+
+/* Signs random runs one at a time and in batches through a device started
+ * with mode; every MAC must be OpenSSL's. Returns the emulator's log. */
+static char *random_runs(const char *mode)
+{
+    enum { SINGLE = 150, BATCH = 100, BATCHES = 3 };
+    const char *log = file_in_dir("emu.log");
+    log_to(log);
+    emu_mode = mode;
+    start("--verbose", NULL);
+    awsv2_signer *s = due_check_open(emu.line, NULL);
+    struct run r = {.seed = 16};
+    for (size_t i = 0; i < SINGLE; i++) {
+        char buf[600];
+        awsv2_hash hash;
+        size_t len = random_sts(&r, buf, sizeof buf, &hash), mac_len = 0;
+        uint8_t mac[AWSV2_MAC_MAX];
+        awsv2_error err = AWSV2_ERROR_INIT;
+        ck_assert_msg(awsv2_signer_sign(s, hash, buf, len, mac, &mac_len, &err) == AWSV2_OK,
+                      "%s", err.message);
+        expect_mac(buf, len, hash, mac, mac_len);
+    }
+    static char bufs[BATCH][600];
+    static awsv2_sign_job jobs[BATCH], *ptrs[BATCH];
+    for (size_t b = 0; b < BATCHES; b++) {
+        for (size_t i = 0; i < BATCH; i++) {
+            jobs[i] = (awsv2_sign_job){.size = sizeof jobs[i]};
+            jobs[i].len = random_sts(&r, bufs[i], sizeof bufs[i], &jobs[i].hash);
+            jobs[i].string_to_sign = bufs[i];
+            ptrs[i] = &jobs[i];
+        }
+        ck_assert_int_eq(awsv2_signer_sign_batch(s, ptrs, BATCH, NULL), AWSV2_OK);
+        for (size_t i = 0; i < BATCH; i++)
+            expect_mac(bufs[i], jobs[i].len, jobs[i].hash, jobs[i].mac, jobs[i].mac_len);
+    }
+    awsv2_signer_close(s);
+    ck_assert_int_eq(emu_stop(), 0);
+    return read_log(log);
+}
+
+/* The device offers compact frames: every signature goes as one. */
+START_TEST(test_compact_random)
+{
+    char *text = random_runs(NULL);
+    ck_assert_uint_eq(count(text, "-> D "), 150 + 3 * 100);
+    ck_assert_uint_eq(count(text, "-> D 1 SUCCESS"), 1); /* one run of tags, from 1 */
+    ck_assert_uint_eq(count(text, "ERROR delta-"), 0);
+}
+END_TEST
+
+/* Firmware without them (--no-delta): whole requests, each confirmed by a
+ * checkpoint PING, as before. */
+START_TEST(test_compact_old_firmware)
+{
+    char *text = random_runs("--no-delta");
+    ck_assert_uint_eq(count(text, "-> D "), 0);
+    ck_assert_uint_eq(count(text, "SIGN-AWS-V2 -> SUCCESS"), 150 + 3 * 100);
+    ck_assert_uint_ge(count(text, "PING -> PONG"), 150 + 3 * 100);
+}
+END_TEST
+
 /* A device that trickles its reply, byte by byte, holds no request past
  * its timeout: not the first one, nor the next, whose recovery meets the
  * rest of the trickle. */
@@ -845,7 +996,7 @@ START_TEST(test_glitch_trickle)
     start(NULL, NULL);
     const char *args[] = {"--trickle", "50", NULL};
     glitch_start(args);
-    awsv2_signer *s = open_signer(glitch.line, "?timeout_ms=300");
+    awsv2_signer *s = due_check_open(glitch.line, "?timeout_ms=300");
     for (size_t i = 0; i < 3; i++) {
         awsv2_error err = AWSV2_ERROR_INIT;
         long long t0 = now_ms();
@@ -853,7 +1004,8 @@ START_TEST(test_glitch_trickle)
         long long took = now_ms() - t0;
         ck_assert_msg(took < FAULT_TIMEOUT_MS + FAULT_SLACK_MS, "request %zu took %lld ms", i,
                       took);
-        ck_assert_ptr_nonnull(strstr(err.message, "300 ms"));
+        ck_assert_msg(strstr(err.message, "300 ms") != NULL, "request %zu: %s", i,
+                      err.message);
     }
     awsv2_signer_close(s);
 }
@@ -888,7 +1040,7 @@ static void expect_in_use(const char *path, pid_t owner)
 START_TEST(test_exclusive)
 {
     start(NULL, NULL);
-    awsv2_signer *s = open_signer(emu.line, NULL);
+    awsv2_signer *s = due_check_open(emu.line, NULL);
     expect_in_use(emu.line, getpid());
     ck_assert_int_eq(sign_one(s, 0, NULL), AWSV2_OK); /* the owner is undisturbed */
     awsv2_signer_close(s);
@@ -918,7 +1070,7 @@ START_TEST(test_exclusive)
     int status = 0;
     ck_assert_int_eq(waitpid(pid, &status, 0), pid);
     ck_assert_int_eq(status, 0);
-    s = open_signer(emu.line, NULL);
+    s = due_check_open(emu.line, NULL);
     ck_assert_int_eq(sign_one(s, 1, NULL), AWSV2_OK);
     awsv2_signer_close(s);
 }
@@ -927,10 +1079,7 @@ END_TEST
 static Suite *suite(void)
 {
     Suite *s = suite_create("due");
-    const struct {
-        const char *name;
-        const TTest *test;
-    } tests[] = {
+    const struct check_test tests[] = {
         {"pipelined_10000", test_pipelined_10000},
         {"threads", test_threads},
         {"key_ids", test_key_ids},
@@ -956,17 +1105,20 @@ static Suite *suite(void)
         {"glitch_drop", test_glitch_drop},
         {"glitch_double_drop", test_glitch_double_drop},
         {"glitch_stale", test_glitch_stale},
+        {"glitch_stale_whole", test_glitch_stale_whole},
+        {"glitch_flip", test_glitch_flip},
+        {"compact_random", test_compact_random},
+        {"compact_old_firmware", test_compact_old_firmware},
         {"glitch_trickle", test_glitch_trickle},
         {"exclusive", test_exclusive},
     };
-    for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
-        TCase *tc = tcase_create(tests[i].name);
-        tcase_add_unchecked_fixture(tc, tmp_setup, tmp_teardown);
-        tcase_add_checked_fixture(tc, NULL, emu_teardown);
-        tcase_set_timeout(tc, 120);
-        tcase_add_test(tc, tests[i].test);
-        suite_add_tcase(s, tc);
-    }
+    static const struct check_fixtures f = {
+        .unchecked_setup = tmp_setup,
+        .unchecked_teardown = tmp_teardown,
+        .teardown = emu_teardown,
+        .timeout = 120,
+    };
+    check_add_tests(s, tests, sizeof tests / sizeof tests[0], &f);
     return s;
 }
 

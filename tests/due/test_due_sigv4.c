@@ -2,8 +2,10 @@
  * every presigned-GET and POST vector of tests/core/sigv4.jsonl (botocore's
  * signatures are the oracle), pipelined from threads alongside SigV2; the
  * 8192-byte limit refused on the host; the device's own refusals. Expected
- * values come from the vectors or from OpenSSL's SHA256()/HMAC(). */
+ * values come from the vectors or from OpenSSL's SHA256()/HMAC(). The
+ * vectors go as compact frames, and whole to firmware without them. */
 #include <check.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <openssl/hmac.h>
 #include <pthread.h>
@@ -11,8 +13,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../common/check_run.h"
+#include "../common/due_check.h"
 #include "awsv2/signer.h"
 #include "awsv2/util.h"
 #include "child.h"
@@ -313,17 +317,13 @@ START_TEST(test_link_refuses_smuggling)
 }
 END_TEST
 
-struct glitch_worker {
-    size_t first, wrong, failed;
-};
-
 static void *glitch_work(void *arg)
 {
-    struct glitch_worker *w = arg;
+    struct due_worker *w = arg;
     for (size_t k = 0; k < 30; k++) {
         const struct vector *v = &vec[(w->first + k) % nvec];
         awsv2_sign4_job job = job_of(v);
-        if (awsv2_signer_sign4(signer, &job, NULL) != AWSV2_OK)
+        if (awsv2_signer_sign4(w->s, &job, NULL) != AWSV2_OK)
             w->failed++;
         else if (!signature_is(&job, v->signature))
             w->wrong++;
@@ -339,24 +339,12 @@ START_TEST(test_glitch)
     awsv2_signer_close(signer);
     signer = NULL;
     struct child glitch;
-    char prog[PATH_MAX], spec[PATH_MAX + 32];
-    const char *argv[] = {child_program(prog, sizeof prog, "tests/due/due-glitch"), "--double",
-                          "--drop", "5", emu.line, NULL};
-    ck_assert_msg(child_start(&glitch, argv, -1) == 0, "due-glitch did not start");
-    snprintf(spec, sizeof spec, "due:%s?timeout_ms=1000", glitch.line);
-    ck_assert_int_eq(awsv2_signer_open(&signer, spec, NULL, NULL), AWSV2_OK);
-    pthread_t t[THREADS];
-    struct glitch_worker w[THREADS];
-    size_t wrong = 0, failed = 0;
-    for (size_t i = 0; i < THREADS; i++) {
-        w[i] = (struct glitch_worker){.first = i};
-        ck_assert_int_eq(pthread_create(&t[i], NULL, glitch_work, &w[i]), 0);
-    }
-    for (size_t i = 0; i < THREADS; i++) {
-        pthread_join(t[i], NULL);
-        wrong += w[i].wrong;
-        failed += w[i].failed;
-    }
+    static const char *const args[] = {"--double", "--drop", "5", NULL};
+    due_check_glitch(&glitch, args, emu.line);
+    signer = due_check_open(glitch.line, "?timeout_ms=1000");
+    struct due_worker sum;
+    due_check_workers(glitch_work, signer, THREADS, 1, &sum);
+    size_t wrong = sum.wrong, failed = sum.failed;
     awsv2_signer_close(signer);
     signer = NULL;
     child_stop(&glitch, SIGTERM, EMU_STOP_MS);
@@ -365,13 +353,57 @@ START_TEST(test_glitch)
 }
 END_TEST
 
+/* The vectors, twice over, through a device started with mode (NULL, or
+ * "--no-delta" for firmware without compact frames); returns how many of
+ * its log lines contain what. */
+static size_t sign_logged(const char *mode, const char *what)
+{
+    char prog[PATH_MAX], creds[PATH_MAX + 16], log[PATH_MAX + 16], spec[PATH_MAX + 8];
+    snprintf(creds, sizeof creds, "%s/credentials", dir);
+    snprintf(log, sizeof log, "%s/emu.log", dir);
+    int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    ck_assert_int_ge(fd, 0);
+    const char *argv[] = {child_program(prog, sizeof prog, "awsv2-due-emu"), "--verbose",
+                          "--import-credentials", creds, mode, NULL};
+    struct child e;
+    ck_assert_msg(child_start(&e, argv, fd) == 0, "awsv2-due-emu did not start");
+    close(fd);
+    snprintf(spec, sizeof spec, "due:%s", e.line);
+    awsv2_signer *s = NULL;
+    awsv2_error err = AWSV2_ERROR_INIT;
+    ck_assert_msg(awsv2_signer_open(&s, spec, NULL, &err) == AWSV2_OK, "%s", err.message);
+    for (size_t i = 0; i < 2 * nvec; i++) {
+        awsv2_sign4_job job = job_of(&vec[i % nvec]);
+        ck_assert_msg(awsv2_signer_sign4(s, &job, &err) == AWSV2_OK, "%s", err.message);
+        ck_assert_msg(signature_is(&job, vec[i % nvec].signature), "%s: wrong signature",
+                      vec[i % nvec].name);
+    }
+    awsv2_signer_close(s);
+    ck_assert_int_eq(child_stop(&e, SIGTERM, EMU_STOP_MS), 0);
+    static char text[1 << 20];
+    FILE *f = fopen(log, "r");
+    ck_assert_ptr_nonnull(f);
+    text[fread(text, 1, sizeof text - 1, f)] = '\0';
+    fclose(f);
+    size_t n = 0;
+    for (const char *p = text; (p = strstr(p, what)); p += strlen(what))
+        n++;
+    return n;
+}
+
+/* Compact frames carry SIGN-AWS-V4 too (the canonical request and its
+ * payload): every vector's signature is botocore's either way. */
+START_TEST(test_compact_frames)
+{
+    ck_assert_uint_eq(sign_logged(NULL, "SIGN-AWS-V4 -> D "), 2 * nvec);
+    ck_assert_uint_eq(sign_logged("--no-delta", "SIGN-AWS-V4 -> SUCCESS"), 2 * nvec);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("due_sigv4");
-    const struct {
-        const char *name;
-        const TTest *test;
-    } tests[] = {
+    const struct check_test tests[] = {
         {"vectors", test_vectors},
         {"unsigned_payload", test_unsigned_payload},
         {"threads_mixed", test_threads_mixed},
@@ -379,14 +411,10 @@ static Suite *suite(void)
         {"device_refusals", test_device_refusals},
         {"link_refuses_smuggling", test_link_refuses_smuggling},
         {"glitch", test_glitch},
+        {"compact_frames", test_compact_frames},
     };
-    for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
-        TCase *tc = tcase_create(tests[i].name);
-        tcase_add_checked_fixture(tc, setup, teardown);
-        tcase_set_timeout(tc, 120);
-        tcase_add_test(tc, tests[i].test);
-        suite_add_tcase(s, tc);
-    }
+    static const struct check_fixtures f = {.setup = setup, .teardown = teardown, .timeout = 120};
+    check_add_tests(s, tests, sizeof tests / sizeof tests[0], &f);
     return s;
 }
 

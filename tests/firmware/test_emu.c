@@ -98,7 +98,7 @@ START_TEST(test_every_command)
 	target[n] = '\0';
 	ck_assert_str_eq(target, e.proc.line);
 
-	ASK(&e, "PING 42", "PONG 42 awsv2-hsm/0.1.0\n");
+	ASK(&e, "PING 42", "PONG 42 awsv2-hsm/0.1.0 delta\n");
 	ASK(&e, "KEYS", "KEYS\n");
 	ASK(&e, "PUT-KEY " ID " " SECRET, "OK\n");
 	ASK(&e, "PUT-KEY " ID " " SECRET, "ERROR key-exists\n");
@@ -128,7 +128,7 @@ START_TEST(test_every_command)
 	close(e.fd);
 	e.fd = open(e.proc.line, O_RDWR | O_NOCTTY);
 	ck_assert_int_ge(e.fd, 0);
-	ASK(&e, "PING 2", "PONG 2 awsv2-hsm/0.1.0\n");
+	ASK(&e, "PING 2", "PONG 2 awsv2-hsm/0.1.0 delta\n");
 	ck_assert_int_eq(emu_stop(&e), 0);
 	ck_assert_int_ne(access(link_path, F_OK), 0);  /* the symlink is gone */
 }
@@ -300,7 +300,7 @@ START_TEST(test_torn_lock_file)
 	ck_assert_int_eq(fclose(f), 0);
 	ck_assert_int_eq(chmod(keystore, 0600), 0);
 	emu_start(&e, args);
-	ASK(&e, "PING 1", "PONG 1 awsv2-hsm/0.1.0 store-fault\n");
+	ASK(&e, "PING 1", "PONG 1 awsv2-hsm/0.1.0 delta store-fault\n");
 	ASK(&e, "PUT-KEY " ID " " SECRET, "ERROR storage-failure\n");
 	ASK(&e, "LOCK", "ERROR storage-failure\n");
 	ASK(&e, "KEYS", "KEYS\n");
@@ -361,9 +361,9 @@ START_TEST(test_drop_reply)
 
 	emu_start(&e, args);
 	emu_send_str(&e, "PING 1\0PUT-KEY " ID " " SECRET "\0PING 3\0PING 4\0PING 5\0");
-	ck_assert_str_eq(reply(&e), "PONG 1 awsv2-hsm/0.1.0\n");
-	ck_assert_str_eq(reply(&e), "PONG 3 awsv2-hsm/0.1.0\n");
-	ck_assert_str_eq(reply(&e), "PONG 5 awsv2-hsm/0.1.0\n");
+	ck_assert_str_eq(reply(&e), "PONG 1 awsv2-hsm/0.1.0 delta\n");
+	ck_assert_str_eq(reply(&e), "PONG 3 awsv2-hsm/0.1.0 delta\n");
+	ck_assert_str_eq(reply(&e), "PONG 5 awsv2-hsm/0.1.0 delta\n");
 	/* The dropped request was executed all the same. */
 	ASK(&e, "KEYS", "KEYS " ID "\n");
 	ck_assert_int_eq(emu_stop(&e), 0);
@@ -379,13 +379,13 @@ START_TEST(test_garble_reply)
 
 	emu_start(&e, args);
 	emu_send_str(&e, "PING 1\0PING 2\0PING 3\0");
-	ck_assert_str_eq(reply(&e), "PONG 1 awsv2-hsm/0.1.0\n");
+	ck_assert_str_eq(reply(&e), "PONG 1 awsv2-hsm/0.1.0 delta\n");
 	n = emu_read_line(&e, line, sizeof line, TIMEOUT);
-	ck_assert_int_eq(n, (int)strlen("PONG 2 awsv2-hsm/0.1.0\n"));
+	ck_assert_int_eq(n, (int)strlen("PONG 2 awsv2-hsm/0.1.0 delta\n"));
 	ck_assert_int_eq(line[n - 1], '\n');
 	for (size_t i = 0; i < sizeof valid / sizeof valid[0]; i++)
 		ck_assert_int_ne(strncmp(line, valid[i], strlen(valid[i])), 0);
-	ck_assert_str_eq(reply(&e), "PONG 3 awsv2-hsm/0.1.0\n");
+	ck_assert_str_eq(reply(&e), "PONG 3 awsv2-hsm/0.1.0 delta\n");
 	ck_assert_int_eq(emu_stop(&e), 0);
 }
 END_TEST
@@ -399,11 +399,11 @@ START_TEST(test_stall)
 	emu_start(&e, args);
 	t0 = ms_now();
 	emu_send_str(&e, "PING 1\0PING 2\0PING 3\0");
-	ck_assert_str_eq(reply(&e), "PONG 1 awsv2-hsm/0.1.0\n");
-	ck_assert_str_eq(reply(&e), "PONG 2 awsv2-hsm/0.1.0\n");
+	ck_assert_str_eq(reply(&e), "PONG 1 awsv2-hsm/0.1.0 delta\n");
+	ck_assert_str_eq(reply(&e), "PONG 2 awsv2-hsm/0.1.0 delta\n");
 	ck_assert_int_ge(ms_now() - t0, 300);
 	/* Requests are handled in order: the one behind waited too. */
-	ck_assert_str_eq(reply(&e), "PONG 3 awsv2-hsm/0.1.0\n");
+	ck_assert_str_eq(reply(&e), "PONG 3 awsv2-hsm/0.1.0 delta\n");
 	ck_assert_int_eq(emu_stop(&e), 0);
 }
 END_TEST
@@ -415,8 +415,8 @@ START_TEST(test_close_after)
 
 	emu_start(&e, args);
 	emu_send_str(&e, "PING 1\0PING 2\0PING 3\0");
-	ck_assert_str_eq(reply(&e), "PONG 1 awsv2-hsm/0.1.0\n");
-	ck_assert_str_eq(reply(&e), "PONG 2 awsv2-hsm/0.1.0\n");
+	ck_assert_str_eq(reply(&e), "PONG 1 awsv2-hsm/0.1.0 delta\n");
+	ck_assert_str_eq(reply(&e), "PONG 2 awsv2-hsm/0.1.0 delta\n");
 	/* Then the port goes away: end of file or EIO, never a third reply. */
 	ck_assert_int_eq(emu_read_line(&e, line, sizeof line, TIMEOUT), 0);
 	ck_assert_int_eq(emu_wait(&e, TIMEOUT), 0);
@@ -446,40 +446,100 @@ START_TEST(test_sign_us)
 }
 END_TEST
 
-START_TEST(test_link_uart)
+/* A PING through the link model link (--link) takes min_ms at least. */
+static void ping_takes(const char *link, int64_t min_ms)
 {
-	const char *args[] = { "--link", "uart:9600", NULL };
+	const char *args[] = { "--link", link, NULL };
 	emu_proc e;
 	int64_t t0;
 
 	emu_start(&e, args);
 	t0 = ms_now();
-	/* 7 bytes in and 23 out, 10 bits each at 9600 baud: 31 ms. */
-	ASK(&e, "PING 1", "PONG 1 awsv2-hsm/0.1.0\n");
-	ck_assert_int_ge(ms_now() - t0, 31);
+	ASK(&e, "PING 1", "PONG 1 awsv2-hsm/0.1.0 delta\n");
+	ck_assert_int_ge(ms_now() - t0, min_ms);
 	ck_assert_int_eq(emu_stop(&e), 0);
+}
+
+START_TEST(test_link_uart)
+{
+	/* 7 bytes in and 23 out, 10 bits each at 9600 baud: 31 ms. */
+	ping_takes("uart:9600", 31);
 }
 END_TEST
 
-START_TEST(test_link_usb)
+/* The USB models: bytes to the device at 1 MB/s (usb-ideal), or taken in
+ * by the device at 127,000 a second, after its signing (usb); replies on
+ * 1 ms frames. */
+static void link_usb(const char *model, int64_t big_ms)
 {
-	const char *args[] = { "--link", "usb", NULL };
+	const char *args[] = { "--link", model, "--sign-us", "10000", NULL };
 	static char big[10001];
 	emu_proc e;
 	int64_t t0;
 
 	emu_start(&e, args);
-	/* 10,001 bytes at 1 MB/s: at least 10 ms. */
 	memset(big, 'A', sizeof big - 1);
 	t0 = ms_now();
 	emu_send(&e, big, sizeof big);
 	ck_assert_str_eq(reply(&e), "ERROR message-too-long\n");
-	ck_assert_int_ge(ms_now() - t0, 10);
+	ck_assert_int_ge(ms_now() - t0, big_ms);
 	/* Each reply waits for a 1 ms frame: ten round trips take 9 ms or more. */
 	t0 = ms_now();
 	for (int i = 0; i < 10; i++)
-		ASK(&e, "PING 1", "PONG 1 awsv2-hsm/0.1.0\n");
+		ASK(&e, "PING 1", "PONG 1 awsv2-hsm/0.1.0 delta\n");
 	ck_assert_int_ge(ms_now() - t0, 9);
+	ck_assert_int_eq(emu_stop(&e), 0);
+}
+
+START_TEST(test_link_usb)
+{
+	/* 10,001 bytes at 127,000 a second: at least 78 ms */
+	link_usb("usb", 78);
+	link_usb("usb-ideal", 10);
+}
+END_TEST
+
+/* On the calibrated model the device takes bytes in with its own time: the
+ * 2,000 bytes that came while it signed for 10 ms cost it 15.7 ms after. */
+START_TEST(test_link_usb_device_time)
+{
+	const char *args[] = { "--link", "usb", "--sign-us", "10000", NULL };
+	static char junk[2001];
+	char want[128];
+	emu_proc e;
+	int64_t t0;
+
+	emu_start(&e, args);
+	ASK(&e, "PUT-KEY " ID " " SECRET, "OK\n");
+	memset(junk, 'A', sizeof junk - 1);
+	t0 = ms_now();
+	send_sign(&e, ID, "HmacSHA256", SECRET, want);
+	emu_send(&e, junk, sizeof junk);
+	emu_send_str(&e, "PING 2\0");
+	ck_assert_str_eq(reply(&e), want);
+	ck_assert_str_eq(reply(&e), "ERROR invalid-command\n");
+	ck_assert_str_eq(reply(&e), "PONG 2 awsv2-hsm/0.1.0 delta\n");
+	ck_assert_int_ge(ms_now() - t0, 10 + 15);
+	ck_assert_int_eq(emu_stop(&e), 0);
+}
+END_TEST
+
+/* The programming port: 7 bytes in and 29 out at 11,700 bytes/s: 3 ms. */
+START_TEST(test_link_prog)
+{
+	ping_takes("prog", 3);
+}
+END_TEST
+
+/* --no-delta: firmware before compact frames. */
+START_TEST(test_no_delta)
+{
+	const char *args[] = { "--no-delta", NULL };
+	emu_proc e;
+
+	emu_start(&e, args);
+	ASK(&e, "PING 1", "PONG 1 awsv2-hsm/0.1.0\n");
+	ASK(&e, "D 1 - 00000000 1+x", "ERROR invalid-command\n");
 	ck_assert_int_eq(emu_stop(&e), 0);
 }
 END_TEST
@@ -518,7 +578,8 @@ END_TEST
 START_TEST(test_usage)
 {
 	static const char *const bad[][3] = {
-		{ "--link", "uart:", NULL }, { "--link", "serial", NULL }, { "--stall", "2", NULL },
+		{ "--link", "uart:", NULL }, { "--link", "serial", NULL }, { "--link", "usb-fast", NULL },
+		{ "--stall", "2", NULL },
 		{ "--stall", "0:5", NULL }, { "--drop-reply", "x", NULL }, { "--close-after", "0", NULL },
 		{ "--sign-us", "-1", NULL }, { "--bogus", NULL, NULL }, { "extra", NULL, NULL },
 	};
@@ -555,6 +616,9 @@ static Suite *emu_suite(void)
 	tcase_add_test(tc, test_sign_us);
 	tcase_add_test(tc, test_link_uart);
 	tcase_add_test(tc, test_link_usb);
+	tcase_add_test(tc, test_link_usb_device_time);
+	tcase_add_test(tc, test_link_prog);
+	tcase_add_test(tc, test_no_delta);
 	tcase_add_test(tc, test_verbose_shows_no_secret);
 	tcase_add_test(tc, test_usage);
 	suite_add_tcase(s, tc);

@@ -869,7 +869,7 @@ START_TEST(test_policy_binding)
 	put_key(QUEUE_POLICY);
 	store.fail_read_pages = 1u << HSM_POLICY_PAGE(0);
 	boot();
-	ck_assert_str_eq(REQ("PING 1\0"), "PONG 1 " HSM_FIRMWARE_VERSION " " HSM_STORE_FAULT "\n");
+	ck_assert_str_eq(REQ("PING 1\0"), "PONG 1 " HSM_FIRMWARE_VERSION " " HSM_FEATURE_DELTA " " HSM_STORE_FAULT "\n");
 	ck_assert_str_eq(REQ("KEYS\0"), "KEYS\n");
 }
 END_TEST

@@ -15,7 +15,7 @@
 
 #define ID "AKIAIOSFODNN7EXAMPLE"
 #define SECRET "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
-#define PONG "PONG 1 " HSM_FIRMWARE_VERSION "\n"
+#define PONG "PONG 1 " HSM_FIRMWARE_VERSION " " HSM_FEATURE_DELTA "\n"
 
 static memstore store;
 static hsm_keystore ks;
@@ -106,6 +106,161 @@ static void check_sign(const char *query, const EVP_MD *md, const char *error)
 	ck_assert_str_eq(sign(sts), want);
 }
 
+/* ---- Compact frames (D) -------------------------------------------------- */
+
+/* Sends "D <tag> <base> <crc of req> <script>"; returns the reply. */
+static const char *dframe(unsigned tag, const char *base, const char *req, const char *script)
+{
+	static char f[2 * HSM_REQUEST_MAX];
+	int n = snprintf(f, sizeof f, "D %u %s %08lx %s", tag, base,
+			 (unsigned long)hsm_crc32(0, req, strlen(req)), script);
+
+	return feed(f, (size_t)n + 1);
+}
+
+/* The whole request as a script: one insertion. */
+static const char *whole(const char *req)
+{
+	static char script[HSM_REQUEST_MAX + 16];
+
+	snprintf(script, sizeof script, "%zu+%s", strlen(req), req);
+	return script;
+}
+
+/* "D <tag> " and what OpenSSL says the reply to SIGN-AWS-V2 of sts is. */
+static const char *tagged(unsigned tag, const char *sts)
+{
+	static char want[256];
+	int n = sprintf(want, "D %u ", tag);
+
+	expected(want + n, sts, EVP_sha256());
+	return want;
+}
+
+#define STS_A "GET\nec2.amazonaws.com\n/\nAWSAccessKeyId=" ID "&Action=DescribeInstances" \
+	"&SignatureMethod=HmacSHA256&SignatureVersion=2&Timestamp=2026-11-21T12%3A00%3A00Z" \
+	"&Version=2016-11-15"
+
+/* req with the first occurrence of from replaced by to, and the script
+ * that makes it from req. */
+static void edit(const char *req, const char *from, const char *to, char *out, char *script)
+{
+	const char *at = strstr(req, from);
+	size_t k = (size_t)(at - req);
+
+	ck_assert_ptr_nonnull(at);
+	sprintf(out, "%.*s%s%s", (int)k, req, to, at + strlen(from));
+	sprintf(script, "%zu=%zu-%zu+%s", k, strlen(from), strlen(to), to);
+}
+
+START_TEST(test_delta)
+{
+	char b[1024], sts_b[1024], script[256];
+	const char *a = "SIGN-AWS-V2 " STS_A;
+
+	put_example_key();
+	ck_assert_str_eq(dframe(1, "-", a, whole(a)), tagged(1, STS_A));
+	edit(a, "00Z", "07Z", b, script);
+	strcpy(sts_b, b + 12);
+	ck_assert_str_eq(dframe(2, "1", b, script), tagged(2, sts_b));
+	/* the reference is now 2's: "1" names one the device does not have,
+	 * and that drops it */
+	ck_assert_str_eq(dframe(3, "1", b, script), "D 3 ERROR delta-reference\n");
+	ck_assert_str_eq(dframe(4, "2", b, script), "D 4 ERROR delta-reference\n");
+	/* a damaged frame: the request rebuilt is not the one named */
+	ck_assert_str_eq(dframe(5, "-", a, whole(a)), tagged(5, STS_A));
+	ck_assert_str_eq(dframe(6, "5", a, script), "D 6 ERROR delta-checksum\n");
+	ck_assert_str_eq(dframe(7, "5", b, script), "D 7 ERROR delta-reference\n");
+	/* a PING between frames keeps the reference; a lone NUL drops it */
+	ck_assert_str_eq(dframe(8, "-", a, whole(a)), tagged(8, STS_A));
+	ck_assert_str_eq(REQ("PING 1\0"), PONG);
+	ck_assert_str_eq(dframe(9, "8", b, script), tagged(9, sts_b));
+	ck_assert_str_eq(REQ("\0"), "");
+	ck_assert_str_eq(dframe(10, "9", b, "80="), "D 10 ERROR delta-reference\n");
+	/* scripts that are no script, or read past the reference */
+	ck_assert_str_eq(dframe(11, "-", a, whole(a)), tagged(11, STS_A));
+	ck_assert_str_eq(dframe(12, "11", a, "5=x"), "D 12 ERROR delta-invalid\n");
+	ck_assert_str_eq(dframe(13, "-", a, whole(a)), tagged(13, STS_A));
+	ck_assert_str_eq(dframe(14, "13", a, "9999="), "D 14 ERROR delta-invalid\n");
+	ck_assert_str_eq(dframe(15, "-", a, "05+abcde"), "D 15 ERROR delta-invalid\n");
+	ck_assert_str_eq(dframe(16, "-", a, "5+abc"), "D 16 ERROR delta-invalid\n");
+	ck_assert_str_eq(dframe(17, "-", a, "=1"), "D 17 ERROR delta-invalid\n");
+	/* a header that cannot be read gets an untagged refusal */
+	ck_assert_str_eq(REQ("D 01 - 00000000 1+x\0"), "ERROR invalid-command\n");
+	ck_assert_str_eq(REQ("D 1 - 0000000 1+x\0"), "ERROR invalid-command\n");
+	ck_assert_str_eq(REQ("D 1 - 0000000G 1+x\0"), "ERROR invalid-command\n");
+	ck_assert_str_eq(REQ("D 1 x 00000000 1+x\0"), "ERROR invalid-command\n");
+	ck_assert_str_eq(REQ("D 4294967296 - 00000000 1+x\0"), "ERROR invalid-command\n");
+	ck_assert_str_eq(REQ("D 1\0"), "ERROR invalid-command\n");
+	ck_assert_str_eq(REQ("D\0"), "ERROR invalid-command\n");
+	/* only a signing request may be rebuilt */
+	ck_assert_str_eq(dframe(18, "-", "PING 1", whole("PING 1")), "D 18 ERROR invalid-command\n");
+	ck_assert_str_eq(dframe(19, "-", "PUT-KEY AKIA2 s", whole("PUT-KEY AKIA2 s")),
+			 "D 19 ERROR invalid-command\n");
+	ck_assert_str_eq(REQ("KEYS\0"), "KEYS " ID "\n");
+	ck_assert_str_eq(dframe(4294967295u, "-", a, whole(a)), tagged(4294967295u, STS_A));
+}
+END_TEST
+
+/* The device reads, checks and signs the request it rebuilt: a frame that
+ * turns an allowed request into a denied one is refused. */
+START_TEST(test_delta_policy)
+{
+	char b[1024], script[256], back[1024], script2[256];
+	const char *a = "SIGN-AWS-V2 " STS_A;
+
+	ck_assert_str_eq(REQ("PUT-KEY " ID " " SECRET " action=DescribeInstances\0"), "OK\n");
+	ck_assert_str_eq(dframe(1, "-", a, whole(a)), tagged(1, STS_A));
+	edit(a, "DescribeInstances", "TerminateInstances", b, script);
+	ck_assert_str_eq(dframe(2, "1", b, script), "D 2 ERROR policy-denied\n");
+	/* it was rebuilt all the same, and is the reference now */
+	edit(b, "TerminateInstances", "DescribeInstances", back, script2);
+	ck_assert_str_eq(back, a);
+	ck_assert_str_eq(dframe(3, "2", back, script2), tagged(3, STS_A));
+	/* a shape refusal keeps the reference too: it was rebuilt intact */
+	snprintf(script, sizeof script, "12=%zu-1+x", strlen(a) - 12);
+	ck_assert_str_eq(dframe(4, "3", "SIGN-AWS-V2 x", script), "D 4 ERROR invalid-command\n");
+	ck_assert_str_eq(dframe(5, "4", "SIGN-AWS-V2 xy", "13=1+y"), "D 5 ERROR invalid-command\n");
+}
+END_TEST
+
+/* The reference lives at the end of the request buffer: a request that
+ * needs that room drops it, and a frame that would write over the part
+ * of it not read yet is refused. */
+START_TEST(test_delta_room)
+{
+	static char sts[6000], req[6100], script[8000], big[5000];
+
+	put_example_key();
+	memset(big, 'x', 4999);
+	sts_of(sts, sizeof sts, "AWSAccessKeyId=" ID "&SignatureMethod=HmacSHA256&X=");
+	memset(sts + strlen(sts), 'y', 5000);
+	snprintf(req, sizeof req, "SIGN-AWS-V2 %s", sts);
+	ck_assert_str_eq(dframe(1, "-", req, whole(req)), tagged(1, sts));
+	/* 4000 bytes inserted before the reference (5000+ bytes at the end of
+	 * 8192) is read: they would land on it */
+	snprintf(script, sizeof script, "4000+%.4000s", big);
+	ck_assert_str_eq(dframe(2, "1", req, script), "D 2 ERROR message-too-long\n");
+	ck_assert_str_eq(dframe(3, "-", req, whole(req)), tagged(3, sts));
+	snprintf(script, sizeof script, "PING %.4000s", big);
+	ck_assert_str_eq(feed(script, strlen(script) + 1), "ERROR invalid-command\n");
+	ck_assert_str_eq(dframe(4, "3", req, "5="), "D 4 ERROR delta-reference\n");
+}
+END_TEST
+
+/* Firmware that does not take compact frames (the emulator's --no-delta)
+ * says nothing of them in its PONG and reads "D ..." as a command. */
+START_TEST(test_delta_off)
+{
+	const char *a = "SIGN-AWS-V2 " STS_A;
+
+	proto.no_delta = 1;
+	put_example_key();
+	ck_assert_str_eq(REQ("PING 1\0"), "PONG 1 " HSM_FIRMWARE_VERSION "\n");
+	ck_assert_str_eq(dframe(1, "-", a, whole(a)), "ERROR invalid-command\n");
+}
+END_TEST
+
 START_TEST(test_ping)
 {
 	ck_assert_str_eq(REQ("PING 1\0"), PONG);
@@ -114,7 +269,7 @@ START_TEST(test_ping)
 	ck_assert_str_eq(REQ("PING a b\0"), "ERROR invalid-command\n");
 	ck_assert_str_eq(REQ("PING 1234567890123456789012345678901234567890123456789012345678901234\0"),
 			 "PONG 1234567890123456789012345678901234567890123456789012345678901234 "
-			 HSM_FIRMWARE_VERSION "\n");
+			 HSM_FIRMWARE_VERSION " " HSM_FEATURE_DELTA "\n");
 	ck_assert_str_eq(REQ("PING 12345678901234567890123456789012345678901234567890123456789012345\0"),
 			 "ERROR invalid-command\n");
 }
@@ -385,7 +540,7 @@ START_TEST(test_store_fault)
 	store.page[0][0] = 'A';  /* the first byte of a lock record, then power lost */
 	hsm_keystore_wipe(&ks);
 	ck_assert_int_eq(hsm_keystore_load(&ks, &store.storage), HSM_KS_STORAGE);
-	ck_assert_str_eq(REQ("PING 1\0"), "PONG 1 " HSM_FIRMWARE_VERSION " " HSM_STORE_FAULT "\n");
+	ck_assert_str_eq(REQ("PING 1\0"), "PONG 1 " HSM_FIRMWARE_VERSION " " HSM_FEATURE_DELTA " " HSM_STORE_FAULT "\n");
 	ck_assert_str_eq(REQ("KEYS\0"), "KEYS " ID "\n");
 	ck_assert_str_eq(REQ("PUT-KEY AKIA2 s\0"), "ERROR storage-failure\n");
 	ck_assert_str_eq(REQ("DELETE-KEY " ID "\0"), "ERROR storage-failure\n");
@@ -418,6 +573,10 @@ static Suite *protocol_suite(void)
 	tcase_add_test(tc, test_no_secret_left);
 	tcase_add_test(tc, test_storage_failure);
 	tcase_add_test(tc, test_store_fault);
+	tcase_add_test(tc, test_delta);
+	tcase_add_test(tc, test_delta_policy);
+	tcase_add_test(tc, test_delta_room);
+	tcase_add_test(tc, test_delta_off);
 	suite_add_tcase(s, tc);
 	return s;
 }

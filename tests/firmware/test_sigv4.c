@@ -306,7 +306,7 @@ START_TEST(pipelined_scopes)
 			n += (size_t)sprintf(buf + n, "SIGN-AWS-V4 %s %s ec2\n%s\n%s", ID, regions[i], cr, body) + 1;
 			expected(want + strlen(want), SECRET, "20261121T120000Z", regions[i], "ec2", cr);
 			n += (size_t)sprintf(buf + n, "PING %zu", i) + 1;
-			sprintf(want + strlen(want), "PONG %zu " HSM_FIRMWARE_VERSION "\n", i);
+			sprintf(want + strlen(want), "PONG %zu " HSM_FIRMWARE_VERSION " " HSM_FEATURE_DELTA "\n", i);
 		}
 	}
 	ck_assert_str_eq(feed(buf, n), want);
@@ -322,7 +322,7 @@ START_TEST(faulty_store_signs)
 	store.fail_read_pages = 1u << 0;
 	hsm_keystore_wipe(&ks);
 	ck_assert_int_eq(hsm_keystore_load(&ks, &store.storage), HSM_KS_STORAGE);
-	ck_assert_str_eq(REQ("PING 1\0"), "PONG 1 " HSM_FIRMWARE_VERSION " store-fault\n");
+	ck_assert_str_eq(REQ("PING 1\0"), "PONG 1 " HSM_FIRMWARE_VERSION " " HSM_FEATURE_DELTA " store-fault\n");
 	ck_assert_str_eq(REQ("KEYS\0"), "KEYS " ID "\n");
 	ck_assert_str_eq(REQ("PUT-KEY AKIA2 s\0"), "ERROR storage-failure\n");
 	ck_assert_str_eq(REQ("DELETE-KEY " ID "\0"), "ERROR storage-failure\n");

@@ -6,26 +6,7 @@
 # a policy stored and read back; delete, lock then locked; the main listener answers 404 to /admin/;
 # the admin socket is mode 0600; the secret never reaches the log.
 set -u
-B=${top_builddir:-.}
-EMU=$B/awsv2-due-emu HSMD=$B/daemon/awsv2-hsmd SIGN=$B/tools/awsv2-sign KEYS=$B/tools/awsv2-keys
-for p in "$EMU" "$HSMD" "$SIGN" "$KEYS"; do
-    [ -x "$p" ] || { echo "SKIP: $p not built"; exit 77; }
-done
-for c in openssl curl; do
-    command -v $c > /dev/null || { echo "SKIP: no $c command"; exit 77; }
-done
-
-. "$(dirname "$0")/lib.sh"
-
-cat > "$T/credentials" <<'CREDS'
-[default]
-aws_access_key_id = AKIAIOSFODNN7EXAMPLE
-aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
-CREDS
-ID2=AKIAI44QH8DHBEXAMPLE SECRET2=je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY
-export AWS_CONFIG_FILE="$T/none"
-unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_PROFILE AWSV2_SIGNER \
-    AWSV2_HSMD_TOKEN AWS_CA_BUNDLE AWS_SHARED_CREDENTIALS_FILE
+. "$top_srcdir/tests/hsmd/keys_lib.sh"
 
 start emu "$EMU" --import-credentials "$T/credentials"; PTY=$LINE
 start hsmd "$HSMD" --listen 127.0.0.1:0 --admin-listen "unix:$T/admin.sock" "due:$PTY"
@@ -34,10 +15,6 @@ ADMIN="http://localhost/admin?unix_socket=$T/admin.sock"
 
 mode=$(stat -c %a "$T/admin.sock") || fail "no admin socket"
 [ "$mode" = 600 ] || fail "admin socket mode $mode, want 600"
-
-keys() { # awsv2-keys arguments; stdin passed on; output in $T/keys.out/err
-    "$KEYS" --signer "$ADMIN" "$@" > "$T/keys.out" 2> "$T/keys.err"
-}
 
 keys list || fail "list: exit $? ($(cat "$T/keys.err"))"
 [ "$(cat "$T/keys.out")" = AKIAIOSFODNN7EXAMPLE ] || fail "list: $(cat "$T/keys.out")"
@@ -48,13 +25,8 @@ printf 'AKIAI44QH8DHBEXAMPLE\nAKIAIOSFODNN7EXAMPLE\n' > "$T/want"
 sort "$T/keys.out" | cmp -s - "$T/want" || fail "list after put: $(cat "$T/keys.out")"
 
 # The new key signs through the main listener; the oracle is OpenSSL.
-args="--signature-version 2 --timestamp 2026-11-21T12:00:00Z https://ec2.us-east-1.amazonaws.com/ Action=DescribeInstances"
-# shellcheck disable=SC2086
-AWS_ACCESS_KEY_ID=$ID2 AWS_SECRET_ACCESS_KEY=$SECRET2 "$SIGN" --signer openssl \
-    --print string-to-sign $args > "$T/sts" 2> "$T/sts.err" || fail "no string to sign"
+want_signature
 grep -q "AWSAccessKeyId=$ID2" "$T/sts" || fail "string to sign without $ID2"
-WANT=$(printf '%s' "$(cat "$T/sts")" | openssl dgst -sha256 -hmac "$SECRET2" -binary | base64)
-[ -n "$WANT" ] || fail "openssl computed no HMAC"
 # shellcheck disable=SC2086
 got=$(AWS_ACCESS_KEY_ID=$ID2 "$SIGN" --signer "$URL" --print signature $args 2> "$T/sign.err") ||
     fail "signing with $ID2: exit $? ($(cat "$T/sign.err"))"

@@ -157,7 +157,9 @@ START_TEST(test_keys_and_metrics)
     snprintf(url, sizeof url, "%s/keys", w.base);
     ck_assert_int_eq(world_http("GET", url, NULL, 0, NULL, &r), 0);
     ck_assert_int_eq(r.status, 200);
-    ck_assert_str_eq(r.body, "{\"success\": true, \"keys\": [\"" KEY_ID "\"]}");
+    /* the one device (number 0) holds it */
+    ck_assert_str_eq(r.body, "{\"success\": true, \"keys\": [\"" KEY_ID "\"], "
+                             "\"holders\": {\"" KEY_ID "\":[0]}}");
     snprintf(url, sizeof url, "%s/metrics", w.base);
     ck_assert_int_eq(world_http("GET", url, NULL, 0, NULL, &r), 0);
     ck_assert_int_eq(r.status, 200);

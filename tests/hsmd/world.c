@@ -24,9 +24,8 @@
 
 #define ARGS_MAX 32
 
-/* Starts argv with its stderr appended to the log dir/name. */
-static int start_logged(struct child *c, const char *const *argv, const char *dir,
-                        const char *name)
+int world_start_logged(struct child *c, const char *const *argv, const char *dir,
+                       const char *name)
 {
     char log[PATH_MAX + 16];
     snprintf(log, sizeof log, "%s/%s", dir, name);
@@ -66,13 +65,12 @@ int world_start_emu(struct world *w, const char *const *emu_args)
 
     child_args(argv, ARGS_MAX, 5, emu_args);
     snprintf(creds, sizeof creds, "%s/credentials", w->dir);
-    return start_logged(&w->emu, argv, w->dir, "emu.log");
+    return world_start_logged(&w->emu, argv, w->dir, "emu.log");
 }
 
-/* Starts the daemon (argv), logging to hsmd.log, and notes its URL. */
-static int start_hsmd(struct world *w, const char *const *argv)
+int world_start_hsmd_argv(struct world *w, const char *const *argv)
 {
-    if (start_logged(&w->hsmd, argv, w->dir, "hsmd.log") != 0)
+    if (world_start_logged(&w->hsmd, argv, w->dir, "hsmd.log") != 0)
         return -1;
     snprintf(w->url, sizeof w->url, "%s", w->hsmd.line);
     snprintf(w->base, sizeof w->base, "%s", w->url);
@@ -103,7 +101,7 @@ int world_start_hsmd(struct world *w, const char *const *hsmd_args, const char *
 
     child_args(argv, ARGS_MAX, n, last);
     snprintf(spec, sizeof spec, "due:%s%s", w->link, spec_options);
-    return start_hsmd(w, argv);
+    return world_start_hsmd_argv(w, argv);
 }
 
 int world_start_openssl(struct world *w, const char *const *hsmd_args)
@@ -125,14 +123,13 @@ int world_start_openssl(struct world *w, const char *const *hsmd_args)
         unsetenv(unset[i]);
     setenv("AWS_SHARED_CREDENTIALS_FILE", creds, 1);
     setenv("AWS_CONFIG_FILE", config, 1);
-    return start_hsmd(w, argv);
+    return world_start_hsmd_argv(w, argv);
 }
 
-/* Copies a log to stderr: what a failed check needs to be understood. */
-static void show_log(const struct world *w, const char *name)
+void world_show_log(const char *dir, const char *name)
 {
-    char path[PATH_MAX + 16], line[1024];
-    snprintf(path, sizeof path, "%s/%s", w->dir, name);
+    char path[PATH_MAX + 32], line[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
     FILE *f = fopen(path, "r");
     if (!f)
         return;
@@ -151,8 +148,8 @@ int world_stop(struct world *w)
     if (w->emu.pid > 0 && child_stop(&w->emu, SIGTERM, CHILD_TIMEOUT_MS) != 0)
         rc = -1;
     if (rc != 0) {
-        show_log(w, "hsmd.log");
-        show_log(w, "emu.log");
+        world_show_log(w->dir, "hsmd.log");
+        world_show_log(w->dir, "emu.log");
     }
     if (w->dir[0])
         tmpdir_remove(w->dir);

@@ -44,6 +44,15 @@ int world_start_hsmd(struct world *w, const char *const *hsmd_args, const char *
 int world_start_openssl(struct world *w, const char *const *hsmd_args);
 /* (Re)starts only the emulator, on the same symlink. */
 int world_start_emu(struct world *w, const char *const *emu_args);
+/* Starts argv with its stderr appended to the log dir/name. */
+int world_start_logged(struct child *c, const char *const *argv, const char *dir,
+                       const char *name);
+/* Starts the daemon (argv, complete), logging to w->dir/hsmd.log, and
+ * notes its URL in w->url and w->base. */
+int world_start_hsmd_argv(struct world *w, const char *const *argv);
+/* Copies the log dir/name to stderr: what a failed check needs to be
+ * understood. */
+void world_show_log(const char *dir, const char *name);
 /* Stops what still runs (SIGTERM) and removes the directory. Returns 0
  * when each exited 0 (a sanitizer's report makes it fail), else -1 after
  * copying their logs to stderr. */

@@ -12,17 +12,41 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include <json-c/json.h>
 
 #include "awsv2/signer.h"
 #include "awsv2/util.h"
 #include "http_reply.h"
+#include "load.h"
 #include "sigv4_vectors.h"
 #include "stub_server.h"
+#include "tmpdir.h"
 #include "world.h"
 
 #define SHA1_HEX "b5dd8f3ff3a5fa4e3b1d8cd1ad7a5c2f45ee3e9f"
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Signs a fixed SigV2 string (HMAC-SHA256) through s. */
+static awsv2_status sign_sts(awsv2_signer *s, awsv2_error *err)
+{
+    static const char sts[] = "GET\nec2.amazonaws.com\n/\nAWSAccessKeyId=AKIAIOSFODNN7EXAMPLE"
+                              "&Action=DescribeInstances&SignatureMethod=HmacSHA256"
+                              "&SignatureVersion=2&Timestamp=2026-11-21T12%3A00%3A00Z"
+                              "&Version=2016-11-15";
+    uint8_t mac[AWSV2_MAC_MAX];
+    size_t mac_len = 0;
+    awsv2_error_clear(err);
+    return awsv2_signer_sign(s, AWSV2_HMAC_SHA256, sts, sizeof sts - 1, mac, &mac_len, err);
+}
 
 static awsv2_status parse(long status, const char *body, awsv2_hash hash, awsv2_error *err)
 {
@@ -89,7 +113,8 @@ static const reply_case common_failures[] = {
     {500, "{\"success\": false, \"error\": \"internal-error\"}", AWSV2_E_SIGNER,
      "internal-error"},
     {200, "<html>hello</html>", AWSV2_E_PROTOCOL, ""},
-    {404, "{\"success\": false, \"error\": \"not-found\"}", AWSV2_E_PROTOCOL, ""},
+    /* awsv2-hsmd's 404: the URL's path is wrong (the message says where it signs) */
+    {404, "{\"success\": false, \"error\": \"not-found\"}", AWSV2_E_SPEC, "not-found"},
 };
 
 /* Each case through read (one endpoint's reader): its status, code and the
@@ -236,6 +261,128 @@ START_TEST(test_reply_sign4)
     expect_failures(common_failures, sizeof common_failures / sizeof common_failures[0],
                     read_sign4);
     expect_failures(cases, sizeof cases / sizeof cases[0], read_sign4);
+}
+END_TEST
+
+/* POST /sign/batch's reply: one result per job, each read as /sign/aws's
+ * with its own status; anything else fails every job alike. */
+START_TEST(test_reply_batch)
+{
+    awsv2_sign_job jobs[3], *p[3];
+    awsv2_error errors[3], *errs[3];
+    long http[3];
+    const char *body;
+
+    for (int i = 0; i < 3; i++) {
+        jobs[i] = (awsv2_sign_job)AWSV2_SIGN_JOB_INIT;
+        jobs[i].hash = i == 1 ? AWSV2_HMAC_SHA256 : AWSV2_HMAC_SHA1;
+        p[i] = &jobs[i];
+        errors[i] = (awsv2_error)AWSV2_ERROR_INIT;
+        errs[i] = &errors[i];
+    }
+    body = "{\"success\": true, \"results\": [{\"success\": true, \"signature\": \"" SHA1_HEX
+           "\"}, {\"success\": false, \"error\": \"device-unavailable\", \"status\": 503}, "
+           "{\"success\": false, \"error\": \"unknown-awsaccesskey\", \"status\": 403}]}";
+    ck_assert_int_eq(awsv2__http_parse_batch(200, body, strlen(body), p, 3, http, errs, "U"),
+                     AWSV2_OK);
+    ck_assert_int_eq(jobs[0].status, AWSV2_OK);
+    ck_assert_uint_eq(jobs[0].mac_len, 20);
+    ck_assert_uint_eq(jobs[0].mac[0], 0xb5);
+    ck_assert_int_eq(http[0], 200);
+    ck_assert_int_eq(jobs[1].status, AWSV2_E_DEVICE);
+    ck_assert_int_eq(http[1], 503);
+    ck_assert_str_eq(errors[1].code, "device-unavailable");
+    ck_assert_int_eq(jobs[2].status, AWSV2_E_REFUSED);
+    ck_assert_int_eq(errors[2].http_status, 403);
+
+    /* a signature of the wrong size for its job, a result short, a bad status */
+    static const char *const bad[] = {
+        "{\"success\": true, \"results\": [{\"success\": true, \"signature\": \"" SHA1_HEX
+        "\"}, {\"success\": true, \"signature\": \"" SHA1_HEX "\"}, {\"success\": true, "
+        "\"signature\": \"" SHA1_HEX "\"}]}",
+        "{\"success\": true, \"results\": [{\"success\": true, \"signature\": \"" SHA1_HEX
+        "\"}, 7, {\"success\": false, \"status\": 99}]}",
+    };
+    ck_assert_int_eq(awsv2__http_parse_batch(200, bad[0], strlen(bad[0]), p, 3, http, errs, "U"),
+                     AWSV2_OK);
+    ck_assert_int_eq(jobs[1].status, AWSV2_E_PROTOCOL); /* 20 bytes where 32 are due */
+    ck_assert_uint_eq(jobs[1].mac_len, 0);
+    ck_assert_int_eq(awsv2__http_parse_batch(200, bad[1], strlen(bad[1]), p, 3, http, errs, "U"),
+                     AWSV2_OK);
+    ck_assert_int_eq(jobs[1].status, AWSV2_E_PROTOCOL);
+    ck_assert_int_eq(jobs[2].status, AWSV2_E_PROTOCOL);
+    static const struct {
+        long status;
+        const char *body;
+        awsv2_status want;
+    } whole[] = {
+        {200, "{\"success\": true, \"results\": []}", AWSV2_E_PROTOCOL},
+        {200, "{\"success\": true}", AWSV2_E_PROTOCOL},
+        {503, "{\"success\": false, \"error\": \"queue-full\"}", AWSV2_E_DEVICE},
+        {403, "{\"success\": false, \"error\": \"invalid-token\"}", AWSV2_E_REFUSED},
+        {413, "{\"success\": false, \"error\": \"message-too-long\"}", AWSV2_E_INVALID},
+        {200, "<html>", AWSV2_E_PROTOCOL},
+    };
+    for (size_t i = 0; i < sizeof whole / sizeof whole[0]; i++) {
+        ck_assert_int_eq(awsv2__http_parse_batch(whole[i].status, whole[i].body,
+                                                 strlen(whole[i].body), p, 3, http, errs, "U"),
+                         whole[i].want);
+        for (int j = 0; j < 3; j++) {
+            ck_assert_int_eq(jobs[j].status, whole[i].want);
+            ck_assert_int_eq(http[j], whole[i].status);
+            ck_assert_int_eq(errors[j].status, whole[i].want);
+        }
+    }
+}
+END_TEST
+
+/* awsv2_signer_sign_batch sends one POST /sign/batch: a JSON array of the
+ * strings, in order. A daemon without the route (404: hsmd.py) gets each
+ * string alone to /sign/aws, then and from then on. */
+START_TEST(test_batch_request_and_fallback)
+{
+    static const struct stub_reply script[] = {
+        {STUB_REPLY, 200, "{\"success\": true, \"results\": [{\"success\": true, \"signature\": "
+                          "\"" SIGV4_HEX "\"}, {\"success\": true, \"signature\": \"" SIGV4_HEX
+                          "\"}]}", 0},
+        {STUB_REPLY, 404, "<html>not found</html>", 0},
+        {STUB_REPLY, 200, "{\"success\": true, \"signature\": \"" SIGV4_HEX "\"}", 0},
+    };
+    struct stub_server *stub = stub_start(script, 3);
+    char spec[256], req[8192], sts[2][256];
+    awsv2_signer *s = NULL;
+    awsv2_error err = AWSV2_ERROR_INIT;
+    awsv2_sign_job jobs[2], *p[2] = {&jobs[0], &jobs[1]};
+
+    for (int i = 0; i < 2; i++) {
+        jobs[i] = (awsv2_sign_job)AWSV2_SIGN_JOB_INIT;
+        jobs[i].len = world_sts(sts[i], sizeof sts[i], KEY_ID, "HmacSHA256", (unsigned)i);
+        jobs[i].string_to_sign = sts[i];
+        jobs[i].hash = AWSV2_HMAC_SHA256;
+    }
+    snprintf(spec, sizeof spec, "%ssign/aws", stub_url(stub));
+    unsetenv("AWSV2_HSMD_TOKEN");
+    ck_assert_int_eq(awsv2_signer_open(&s, spec, NULL, &err), AWSV2_OK);
+    ck_assert_msg(awsv2_signer_sign_batch(s, p, 2, &err) == AWSV2_OK, "%s", err.message);
+    ck_assert_uint_eq(jobs[1].mac[0], 0x41);
+    stub_last_request(stub, req, sizeof req);
+    ck_assert_msg(strncmp(req, "POST /sign/batch HTTP/1.1\r\n", 27) == 0, "%s", req);
+    json_object *a = json_tokener_parse(strstr(req, "\r\n\r\n") + 4);
+    ck_assert(json_object_is_type(a, json_type_array));
+    ck_assert_uint_eq(json_object_array_length(a), 2);
+    for (size_t i = 0; i < 2; i++)
+        ck_assert_str_eq(json_object_get_string(json_object_array_get_idx(a, i)), sts[i]);
+    json_object_put(a);
+
+    /* 404: each alone (2 more requests), and the next batch too */
+    ck_assert_msg(awsv2_signer_sign_batch(s, p, 2, &err) == AWSV2_OK, "%s", err.message);
+    ck_assert_int_eq(stub_requests(stub), 4);
+    ck_assert_msg(awsv2_signer_sign_batch(s, p, 2, &err) == AWSV2_OK, "%s", err.message);
+    ck_assert_int_eq(stub_requests(stub), 6);
+    stub_last_request(stub, req, sizeof req);
+    ck_assert_msg(strncmp(req, "POST /sign/aws HTTP/1.1\r\n", 25) == 0, "%s", req);
+    awsv2_signer_close(s);
+    stub_stop(stub);
 }
 END_TEST
 
@@ -399,19 +546,138 @@ START_TEST(test_sign4_without_sign_aws)
 }
 END_TEST
 
-/* Without /sign/aws at its end the URL has no /healthz or /keys beside it:
- * nothing is sent, and the signer says it cannot tell. */
+/* Without /sign/aws at its end the URL has no /healthz beside it: nothing
+ * is sent, and the signer says it cannot tell. */
 START_TEST(test_ping_without_healthz)
 {
     awsv2_signer *s = NULL;
     awsv2_error err = AWSV2_ERROR_INIT;
-    char ids[64];
 
     ck_assert_int_eq(awsv2_signer_open(&s, "http://127.0.0.1:1/sign", NULL, &err), AWSV2_OK);
     ck_assert_int_eq(awsv2_signer_ping(s, &err), AWSV2_E_UNAVAILABLE);
     ck_assert_ptr_nonnull(strstr(err.message, "/healthz"));
-    ck_assert_int_eq(awsv2_signer_key_ids(s, ids, sizeof ids, &err), AWSV2_E_UNAVAILABLE);
     awsv2_signer_close(s);
+}
+END_TEST
+
+/* A URL whose path is not the daemon's says so: at open when it cannot be
+ * one (no path, another route), and where the access key id is looked up
+ * otherwise, instead of "no access key id configured" (issue 15). */
+START_TEST(test_wrong_path)
+{
+    static const struct {
+        const char *spec, *says;
+    } at_open[] = {
+        {"http://127.0.0.1:1", "has no path"},
+        {"http://127.0.0.1:1/", "has no path"},
+        {"http://127.0.0.1:1/keys", "ends in /keys"},
+        {"http://127.0.0.1:1/sign/aws4", "ends in /sign/aws4"},
+        {"http://127.0.0.1:1/sign/aws/", "ends in /sign/aws/"},
+        {"http://127.0.0.1:1/sign/aws?url=http://127.0.0.1:2/", "has no path"},
+    };
+    awsv2_signer *s = NULL;
+    awsv2_error err = AWSV2_ERROR_INIT;
+    char ids[64];
+
+    for (size_t i = 0; i < sizeof at_open / sizeof at_open[0]; i++) {
+        ck_assert_int_eq(awsv2_signer_open(&s, at_open[i].spec, NULL, &err), AWSV2_E_SPEC);
+        ck_assert_msg(strstr(err.message, at_open[i].says) && strstr(err.message, "/sign/aws"),
+                      "%s: %s", at_open[i].spec, err.message);
+    }
+    ck_assert_int_eq(awsv2_signer_open(&s, "http://127.0.0.1:1/sign", NULL, &err), AWSV2_OK);
+    ck_assert_int_eq(awsv2_signer_key_ids(s, ids, sizeof ids, &err), AWSV2_E_SPEC);
+    ck_assert_int_eq(awsv2_signer_pick_key_id(s, NULL, ids, sizeof ids, &err), AWSV2_E_SPEC);
+    ck_assert_msg(strstr(err.message, "does not end in /sign/aws") &&
+                      strstr(err.message, "--access-key-id"),
+                  "%s", err.message);
+    awsv2_signer_close(s);
+}
+END_TEST
+
+/* A daemon that wants a token names the two ways to give one; a refused
+ * token names where it came from (never the token). */
+START_TEST(test_token_advice)
+{
+    static const struct stub_reply script[] = {
+        {STUB_REPLY, 403, "{\"success\": false, \"error\": \"invalid-token\"}", 0},
+    };
+    struct stub_server *stub = stub_start(script, 1);
+    char spec[PATH_MAX + 256], dir[PATH_MAX], file[PATH_MAX + 16];
+    awsv2_signer *s = NULL;
+    awsv2_error err = AWSV2_ERROR_INIT;
+
+    snprintf(spec, sizeof spec, "%ssign/aws", stub_url(stub));
+    unsetenv("AWSV2_HSMD_TOKEN");
+    ck_assert_int_eq(awsv2_signer_open(&s, spec, NULL, &err), AWSV2_OK);
+    ck_assert_int_eq(sign_sts(s, &err), AWSV2_E_REFUSED);
+    ck_assert_str_eq(err.code, "invalid-token");
+    ck_assert_msg(strstr(err.message, "AWSV2_HSMD_TOKEN") && strstr(err.message, "token_file="),
+                  "%s", err.message);
+    ck_assert_int_eq(awsv2_signer_ping(s, &err), AWSV2_E_REFUSED);
+    ck_assert_msg(strstr(err.message, "AWSV2_HSMD_TOKEN"), "%s", err.message);
+    awsv2_signer_close(s);
+
+    setenv("AWSV2_HSMD_TOKEN", "0123456789abcdef0123456789abcdef", 1);
+    ck_assert_int_eq(awsv2_signer_open(&s, spec, NULL, &err), AWSV2_OK);
+    unsetenv("AWSV2_HSMD_TOKEN");
+    ck_assert_int_eq(sign_sts(s, &err), AWSV2_E_REFUSED);
+    ck_assert_msg(strstr(err.message, "token of $AWSV2_HSMD_TOKEN was refused"), "%s",
+                  err.message);
+    ck_assert_ptr_null(strstr(err.message, "0123456789abcdef"));
+    awsv2_signer_close(s);
+
+    ck_assert_int_eq(tmpdir_create(dir, sizeof dir, "awsv2-http"), 0);
+    snprintf(file, sizeof file, "%s/token", dir);
+    FILE *f = fopen(file, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("0123456789abcdef0123456789abcdef\n", f);
+    fclose(f);
+    ck_assert_int_eq(chmod(file, 0600), 0);
+    snprintf(spec, sizeof spec, "%ssign/aws?token_file=%s", stub_url(stub), file);
+    ck_assert_int_eq(awsv2_signer_open(&s, spec, NULL, &err), AWSV2_OK);
+    ck_assert_int_eq(sign_sts(s, &err), AWSV2_E_REFUSED);
+    ck_assert_msg(strstr(err.message, "token of token_file=") && strstr(err.message, file),
+                  "%s", err.message);
+    ck_assert_ptr_null(strstr(err.message, "0123456789abcdef"));
+    awsv2_signer_close(s);
+    tmpdir_remove(dir);
+    stub_stop(stub);
+}
+END_TEST
+
+/* timeout_ms bounds a call to a daemon that accepts and never answers, and
+ * one call in all when several daemons stall: not timeout_ms each. */
+START_TEST(test_timeout_bounds_every_call)
+{
+    static const struct stub_reply silent[] = {{STUB_SILENT, 0, "", 0}};
+    struct stub_server *stubs[4];
+    char spec[1024];
+    size_t n = 0;
+    awsv2_signer *s = NULL;
+    awsv2_error err = AWSV2_ERROR_INIT;
+
+    for (int i = 0; i < 4; i++)
+        stubs[i] = stub_start(silent, 1);
+    n = (size_t)snprintf(spec, sizeof spec, "%ssign/aws?timeout_ms=300", stub_url(stubs[0]));
+    ck_assert_int_eq(awsv2_signer_open(&s, spec, NULL, &err), AWSV2_OK);
+    double t0 = now_s();
+    ck_assert_int_eq(sign_sts(s, &err), AWSV2_E_TIMEOUT);
+    ck_assert_msg(strstr(err.message, "300 ms") && strstr(err.message, "timeout_ms="), "%s",
+                  err.message);
+    ck_assert_int_eq(awsv2_signer_ping(s, &err), AWSV2_E_TIMEOUT);
+    ck_assert_double_lt(now_s() - t0, 5.0); /* the default would be 30 s each */
+    awsv2_signer_close(s);
+
+    n = (size_t)snprintf(spec, sizeof spec, "%ssign/aws?timeout_ms=1000", stub_url(stubs[0]));
+    for (int i = 1; i < 4; i++)
+        n += (size_t)snprintf(spec + n, sizeof spec - n, "&url=%ssign/aws", stub_url(stubs[i]));
+    ck_assert_int_eq(awsv2_signer_open(&s, spec, NULL, &err), AWSV2_OK);
+    t0 = now_s();
+    ck_assert_int_eq(sign_sts(s, &err), AWSV2_E_TIMEOUT);
+    ck_assert_double_lt(now_s() - t0, 3.0); /* 4 daemons x 1000 ms would be 4 s */
+    awsv2_signer_close(s);
+    for (int i = 0; i < 4; i++)
+        stub_stop(stubs[i]);
 }
 END_TEST
 
@@ -419,6 +685,26 @@ START_TEST(test_bad_specs)
 {
     awsv2_signer *s = NULL;
     awsv2_error err = AWSV2_ERROR_INIT;
+
+    static const char *const bad[] = {
+        "http://127.0.0.1:1/sign/aws?failures=x",
+        "http://127.0.0.1:1/sign/aws?batch=-1",
+        "http://127.0.0.1:1/sign/aws?url=http://127.0.0.1:2/sign/aws?timeout_ms=1",
+        "http://127.0.0.1:1/sign/aws?url=nothing",
+        "http://localhost/admin?url=http://127.0.0.1:2/sign/aws",
+        "http://127.0.0.1:1/sign/aws?url=http://a/sign/aws&url=http://b/sign/aws&url=http://c/"
+        "sign/aws&url=http://d/sign/aws&url=http://e/sign/aws&url=http://f/sign/aws&url="
+        "http://g/sign/aws&url=http://h/sign/aws",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        ck_assert_msg(awsv2_signer_open(&s, bad[i], NULL, &err) == AWSV2_E_SPEC, "%s", bad[i]);
+    ck_assert_int_eq(awsv2_signer_open(&s, "http://127.0.0.1:1/sign/aws?url=http://127.0.0.1:2/"
+                                           "sign/aws&failures=1&cooldown_ms=0&batch=1",
+                                       NULL, &err),
+                     AWSV2_OK);
+    ck_assert_str_eq(awsv2_signer_describe(s),
+                     "http://127.0.0.1:1/sign/aws or http://127.0.0.1:2/sign/aws");
+    awsv2_signer_close(s);
 
     ck_assert_int_eq(awsv2_signer_open(&s, "http://127.0.0.1:1/sign/aws?colour=red", NULL, &err),
                      AWSV2_E_SPEC);
@@ -445,24 +731,6 @@ static awsv2_status ping(awsv2_signer *s, awsv2_error *err)
     return awsv2_signer_ping(s, err);
 }
 
-static awsv2_status sign_with(awsv2_signer *s, const char *key_id, unsigned n, awsv2_error *err)
-{
-    char sts[1024], want[65], got[65];
-    uint8_t mac[AWSV2_MAC_MAX];
-    size_t mac_len = 0, len = world_sts(sts, sizeof sts, key_id, "HmacSHA256", n);
-
-    awsv2_error_clear(err);
-    awsv2_status st = awsv2_signer_sign(s, AWSV2_HMAC_SHA256, sts, len, mac, &mac_len, err);
-    if (st == AWSV2_OK) {
-        world_expected_hex(sts, len, 0, want);
-        for (size_t i = 0; i < mac_len; i++)
-            sprintf(got + 2 * i, "%02x", mac[i]);
-        ck_assert_uint_eq(mac_len, 32);
-        ck_assert_str_eq(got, want);
-    }
-    return st;
-}
-
 START_TEST(test_backend_against_daemon)
 {
     awsv2_signer *s = NULL;
@@ -473,19 +741,19 @@ START_TEST(test_backend_against_daemon)
     ck_assert_int_eq(awsv2_signer_open(&s, w.url, NULL, &err), AWSV2_OK);
     ck_assert_str_eq(awsv2_signer_describe(s), w.url);
     for (unsigned i = 0; i < 10; i++)
-        ck_assert_int_eq(sign_with(s, KEY_ID, i, &err), AWSV2_OK);
+        ck_assert_int_eq(load_sign_checked(s, KEY_ID, i, &err), AWSV2_OK);
     ck_assert_int_eq(awsv2_signer_key_ids(s, ids, sizeof ids, &err), AWSV2_OK);
     ck_assert_str_eq(ids, KEY_ID);
-    ck_assert_int_eq(sign_with(s, "AKIANOSUCHKEY0000000", 1, &err), AWSV2_E_REFUSED);
+    ck_assert_int_eq(load_sign_checked(s, "AKIANOSUCHKEY0000000", 1, &err), AWSV2_E_REFUSED);
     ck_assert_str_eq(err.code, "unknown-awsaccesskey");
     ck_assert_int_eq(err.http_status, 403);
     child_stop(&w.emu, SIGKILL, CHILD_TIMEOUT_MS);
-    ck_assert_int_eq(sign_with(s, KEY_ID, 1, &err), AWSV2_E_DEVICE);
+    ck_assert_int_eq(load_sign_checked(s, KEY_ID, 1, &err), AWSV2_E_DEVICE);
     ck_assert_str_eq(err.code, "device-unavailable");
     ck_assert_int_eq(world_start_emu(&w, NULL), 0);
-    ck_assert_int_eq(sign_with(s, KEY_ID, 2, &err), AWSV2_OK);
+    ck_assert_int_eq(load_sign_checked(s, KEY_ID, 2, &err), AWSV2_OK);
     ck_assert_int_eq(child_stop(&w.hsmd, SIGTERM, CHILD_TIMEOUT_MS), 0);
-    ck_assert_int_eq(sign_with(s, KEY_ID, 3, &err), AWSV2_E_DEVICE); /* nobody listens */
+    ck_assert_int_eq(load_sign_checked(s, KEY_ID, 3, &err), AWSV2_E_DEVICE); /* nobody listens */
     ck_assert_int_eq(err.http_status, 0);
     awsv2_signer_close(s);
 }
@@ -531,7 +799,7 @@ START_TEST(test_backend_token)
     ck_assert_int_eq(world_start(&w, NULL, args, ""), 0);
     unsetenv("AWSV2_HSMD_TOKEN");
     ck_assert_int_eq(awsv2_signer_open(&s, w.url, NULL, &err), AWSV2_OK);
-    ck_assert_int_eq(sign_with(s, KEY_ID, 1, &err), AWSV2_E_REFUSED);
+    ck_assert_int_eq(load_sign_checked(s, KEY_ID, 1, &err), AWSV2_E_REFUSED);
     ck_assert_str_eq(err.code, "invalid-token");
     ck_assert_ptr_null(strstr(err.message, "0123456789abcdef"));
     ck_assert_int_eq(ping(s, &err), AWSV2_OK); /* /healthz is open to probes */
@@ -545,12 +813,12 @@ START_TEST(test_backend_token)
     snprintf(spec, sizeof spec, "%s?token_file=%s", w.url, token_file);
     ck_assert_int_eq(awsv2_signer_open(&s, spec, NULL, &err), AWSV2_OK);
     ck_assert_ptr_null(strstr(awsv2_signer_describe(s), "0123456789abcdef"));
-    ck_assert_int_eq(sign_with(s, KEY_ID, 2, &err), AWSV2_OK);
+    ck_assert_int_eq(load_sign_checked(s, KEY_ID, 2, &err), AWSV2_OK);
     ck_assert_int_eq(ping(s, &err), AWSV2_OK);
     awsv2_signer_close(s);
     setenv("AWSV2_HSMD_TOKEN", "0123456789abcdef0123456789abcdef", 1);
     ck_assert_int_eq(awsv2_signer_open(&s, w.url, NULL, &err), AWSV2_OK);
-    ck_assert_int_eq(sign_with(s, KEY_ID, 3, &err), AWSV2_OK);
+    ck_assert_int_eq(load_sign_checked(s, KEY_ID, 3, &err), AWSV2_OK);
     awsv2_signer_close(s);
     unsetenv("AWSV2_HSMD_TOKEN");
 }
@@ -567,7 +835,7 @@ START_TEST(test_backend_unix_socket)
     snprintf(listen, sizeof listen, "unix:%s/sock", w.dir);
     ck_assert_int_eq(world_start(&w, NULL, args, ""), 0);
     ck_assert_int_eq(awsv2_signer_open(&s, w.url, NULL, &err), AWSV2_OK);
-    ck_assert_int_eq(sign_with(s, KEY_ID, 1, &err), AWSV2_OK);
+    ck_assert_int_eq(load_sign_checked(s, KEY_ID, 1, &err), AWSV2_OK);
     ck_assert_int_eq(ping(s, &err), AWSV2_OK);
     awsv2_signer_close(s);
 }
@@ -646,6 +914,141 @@ START_TEST(test_sign4_through_daemon)
     ck_assert_str_eq(err.code, "unknown-awsaccesskey");
     ck_assert_int_eq(err.http_status, 403);
     awsv2_signer_close(s);
+
+    /* the daemon's URL under a path it does not serve: said, not "no key id" */
+    char spec[600], ids[64];
+    snprintf(spec, sizeof spec, "%s/x/sign/aws", w.base);
+    ck_assert_int_eq(awsv2_signer_open(&s, spec, NULL, &err), AWSV2_OK);
+    ck_assert_int_eq(awsv2_signer_pick_key_id(s, NULL, ids, sizeof ids, &err), AWSV2_E_SPEC);
+    ck_assert_msg(strstr(err.message, "nothing at this path (HTTP 404)"), "%s", err.message);
+    ck_assert_int_eq(sign_sts(s, &err), AWSV2_E_SPEC);
+    ck_assert_msg(strstr(err.message, "signs at /sign/aws"), "%s", err.message);
+    awsv2_signer_close(s);
+}
+END_TEST
+
+/* POST /sign/batch on a real awsv2-hsmd (the openssl signer): each string
+ * answered as /sign/aws would answer it alone, signatures OpenSSL's; what
+ * concerns the whole request refuses it whole. */
+static json_object *batch_results(const char *url, const char *body, const char *const *headers,
+                                  long *status)
+{
+    struct http_result r;
+    ck_assert_int_eq(world_http("POST", url, body, strlen(body), headers, &r), 0);
+    *status = r.status;
+    json_object *o = json_tokener_parse(r.body), *results = NULL;
+    ck_assert_msg(o != NULL, "%s", r.body);
+    if (r.status != 200) {
+        json_object_put(o);
+        return NULL;
+    }
+    ck_assert(json_object_object_get_ex(o, "results", &results));
+    json_object_get(results);
+    json_object_put(o);
+    return results;
+}
+
+static void expect_item(json_object *results, size_t i, const char *sts, const char *code,
+                        int status)
+{
+    json_object *it = json_object_array_get_idx(results, i), *v;
+    ck_assert_ptr_nonnull(it);
+    if (sts) {
+        char want[65];
+        world_expected_hex(sts, strlen(sts), 0, want);
+        ck_assert(json_object_object_get_ex(it, "signature", &v));
+        ck_assert_str_eq(json_object_get_string(v), want);
+        ck_assert_int_eq(json_object_object_length(it), 2);
+        return;
+    }
+    ck_assert(json_object_object_get_ex(it, "error", &v));
+    ck_assert_str_eq(json_object_get_string(v), code);
+    ck_assert(json_object_object_get_ex(it, "status", &v));
+    ck_assert_int_eq(json_object_get_int(v), status);
+}
+
+START_TEST(test_batch_route)
+{
+    char url[600], sts[3][512], body[65536], token_file[PATH_MAX + 16];
+    long status;
+    const char *args[] = {"--token-file", token_file, "--token-keys", "AKIAOTHERKEY00000000", NULL};
+
+    ck_assert_int_eq(world_start_openssl(&w, NULL), 0);
+    snprintf(url, sizeof url, "%s/sign/batch", w.base);
+    world_sts(sts[0], sizeof sts[0], KEY_ID, "HmacSHA256", 1);
+    world_sts(sts[1], sizeof sts[1], "AKIANOSUCHKEY0000000", "HmacSHA256", 2);
+    world_sts(sts[2], sizeof sts[2], KEY_ID, "", 3); /* no SignatureMethod: HMAC-SHA1 */
+    json_object *a = json_object_new_array();
+    json_object_array_add(a, json_object_new_string(sts[0]));
+    json_object_array_add(a, json_object_new_string(sts[1]));
+    json_object_array_add(a, json_object_new_string("not a string to sign"));
+    json_object_array_add(a, json_object_new_string(sts[0]));
+    snprintf(body, sizeof body, "%s", json_object_to_json_string(a));
+    json_object_put(a);
+    json_object *r = batch_results(url, body, NULL, &status);
+    ck_assert_int_eq(status, 200);
+    ck_assert_uint_eq(json_object_array_length(r), 4);
+    expect_item(r, 0, sts[0], NULL, 0);
+    expect_item(r, 1, NULL, "unknown-awsaccesskey", 403);
+    expect_item(r, 2, NULL, "invalid-command", 400);
+    expect_item(r, 3, sts[0], NULL, 0);
+    json_object_put(r);
+
+    /* HMAC-SHA1 where the string says so (40 hex digits, OpenSSL's) */
+    a = json_object_new_array();
+    json_object_array_add(a, json_object_new_string(sts[2]));
+    snprintf(body, sizeof body, "%s", json_object_to_json_string(a));
+    json_object_put(a);
+    r = batch_results(url, body, NULL, &status);
+    char want[65];
+    world_expected_hex(sts[2], strlen(sts[2]), 1, want);
+    ck_assert_str_eq(json_object_get_string(json_object_object_get(
+                         json_object_array_get_idx(r, 0), "signature")),
+                     want);
+    json_object_put(r);
+
+    /* refused whole */
+    static const struct {
+        const char *body;
+        long status;
+    } whole[] = {
+        {"{\"a\": 1}", 400}, {"[]", 400}, {"[1]", 400}, {"[\"x\"", 400}, {"", 400},
+    };
+    for (size_t i = 0; i < sizeof whole / sizeof whole[0]; i++) {
+        ck_assert_ptr_null(batch_results(url, whole[i].body, NULL, &status));
+        ck_assert_int_eq(status, whole[i].status);
+    }
+    size_t n = 0;
+    n += (size_t)snprintf(body + n, sizeof body - n, "[");
+    for (int i = 0; i < 33; i++)
+        n += (size_t)snprintf(body + n, sizeof body - n, "%s\"x\"", i ? "," : "");
+    snprintf(body + n, sizeof body - n, "]");
+    ck_assert_ptr_null(batch_results(url, body, NULL, &status)); /* 33 strings */
+    ck_assert_int_eq(status, 400);
+    memset(body, ' ', 20000);
+    memcpy(body, "[\"x\"", 4);
+    body[19999] = ']';
+    body[20000] = '\0';
+    ck_assert_ptr_null(batch_results(url, body, NULL, &status));
+    ck_assert_int_eq(status, 413);
+    ck_assert_int_eq(world_stop(&w), 0);
+
+    /* a token limited to another key: that string refused, the rest not asked */
+    ck_assert_int_eq(world_token_file(&w, "0123456789abcdef0123456789abcdef\n", token_file,
+                                      sizeof token_file),
+                     0);
+    ck_assert_int_eq(world_start_openssl(&w, args), 0);
+    snprintf(url, sizeof url, "%s/sign/batch", w.base);
+    a = json_object_new_array();
+    json_object_array_add(a, json_object_new_string(sts[0]));
+    snprintf(body, sizeof body, "%s", json_object_to_json_string(a));
+    json_object_put(a);
+    ck_assert_ptr_null(batch_results(url, body, NULL, &status));
+    ck_assert_int_eq(status, 403); /* no token */
+    const char *auth[] = {"Authorization: Bearer 0123456789abcdef0123456789abcdef", NULL};
+    r = batch_results(url, body, auth, &status);
+    expect_item(r, 0, NULL, "key-not-allowed", 403);
+    json_object_put(r);
 }
 END_TEST
 
@@ -653,12 +1056,18 @@ int main(void)
 {
     Suite *s = suite_create("http");
     TCase *unit = tcase_create("reply");
+    tcase_set_timeout(unit, 60);
 
     tcase_add_test(unit, test_reply_success);
     tcase_add_test(unit, test_reply_failures);
     tcase_add_test(unit, test_reply_keys);
     tcase_add_test(unit, test_reply_health);
     tcase_add_test(unit, test_ping_without_healthz);
+    tcase_add_test(unit, test_wrong_path);
+    tcase_add_test(unit, test_reply_batch);
+    tcase_add_test(unit, test_batch_request_and_fallback);
+    tcase_add_test(unit, test_token_advice);
+    tcase_add_test(unit, test_timeout_bounds_every_call);
     tcase_add_test(unit, test_bad_specs);
     tcase_add_test(unit, test_reply_sign4);
     tcase_add_test(unit, test_sign4_request_and_replies);
@@ -668,6 +1077,7 @@ int main(void)
     tcase_add_checked_fixture(openssl, NULL, teardown);
     tcase_set_timeout(openssl, 60);
     tcase_add_test(openssl, test_sign4_through_daemon);
+    tcase_add_test(openssl, test_batch_route);
     suite_add_tcase(s, openssl);
     if (awsv2_has_backend("due")) { /* the daemon's device is awsv2-due-emu */
         TCase *live = tcase_create("daemon");

@@ -67,6 +67,43 @@ START_TEST(signed_every_way)
 }
 END_TEST
 
+/* The reply is in the namespace of the Version asked for (2012-12-01 is
+ * the original Arduino HSM client's, signed as it signs: GET, HmacSHA1);
+ * no Version is the latest; one EC2 never had is AWS's NoSuchVersion. */
+START_TEST(answers_in_the_version_asked)
+{
+    static const sign_opts sha1 = { AWSV2_GET, AWSV2_HMAC_SHA1, NULL, NULL, 0, false };
+    const char *versions[] = { "2012-12-01", "2014-10-01", "2016-11-15" };
+    for (size_t i = 0; i < sizeof versions / sizeof versions[0]; i++) {
+        const char *params[] = { "Action", "DescribeInstances", "Version", versions[i], NULL };
+        reply r = call(mock.url, &sha1, params);
+        char want[128];
+        snprintf(want, sizeof want,
+                 "<DescribeInstancesResponse xmlns=\"http://ec2.amazonaws.com/doc/%s/\">",
+                 versions[i]);
+        ck_assert_int_eq(r.status, 200);
+        ck_assert_msg(strstr(r.body, want) != NULL, "%s", r.body);
+        ck_assert_int_eq(xml_count(&r, "instanceId"), 7);
+        reply_free(&r);
+    }
+    const char *none[] = { "Action", "DescribeInstances", NULL };
+    reply r = call(mock.url, &sha1, none);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_ptr_nonnull(strstr(r.body, "xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\""));
+    reply_free(&r);
+    const char *future[] = { "Action", "DescribeInstances", "Version", "2099-01-01", NULL };
+    r = call(mock.url, &sha1, future);
+    ck_assert_int_eq(r.status, 400);
+    ck_assert_str_eq(error_code(&r), "NoSuchVersion");
+    char *message = xml_text(&r, "Message", 0);
+    ck_assert_str_eq(message,
+                     "The requested version (2099-01-01) of service AmazonEC2 does not exist");
+    free(message);
+    ck_assert_int_eq(xml_count(&r, "instanceId"), 0);
+    reply_free(&r);
+}
+END_TEST
+
 START_TEST(lists_the_data)
 {
     reply r = describe(&get256, 200, NULL);
@@ -329,6 +366,7 @@ int main(void)
     TCase *tc = tcase_create("ec2");
     tcase_add_unchecked_fixture(tc, start, stop);
     tcase_add_test(tc, signed_every_way);
+    tcase_add_test(tc, answers_in_the_version_asked);
     tcase_add_test(tc, lists_the_data);
     tcase_add_test(tc, refuses_bad_credentials);
     tcase_add_test(tc, refuses_stale_requests);

@@ -1,6 +1,10 @@
 /* Reading a string to sign (see awsv2_sts.h). */
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "awsv2_sts.h"
 
 /* Eight bytes at a time: every signature, on the host and on the device,
@@ -62,23 +66,53 @@ bool awsv2__sts_is_valid(const char *s, size_t len)
 	return split(s, len, &parts);
 }
 
+/* Counts the parameter at q (a parameter's start) if it is name=...: the
+ * first one's value is the caller's. */
+static void param_at(const char *q, const char *end, const char *name, size_t name_len,
+		     int *count, const char **value, size_t *value_len)
+{
+	if ((size_t)(end - q) > name_len && q[name_len] == '=' && (!name_len || q[0] == name[0]) &&
+	    memcmp(q, name, name_len) == 0 && (*count)++ == 0) {
+		const char *amp;
+		*value = q + name_len + 1;
+		amp = memchr(*value, '&', (size_t)(end - *value));
+		*value_len = (size_t)((amp ? amp : end) - *value);
+	}
+}
+
 int awsv2__sts_param(const char *query, size_t qlen, const char *name, const char **value,
 		     size_t *value_len)
 {
-	const char *q = query, *end = query + qlen;
-	size_t name_len = strlen(name);
+	const char *end = query + qlen;
+	size_t name_len = strlen(name), i = 0;
 	int count = 0;
 
-	while (q < end) {
-		const char *amp = memchr(q, '&', (size_t)(end - q));
-		const char *stop = amp ? amp : end;
-		if ((size_t)(stop - q) > name_len && q[name_len] == '=' &&
-		    memcmp(q, name, name_len) == 0 && count++ == 0) {
-			*value = q + name_len + 1;
-			*value_len = (size_t)(stop - *value);
-		}
-		q = stop + 1;
+	/* param_at compares up to the end of the query, not of the parameter:
+	 * a name holding a '&' would match across two parameters. */
+	if (memchr(name, '&', name_len))
+		return 0;
+	param_at(query, end, name, name_len, &count, value, value_len);
+#if defined(__SSE2__)
+	/* Every signature pays for this: sixteen bytes at once, where a '&'
+	 * is followed by the name's first byte. */
+	for (; name_len && i + 17 <= qlen; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(query + i));
+		__m128i next = _mm_loadu_si128((const __m128i *)(const void *)(query + i + 1));
+		unsigned amps = (unsigned)_mm_movemask_epi8(
+			_mm_and_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('&')),
+				      _mm_cmpeq_epi8(next, _mm_set1_epi8(name[0]))));
+		for (; amps; amps &= amps - 1)
+			param_at(query + i + (size_t)__builtin_ctz(amps) + 1, end, name, name_len,
+				 &count, value, value_len);
 	}
+	for (; i < qlen; i++)
+		if (query[i] == '&')
+			param_at(query + i + 1, end, name, name_len, &count, value, value_len);
+#else
+	for (const char *q = query; (q = memchr(q, '&', (size_t)(end - q))) != NULL; q++)
+		param_at(q + 1, end, name, name_len, &count, value, value_len);
+	(void)i;
+#endif
 	return count;
 }
 
@@ -205,6 +239,13 @@ long awsv2__pct_decode(const char *in, size_t len, char *out, size_t cap)
 {
 	size_t n = 0;
 
+	if (!memchr(in, '%', len)) { /* most values: nothing to decode */
+		if (len > cap)
+			return -1;
+		memcpy(out, in, len);
+		return (long)len;
+	}
+
 	for (size_t i = 0; i < len; i++) {
 		char ch = in[i];
 		if (ch == '%') {
@@ -272,4 +313,21 @@ size_t awsv2__utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
 	if (*cp < min || *cp > 0x10FFFF || (*cp >= 0xD800 && *cp <= 0xDFFF))
 		return 0;
 	return len;
+}
+
+bool awsv2__sts_legacy_key_id_ok(const char *s, size_t len)
+{
+	static const char name[] = "AWSAccessKeyId=";
+	const size_t n = sizeof name - 1;
+	size_t at = 0, newlines = 0;
+
+	for (; at + n <= len && memcmp(s + at, name, n) != 0; at++)
+		if (s[at] == '\n')
+			newlines++;
+	if (at + n > len || newlines != 3 || (s[at - 1] != '\n' && s[at - 1] != '&'))
+		return false;
+	size_t id = at + n, id_len = 0;
+	while (id + id_len < len && s[id + id_len] != '&')
+		id_len++;
+	return id_len <= 64 && awsv2__key_id_valid(s + id, id_len);
 }

@@ -94,6 +94,16 @@ int awsv2__sts_param(const char *query, size_t qlen, const char *name, const cha
 int awsv2__sts_param_decoded(const char *query, size_t qlen, const char *name, char *out,
 			     size_t cap, size_t *out_len);
 
+/* Whether the original firmware (hsm.ino of the hack this project grew
+ * from) would sign s (len bytes, a valid string to sign) with the key its
+ * AWSAccessKeyId parameter names. That sketch takes the key id from the
+ * first "AWSAccessKeyId=" anywhere in the string, up to '&' or the end,
+ * not decoded, and refuses more than 64 characters; so true only when that
+ * first occurrence is the parameter itself (on the query line, at its
+ * start or after '&') followed by a valid key id of at most 64. The due
+ * backend's legacy mode sends nothing else to such a device. */
+bool awsv2__sts_legacy_key_id_ok(const char *s, size_t len);
+
 /* ---- The codecs those rules use ------------------------------------------ */
 
 /* Whether no byte of s[0..n) is outside 0x20..0x7e (printable ASCII). */

@@ -8,6 +8,16 @@
 
 _Static_assert(HSM_REPLY_MAX > HSM_AUDIT_REPLY_MAX + 1, "an AUDIT reply must fit");
 _Static_assert(HSM_REPLY_MAX > sizeof "POLICY \n" + AWSV2__POLICY_MAX, "a POLICY reply must fit");
+_Static_assert(HSM_REPLY_MAX > sizeof "D 4294967295 SUCCESS \n" + 2 * HSM_HMAC_MAX,
+	       "a compact frame's reply must fit");
+
+/* What the bytes of the current request are. */
+enum {
+	FRAME_PLAIN,   /* a request, whole */
+	FRAME_HEADER,  /* "D ": a compact frame's header, in buf */
+	FRAME_SCRIPT,  /* its edit script, decoded into buf */
+	FRAME_SKIP     /* a compact frame refused: read up to its NUL */
+};
 
 void hsm_protocol_init(hsm_protocol *p, hsm_keystore *ks, hsm_reply_fn reply, void *reply_ctx)
 {
@@ -17,9 +27,36 @@ void hsm_protocol_init(hsm_protocol *p, hsm_keystore *ks, hsm_reply_fn reply, vo
 	p->reply_ctx = reply_ctx;
 }
 
-/* Replies with the n bytes of p->out already composed plus '\n'. */
+/* "D <tag> ", the prefix of a compact frame's reply: its length. */
+static size_t tag_prefix(uint32_t tag, char pre[2 + 10 + 1])
+{
+	char digits[10];
+	size_t n = 0, k = 0;
+
+	do {
+		digits[n++] = (char)('0' + tag % 10);
+		tag /= 10;
+	} while (tag);
+	pre[k++] = 'D';
+	pre[k++] = ' ';
+	while (n)
+		pre[k++] = digits[--n];
+	pre[k++] = ' ';
+	return k;
+}
+
+/* Replies with the n bytes of p->out already composed plus '\n' (after the
+ * tag of the compact frame being answered, if any). */
 static void send_out(hsm_protocol *p, size_t n)
 {
+	if (p->tag) {
+		char pre[2 + 10 + 1];
+		size_t k = tag_prefix(p->tag, pre);
+
+		memmove(p->out + k, p->out, n);
+		memcpy(p->out, pre, k);
+		n += k;
+	}
 	p->out[n++] = '\n';
 	p->reply(p->reply_ctx, p->out, n);
 }
@@ -480,6 +517,8 @@ static void cmd_ping(hsm_protocol *p, const char *nonce, size_t len)
 	n = put(p, 0, "PONG ", 5);
 	n = put(p, n, nonce, len);
 	n = put(p, n, " " HSM_FIRMWARE_VERSION, sizeof HSM_FIRMWARE_VERSION);
+	if (!p->no_delta)
+		n = put(p, n, " " HSM_FEATURE_DELTA, sizeof HSM_FEATURE_DELTA);
 	/* After the version, where hosts that know nothing of it ignore it. */
 	if (p->ks->fault)
 		n = put(p, n, " " HSM_STORE_FAULT, sizeof HSM_STORE_FAULT);
@@ -656,30 +695,168 @@ static void dispatch(hsm_protocol *p)
 	send_error(p, "invalid-command");
 }
 
+/* A decimal number 1 to 2^32 - 1 without a leading zero, the whole of s[0..n). */
+static int read_tag(const char *s, size_t n, uint32_t *out)
+{
+	uint32_t v = 0;
+
+	if (n == 0 || n > 10 || s[0] == '0')
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9' || v > (UINT32_MAX - (uint32_t)(s[i] - '0')) / 10)
+			return 0;
+		v = v * 10 + (uint32_t)(s[i] - '0');
+	}
+	*out = v;
+	return 1;
+}
+
+/* Exactly 8 lower-case hex digits. */
+static int read_crc(const char *s, size_t n, uint32_t *out)
+{
+	uint32_t v = 0;
+
+	if (n != 8)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (c >= '0' && c <= '9')
+			v = v << 4 | (uint32_t)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v = v << 4 | (uint32_t)(c - 'a' + 10);
+		else
+			return 0;
+	}
+	*out = v;
+	return 1;
+}
+
+/* buf holds "D <tag> <base> <crc> ", the header of a compact frame: reads
+ * it and starts decoding the script, or refuses the frame. */
+static void start_delta(hsm_protocol *p)
+{
+	const char *s = p->buf + 2, *end = p->buf + p->len - 1, *w[3];
+	size_t n[3];
+	uint32_t tag = 0, base = 0, crc = 0;
+
+	p->frame = FRAME_SKIP;
+	for (int i = 0; i < 3; i++) {
+		const char *sp = i < 2 ? memchr(s, ' ', (size_t)(end - s)) : end;
+		w[i] = s;
+		n[i] = (size_t)(sp - s);
+		s = sp + 1;
+	}
+	if (!read_tag(w[0], n[0], &tag) || !read_crc(w[2], n[2], &crc)
+	    || (!(n[1] == 1 && w[1][0] == '-') && !read_tag(w[1], n[1], &base)))
+		return;  /* untagged: invalid-command */
+	p->tag = tag;
+	p->crc = crc;
+	if (base && base != p->ref_tag) {
+		p->delta_error = "delta-reference";
+		return;
+	}
+	hsm_delta_start(&p->delta, p->buf, sizeof p->buf, sizeof p->buf - p->ref_len,
+			base ? p->ref_len : 0);
+	p->frame = FRAME_SCRIPT;
+	p->len = 0;
+}
+
+/* The end of a compact frame's script: the request it rebuilt is read,
+ * checked and signed like a whole one and becomes the reference (moved to
+ * the buffer's end), if it is a SIGN-AWS-V2 or SIGN-AWS-V4 that arrived
+ * intact. */
+static void end_delta(hsm_protocol *p)
+{
+	size_t len = 0;
+	hsm_delta_status st = hsm_delta_finish(&p->delta, &len);
+	const char *args = NULL;
+	size_t alen = 0;
+
+	p->len = p->delta.len;
+	p->cmd = HSM_CMD_INVALID;
+	if (st == HSM_DELTA_TOO_LONG) {
+		send_error(p, "message-too-long");
+	} else if (st != HSM_DELTA_OK) {
+		send_error(p, "delta-invalid");
+	} else if (hsm_crc32(0, p->buf, p->len) != p->crc) {
+		send_error(p, "delta-checksum");
+	} else {
+		for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+			const struct command *c = &commands[i];
+
+			if ((c->cmd == HSM_CMD_SIGN || c->cmd == HSM_CMD_SIGN4)
+			    && matches(c, p->buf, p->len, &args, &alen)) {
+				p->cmd = c->cmd;
+				c->run(p, args, alen);
+				memmove(p->buf + sizeof p->buf - p->len, p->buf, p->len);
+				p->ref_len = p->len;
+				p->ref_tag = p->tag;
+				p->len = 0;  /* a string to sign: nothing to wipe */
+				return;
+			}
+		}
+		send_error(p, "invalid-command");
+	}
+}
+
 static void end_request(hsm_protocol *p)
 {
-	if (p->overflow) {
+	uint32_t had = p->ref_tag;
+
+	/* Any failure, and a lone NUL (a host resynchronising), drop the
+	 * reference; a request rebuilt and taken sets it again. */
+	p->ref_tag = 0;
+	if (p->frame == FRAME_SCRIPT) {
+		end_delta(p);
+	} else if (p->frame != FRAME_PLAIN) {
+		p->cmd = HSM_CMD_INVALID;
+		send_error(p, p->delta_error ? p->delta_error : "invalid-command");
+	} else if (p->overflow) {
 		p->cmd = HSM_CMD_INVALID;
 		send_error(p, "message-too-long");
 	} else if (p->len > 0) {
+		p->ref_tag = had;  /* PING, KEYS...: the reference stays */
 		dispatch(p);
 	}
 	/* A PUT-KEY carried a secret: leave none of it behind. */
 	memset(p->buf, 0, p->len);
 	p->len = 0;
 	p->overflow = 0;
+	p->frame = FRAME_PLAIN;
+	p->tag = 0;
+	p->delta_error = NULL;
 }
 
 void hsm_protocol_byte(hsm_protocol *p, uint8_t b)
 {
-	if (b == 0)
+	if (b == 0) {
 		end_request(p);
-	else if (p->len == 0 && !p->overflow && (b == '\r' || b == '\n' || b == ' ' || b == '\t'))
+	} else if (p->frame == FRAME_SCRIPT) {
+		hsm_delta_byte(&p->delta, b);
+	} else if (p->frame == FRAME_SKIP) {
 		return;
-	else if (p->len < HSM_REQUEST_MAX)
+	} else if (p->len == 0 && !p->overflow
+		   && (b == '\r' || b == '\n' || b == ' ' || b == '\t')) {
+		return;
+	} else if (p->len < HSM_REQUEST_MAX) {
+		if (p->len >= HSM_REQUEST_MAX - p->ref_len)
+			p->ref_tag = 0;  /* the request needs the reference's room */
 		p->buf[p->len++] = (char)b;
-	else
+		if (p->frame == FRAME_HEADER && b == ' ') {
+			size_t spaces = 0;
+			for (size_t i = 0; i < p->len; i++)
+				spaces += p->buf[i] == ' ';
+			if (spaces == 4)
+				start_delta(p);
+		} else if (p->frame == FRAME_HEADER && p->len > HSM_DELTA_HEADER_MAX) {
+			p->frame = FRAME_SKIP;
+		} else if (p->len == 2 && p->buf[0] == 'D' && b == ' ' && !p->no_delta) {
+			p->frame = FRAME_HEADER;
+		}
+	} else {
 		p->overflow = 1;
+	}
 }
 
 void hsm_protocol_feed(hsm_protocol *p, const void *data, size_t n)

@@ -5,13 +5,21 @@
  * Each complete request gets exactly one reply line, passed whole to the
  * reply callback, in order. Two inputs get none: an empty request (a lone
  * NUL, which a host may send to resynchronise) and whitespace (CR, LF,
- * space, tab) before a request's first byte, which is skipped. */
+ * space, tab) before a request's first byte, which is skipped.
+ *
+ * A compact frame ("D <tag> <base> <crc> <edit script>") is decoded as it
+ * arrives (hsm_delta.h) into the request buffer, from the port's reference:
+ * the last request rebuilt from a compact frame, kept at the end of that
+ * same buffer while other requests use its start. The rebuilt request must
+ * be a SIGN-AWS-V2 or SIGN-AWS-V4; it is then read, checked and signed as
+ * if it had come whole, and its reply carries the tag. */
 #ifndef HSM_PROTOCOL_H
 #define HSM_PROTOCOL_H
 
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hsm_delta.h"
 #include "hsm_keystore.h"
 
 #define HSM_FIRMWARE_VERSION "awsv2-hsm/0.1.0"
@@ -19,6 +27,10 @@
 #define HSM_NONCE_MAX 64
 /* The word PONG adds after the version when the key store is faulty. */
 #define HSM_STORE_FAULT "store-fault"
+/* The word PONG adds after the version when compact frames are taken. */
+#define HSM_FEATURE_DELTA "delta"
+/* The longest header of a compact frame: "D", three words, four spaces. */
+#define HSM_DELTA_HEADER_MAX 40
 /* The longest reply is KEYS with every slot holding a maximal id. */
 #define HSM_REPLY_MAX (sizeof "KEYS \n" + HSM_MAX_KEYS * (HSM_ID_MAX + 1))
 
@@ -48,7 +60,15 @@ typedef struct hsm_protocol {
 	void *reply_ctx;
 	size_t len;        /* bytes of the current request in buf */
 	uint8_t overflow;  /* the current request is over HSM_REQUEST_MAX */
+	uint8_t frame;     /* what the current request's bytes are (hsm_protocol.c) */
+	uint8_t no_delta;  /* refuse compact frames, as older firmware (the emulator) */
 	hsm_command cmd;   /* set before the reply callback is called */
+	uint32_t tag;      /* the compact frame being answered, 0 for none */
+	uint32_t crc;      /* its CRC-32 of the rebuilt request */
+	const char *delta_error;  /* why its request cannot be rebuilt */
+	uint32_t ref_tag;  /* the reference's tag, 0 for none */
+	size_t ref_len;    /* it is the last ref_len bytes of buf */
+	hsm_delta delta;
 	char buf[HSM_REQUEST_MAX];
 	char out[HSM_REPLY_MAX];
 } hsm_protocol;

@@ -2,6 +2,21 @@
 
 #include <string.h>
 
+/* A big-endian word to p, which may be unaligned: one byte-swap and one
+ * store where the compiler can do that (Cortex-M3: rev and str). */
+static void store_be32(uint8_t *p, uint32_t v)
+{
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	v = __builtin_bswap32(v);
+	memcpy(p, &v, 4);
+#else
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+#endif
+}
+
 void hsm_md_update(hsm_md_buf b, uint32_t *h, hsm_md_compress_fn *compress,
 		   const uint8_t *data, size_t n)
 {
@@ -39,18 +54,14 @@ void hsm_md_final(hsm_md_buf b, uint32_t *h, hsm_md_compress_fn *compress)
 		fill = 0;
 	}
 	memset(b.buf + fill, 0, 56 - fill);
-	for (int i = 0; i < 8; i++)
-		b.buf[56 + i] = (uint8_t)(bits >> (56 - 8 * i));
+	store_be32(b.buf + 56, (uint32_t)(bits >> 32));
+	store_be32(b.buf + 60, (uint32_t)bits);
 	compress(h, b.buf, 1);
 	*b.fill = 0;
 }
 
 void hsm_md_store_be(uint8_t *out, const uint32_t *h, size_t nwords)
 {
-	for (size_t i = 0; i < nwords; i++) {
-		out[4 * i] = (uint8_t)(h[i] >> 24);
-		out[4 * i + 1] = (uint8_t)(h[i] >> 16);
-		out[4 * i + 2] = (uint8_t)(h[i] >> 8);
-		out[4 * i + 3] = (uint8_t)h[i];
-	}
+	for (size_t i = 0; i < nwords; i++)
+		store_be32(out + 4 * i, h[i]);
 }

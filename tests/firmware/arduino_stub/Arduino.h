@@ -24,26 +24,52 @@ public:
 	}
 };
 
+/* As the core's Stream: readBytes reads up to length bytes, waiting up to
+ * its timeout (1 s by default) for each; it returns how many it read. */
 class Stream : public Print {
 public:
 	virtual int available() = 0;
 	virtual int read() = 0;
+	virtual size_t readBytes(char *buffer, size_t length)
+	{
+		size_t n = 0;
+		int c;
+		while (n < length && (c = read()) >= 0)
+			buffer[n++] = (char)c;
+		return n;
+	}
+	size_t readBytes(uint8_t *buffer, size_t length)
+	{
+		return readBytes((char *)buffer, length);
+	}
 };
 
-/* A port whose input the test fills and whose output it inspects. */
+/* A port whose input the test fills and whose output it inspects; it
+ * counts the calls that read its input. */
 class StubSerial : public Stream {
 public:
 	std::string input, output;
+	unsigned long byte_reads = 0, block_reads = 0;
 	void begin(unsigned long baud) { (void)baud; }
 	int available() { return (int)input.size(); }
 	int read()
 	{
+		byte_reads++;
 		if (input.empty())
 			return -1;
 		int b = (uint8_t)input[0];
 		input.erase(0, 1);
 		return b;
 	}
+	size_t readBytes(char *buffer, size_t length)
+	{
+		size_t n = length < input.size() ? length : input.size();
+		block_reads++;
+		memcpy(buffer, input.data(), n);
+		input.erase(0, n);
+		return n;
+	}
+	using Stream::readBytes;
 	size_t write(uint8_t b) { output += (char)b; return 1; }
 	using Print::write;
 };

@@ -36,8 +36,8 @@ int main()
 {
 	memset(stub_flash, 0xFF, sizeof stub_flash);
 	setup();
-	expect(SerialUSB, REQ("PING 1\0"), "PONG 1 awsv2-hsm/0.1.0\n");
-	expect(Serial, REQ("PING 2\0"), "PONG 2 awsv2-hsm/0.1.0\n");
+	expect(SerialUSB, REQ("PING 1\0"), "PONG 1 awsv2-hsm/0.1.0 delta\n");
+	expect(Serial, REQ("PING 2\0"), "PONG 2 awsv2-hsm/0.1.0 delta\n");
 	expect(Serial, REQ("PUT-KEY AKIAIOSFODNN7EXAMPLE wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\0"), "OK\n");
 	/* The last flash command: EWP (3), key 0x5A, on a page of the last nine. */
 	if ((stub_efc1.EEFC_FCR & 0xFF) != 3 || stub_efc1.EEFC_FCR >> 24 != 0x5A
@@ -47,14 +47,27 @@ int main()
 	}
 	setup();  /* a power cycle: RAM state is rebuilt from flash */
 	expect(SerialUSB, REQ("KEYS\0"), "KEYS AKIAIOSFODNN7EXAMPLE\n");
+	SerialUSB.byte_reads = SerialUSB.block_reads = 0;
 	expect(SerialUSB, REQ("SIGN-AWS-V2 " STS "\0"),
 	       "SUCCESS 32b4c4ac0e8001e790ef2615f59a299b41f18bdb89592b3c81c7bbb53cc3d622\n");
+	/* drained in blocks of up to 64 bytes, never a byte at a time */
+	if (SerialUSB.byte_reads != 0
+	    || SerialUSB.block_reads != (sizeof("SIGN-AWS-V2 " STS) + 63) / 64) {
+		fprintf(stderr, "FAIL: %lu read() and %lu readBytes() calls\n", SerialUSB.byte_reads,
+			SerialUSB.block_reads);
+		failures++;
+	}
+	/* a compact frame: the whole request, then one timestamp digit changed */
+	expect(SerialUSB, REQ("D 1 - b9fdef4b 195+SIGN-AWS-V2 " STS "\0"),
+	       "D 1 SUCCESS 32b4c4ac0e8001e790ef2615f59a299b41f18bdb89592b3c81c7bbb53cc3d622\n");
+	expect(SerialUSB, REQ("D 2 1 dc9ad40d 175=1-1+1\0"),
+	       "D 2 SUCCESS a5a88dc9f5ce88faffb344941afa422905a156b59afaaabebf8c937018104c54\n");
 	/* A request split across loop() calls and ports served independently. */
 	SerialUSB.input += "PIN";
 	Serial.output.clear();
 	Serial.input += REQ("KEYS\0");
 	loop();
-	expect(SerialUSB, REQ("G 3\0"), "PONG 3 awsv2-hsm/0.1.0\n");
+	expect(SerialUSB, REQ("G 3\0"), "PONG 3 awsv2-hsm/0.1.0 delta\n");
 	if (Serial.output != "KEYS AKIAIOSFODNN7EXAMPLE\n") {
 		fprintf(stderr, "FAIL: programming port got '%s'\n", Serial.output.c_str());
 		failures++;
