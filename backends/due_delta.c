@@ -174,7 +174,7 @@ size_t awsv2__due_delta_script(const char *ref, size_t rlen, const char *s, size
 
 /* ---- CRC-32 --------------------------------------------------------------- */
 
-uint32_t awsv2__due_delta_crc32(const void *data, size_t n)
+uint32_t awsv2__due_delta_crc32(uint32_t crc, const void *data, size_t n)
 {
     /* Four bits at a time, as the firmware does (hsm_delta.c). */
     static const uint32_t t[16] = {
@@ -183,7 +183,7 @@ uint32_t awsv2__due_delta_crc32(const void *data, size_t n)
         0x9b64c2b0, 0x86d3d2d4, 0xa00ae278, 0xbdbdf21c,
     };
     const unsigned char *p = data;
-    uint32_t c = 0xffffffffu;
+    uint32_t c = ~crc;
     for (size_t i = 0; i < n; i++) {
         c ^= p[i];
         c = (c >> 4) ^ t[c & 15];
@@ -241,8 +241,12 @@ awsv2_status awsv2__due_delta_frame(struct awsv2__due_delta *d, const char *req,
     char base[12] = "-";
     if (d->ref_tag)
         snprintf(base, sizeof base, "%lu", (unsigned long)d->ref_tag);
-    int h = snprintf(head, sizeof head, "D %lu %s %08lx ", (unsigned long)*tag, base,
-                     (unsigned long)awsv2__due_delta_crc32(req, len));
+    /* The CRC covers the header's tag and base too (docs/serial-protocol.md):
+     * bytes lost from one frame's crc to the next one's cannot put the
+     * second one's request under the first one's tag. */
+    int h = snprintf(head, sizeof head, "D %lu %s ", (unsigned long)*tag, base);
+    uint32_t crc = awsv2__due_delta_crc32(awsv2__due_delta_crc32(0, head, (size_t)h), req, len);
+    h += snprintf(head + h, sizeof head - (size_t)h, "%08lx ", (unsigned long)crc);
     size_t n = awsv2__due_delta_script(d->ref_tag ? d->ref : "", d->ref_tag ? d->ref_len : 0,
                                        req, len, *out + h);
     memcpy(*out, head, (size_t)h);

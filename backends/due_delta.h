@@ -1,7 +1,8 @@
 /* The host's side of the Due's compact frames (docs/serial-protocol.md,
  * "Compact frames"): a signing request sent as the edits that turn the
  * previous request on the link (the reference, which the device rebuilt
- * too) into it, with the request's CRC-32 and a tag the reply repeats.
+ * too) into it, with a tag the reply repeats and a CRC-32 of the tag, the
+ * reference's tag and the request.
  *
  * Not thread-safe: the link keeps one per port and uses it under its
  * mutex. The reference holds strings to sign, never a secret, but it is
@@ -64,8 +65,8 @@ bool awsv2__due_delta_reply(const char *line, size_t len, uint32_t tag, const ch
 #define AWSV2__DUE_DELTA_SLACK 16
 size_t awsv2__due_delta_script(const char *ref, size_t rlen, const char *s, size_t n, char *out);
 
-/* CRC-32 as zlib's crc32(0, data, n). */
-uint32_t awsv2__due_delta_crc32(const void *data, size_t n);
+/* CRC-32 as zlib's crc32(crc, data, n): start with 0, or continue. */
+uint32_t awsv2__due_delta_crc32(uint32_t crc, const void *data, size_t n);
 
 /* Whether a PONG line (after its nonce) advertises compact frames. */
 bool awsv2__due_delta_in_pong(const char *line, size_t len);

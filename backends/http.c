@@ -5,7 +5,7 @@
  *   token_file=PATH   send "Authorization: Bearer <first line of PATH>"
  *                     (else the AWSV2_HSMD_TOKEN environment variable, if set)
  *   unix_socket=PATH  connect to a Unix socket (awsv2-hsmd --listen unix:PATH)
- *   timeout_ms=N      bounds each call, failover included (default 30000)
+ *   timeout_ms=N      bounds each call, failover and batching included (30000)
  *   ca_bundle=PATH    https: verify the daemon with the CAs of this PEM file
  *                     (else AWS_CA_BUNDLE, else the system's); the peer is
  *                     always verified
@@ -104,6 +104,7 @@ struct daemon {
 struct waiter {
     awsv2_sign_job *job;
     awsv2_error *err;
+    double deadline; /* its call's end: timeout_ms after it began */
     bool done;
     pthread_cond_t wake;
     struct waiter *next;
@@ -409,15 +410,20 @@ static awsv2_status no_route(const struct http_signer *h, const char *route, aws
 typedef awsv2_status read_fn(void *arg, const char *url, long status, const struct conn *c,
                              awsv2_error *err);
 
-/* One call: POST body (or GET) to route at the daemons in turn, within
- * timeout_ms in all, until one answers (anything but 502, 503, 504);
- * read reads the answer. */
+/* The end of a call that begins now. */
+static double call_deadline(const struct http_signer *h)
+{
+    return now() + (double)h->timeout_ms / 1e3;
+}
+
+/* One call: POST body (or GET) to route at the daemons in turn, until
+ * deadline (monotonic seconds) in all, until one answers (anything but
+ * 502, 503, 504); read reads the answer. */
 static awsv2_status call(struct http_signer *h, enum route route, const char *body, size_t len,
-                         bool json, read_fn *read, void *arg, awsv2_error *err)
+                         bool json, read_fn *read, void *arg, double deadline, awsv2_error *err)
 {
     size_t order[DAEMONS_MAX], n, k, tried = 0;
     bool probe[DAEMONS_MAX];
-    double deadline = now() + (double)h->timeout_ms / 1e3;
     awsv2_status st = AWSV2_OK;
     bool answered = false;
 
@@ -428,8 +434,10 @@ static awsv2_status call(struct http_signer *h, enum route route, const char *bo
         long left = ms_left(deadline), status = 0;
         struct conn *c = NULL;
 
-        if (!url) /* a url= not ending in /sign/aws: only signs */
+        if (!url) { /* a url= not ending in /sign/aws: only signs; a signing call probes it */
+            unplan(h, order, probe, k, k + 1);
             continue;
+        }
         if (left == 0) {
             st = out_of_time(h, err);
             break;
@@ -473,11 +481,12 @@ static awsv2_status read_sign(void *arg, const char *url, long status, const str
                                   url, err);
 }
 
-/* One string, alone, to /sign/aws. */
-static awsv2_status sign_one(struct http_signer *h, awsv2_sign_job *job, awsv2_error *err)
+/* One string, alone, to /sign/aws, by deadline. */
+static awsv2_status sign_one(struct http_signer *h, awsv2_sign_job *job, double deadline,
+                             awsv2_error *err)
 {
     awsv2_status st = call(h, ROUTE_SIGN, job->string_to_sign, job->len, false, read_sign, job,
-                           err);
+                           deadline, err);
     job->status = st;
     return st;
 }
@@ -514,13 +523,14 @@ static char *batch_body(awsv2_sign_job *const *jobs, size_t n, size_t *len)
  * daemon could not serve (its 502, 503, 504, or no answer) go on to the
  * next, in one request again; the rest have their answer. A daemon
  * without /sign/batch, or strings too long to go together, are signed
- * one by one instead. Each job gets its status. */
-static void sign_batch(struct http_signer *h, awsv2_sign_job **jobs, size_t n, awsv2_error **errs)
+ * one by one instead. Each job gets its status, all by deadline (one by
+ * one included: the strings' callers wait for the last). */
+static void sign_batch(struct http_signer *h, awsv2_sign_job **jobs, size_t n, awsv2_error **errs,
+                       double deadline)
 {
     size_t order[DAEMONS_MAX], k, m, tried = 0;
     bool probe[DAEMONS_MAX];
     long http[BATCH_MAX];
-    double deadline = now() + (double)h->timeout_ms / 1e3;
     size_t len = 0;
     char *body = NULL;
 
@@ -598,22 +608,27 @@ static void sign_batch(struct http_signer *h, awsv2_sign_job **jobs, size_t n, a
         return;
     }
     for (size_t i = 0; i < n; i++)
-        sign_one(h, jobs[i], errs[i]);
+        sign_one(h, jobs[i], deadline, errs[i]);
 }
 
 /* Takes the oldest waiting strings (at most batch_max) off the queue,
- * signs them and wakes their threads; called and returns with h->lock
- * held, which it releases meanwhile. */
+ * signs them by the earliest of their deadlines (the oldest's: newer ones
+ * may fail sooner than theirs, never later) and wakes their threads;
+ * called and returns with h->lock held, which it releases meanwhile.
+ * Since the queue is FIFO, whatever a later string waits behind ends
+ * before its own deadline: no caller waits past timeout_ms. */
 static void send_queued(struct http_signer *h)
 {
     awsv2_sign_job *jobs[BATCH_MAX];
     awsv2_error *errs[BATCH_MAX];
     struct waiter *taken = h->queue, *w;
     size_t n = 0;
+    double deadline = taken->deadline;
 
     for (w = h->queue; w && n < h->batch_max; w = w->next) {
         jobs[n] = w->job;
         errs[n++] = w->err;
+        deadline = w->deadline < deadline ? w->deadline : deadline;
         h->queue = w->next;
     }
     if (!h->queue)
@@ -623,9 +638,9 @@ static void send_queued(struct http_signer *h)
         pthread_cond_signal(&h->queue->wake);
     pthread_mutex_unlock(&h->lock);
     if (n == 1)
-        sign_one(h, jobs[0], errs[0]);
+        sign_one(h, jobs[0], deadline, errs[0]);
     else
-        sign_batch(h, jobs, n, errs);
+        sign_batch(h, jobs, n, errs, deadline);
     pthread_mutex_lock(&h->lock);
     h->senders--;
     for (w = taken; n-- > 0; w = w->next) {
@@ -642,17 +657,17 @@ static awsv2_status http_sign(void *ctx, awsv2_sign_job *job, awsv2_error *err)
 {
     struct http_signer *h = ctx;
     awsv2_error own = AWSV2_ERROR_INIT;
-    struct waiter w = {.job = job, .err = err ? err : &own};
+    struct waiter w = {.job = job, .err = err ? err : &own, .deadline = call_deadline(h)};
 
     if (h->batch_max <= 1)
-        return sign_one(h, job, err);
+        return sign_one(h, job, w.deadline, err);
     pthread_mutex_lock(&h->lock);
     bool batching = false;
     for (size_t i = 0; i < h->n_daemons; i++)
         batching |= !h->daemons[i].no_batch;
     if (!batching) {
         pthread_mutex_unlock(&h->lock);
-        return sign_one(h, job, err);
+        return sign_one(h, job, w.deadline, err);
     }
     pthread_cond_init(&w.wake, NULL);
     if (h->queue_tail)
@@ -688,9 +703,9 @@ static awsv2_status http_sign_batch(void *ctx, awsv2_sign_job *const *jobs, size
             errs[j] = &errors[j];
         }
         if (m == 1)
-            sign_one(h, chunk[0], errs[0]);
+            sign_one(h, chunk[0], call_deadline(h), errs[0]);
         else
-            sign_batch(h, chunk, m, errs);
+            sign_batch(h, chunk, m, errs, call_deadline(h));
         for (size_t j = 0; j < m; j++)
             if (jobs[i + j]->status && !first) {
                 first = jobs[i + j]->status;
@@ -766,7 +781,8 @@ static awsv2_status http_sign4(void *ctx, awsv2_sign4_job *job, awsv2_error *err
     if (!body)
         return awsv2__fail(err, AWSV2_E_NOMEM, "out of memory");
     struct sign4_call x = {job};
-    awsv2_status st = call(h, ROUTE_SIGN4, body, len, true, read_sign4, &x, err);
+    awsv2_status st =
+        call(h, ROUTE_SIGN4, body, len, true, read_sign4, &x, call_deadline(h), err);
     free(body);
     if (st)
         memset(job->signature, 0, sizeof job->signature); /* never half a signature */
@@ -810,7 +826,7 @@ static awsv2_status http_key_ids(void *ctx, char *buf, size_t cap, awsv2_error *
                            "/keys beside it to learn the access key id from: give the URL "
                            "awsv2-hsmd prints when it starts, or the key id (--access-key-id)",
                            h->daemons[0].sign_url);
-    return call(h, ROUTE_KEYS, NULL, 0, false, read_keys, &x, err);
+    return call(h, ROUTE_KEYS, NULL, 0, false, read_keys, &x, call_deadline(h), err);
 }
 
 static awsv2_status read_health(void *arg, const char *url, long status, const struct conn *c,
@@ -827,7 +843,7 @@ static awsv2_status http_ping(void *ctx, awsv2_error *err)
 
     if (!h->daemons[0].health_url)
         return no_route(h, "/healthz", err);
-    return call(h, ROUTE_HEALTH, NULL, 0, false, read_health, NULL, err);
+    return call(h, ROUTE_HEALTH, NULL, 0, false, read_health, NULL, call_deadline(h), err);
 }
 
 /* An admin route's failure: the device's refusals (key-exists, locked,

@@ -597,6 +597,46 @@ static uint32_t every(const hsmd_pool *p)
     return p->n == 32 ? UINT32_MAX : (1u << p->n) - 1;
 }
 
+/* A key stored on some devices only must have the policy the devices
+ * outside targets that are up hold it with, as at start: else which
+ * device answers would decide what is signed. AWSV2_E_REFUSED
+ * "policy-mismatch" naming one, or the failure that kept its policy from
+ * being read. Not with --allow-policy-mismatch. */
+static awsv2_status same_policy(hsmd_pool *p, const struct hsmd_job *job, uint32_t targets,
+                                awsv2_error *err)
+{
+    const char *mine = job->policy ? awsv2_key_policy_text(job->policy) : "";
+    char theirs[AWSV2_KEY_POLICY_SIZE];
+
+    for (size_t j = 0; !p->allow_mismatch && j < p->n; j++) {
+        if (targets >> j & 1u)
+            continue;
+        pthread_mutex_lock(&p->lock);
+        bool holder = p->dev[j].up && p->dev[j].keys_known &&
+                      listed(p->dev[j].keys, job->key_id, strlen(job->key_id));
+        pthread_mutex_unlock(&p->lock);
+        if (!holder)
+            continue;
+        awsv2_error e = AWSV2_ERROR_INIT;
+        awsv2_status st = policy_of(&p->dev[j], job->key_id, theirs, &e);
+        if (st == AWSV2_E_REFUSED && strcmp(e.code, "unknown-awsaccesskey") == 0)
+            continue; /* its key list was stale */
+        if (st) {
+            note(p, j, st, &e);
+            *err = e;
+            return st;
+        }
+        if (strcmp(mine, theirs) != 0)
+            return awsv2_error_set(err, AWSV2_E_REFUSED, "policy-mismatch",
+                                   "key %s has %s%s%s on device %zu (%s): store it with that "
+                                   "policy, on every device, or start with "
+                                   "--allow-policy-mismatch",
+                                   job->key_id, *theirs ? "the policy \"" : "no policy", theirs,
+                                   *theirs ? "\"" : "", j, p->dev[j].name);
+    }
+    return AWSV2_OK;
+}
+
 /* POST /admin/keys: the key on every target device, or on none (those
  * that took it lose it again when a later one refuses). */
 static awsv2_status key_put(hsmd_pool *p, struct hsmd_job *job, awsv2_error *err)
@@ -604,6 +644,9 @@ static awsv2_status key_put(hsmd_pool *p, struct hsmd_job *job, awsv2_error *err
     uint32_t targets = job->targets ? job->targets : every(p), stored = 0;
     awsv2_error ignored = AWSV2_ERROR_INIT;
     awsv2_status st = all_up(p, targets, "stored", err);
+
+    if (!st)
+        st = same_policy(p, job, targets, err);
 
     for (size_t i = 0; !st && i < p->n; i++) {
         if (!(targets >> i & 1u))

@@ -33,6 +33,7 @@ static const struct hsmd_outcome refusals[] = {
      * mode, until its audit log is read). */
     {503, "locked"},
     {409, "key-exists"},
+    {409, "policy-mismatch"}, /* a pool's admin put: another holder's policy differs */
     {503, "storage-failure"},
     {503, "audit-full"},
 };

@@ -89,9 +89,14 @@ static int parse_expiration(const char *text, time_t *out)
     if (n >= sizeof buf)
         return 0;
     memcpy(buf, text, n + 1);
-    if (n > 25 && (buf[n - 6] == '+' || buf[n - 6] == '-') && buf[n - 3] == ':') {
-        int h = 0, m = 0;
-        if (sscanf(buf + n - 5, "%2d:%2d", &h, &m) != 2 || h > 23 || m > 59)
+    /* 25: the shortest, "2026-12-02T09:00:00+01:00" */
+    if (n >= 25 && (buf[n - 6] == '+' || buf[n - 6] == '-') && buf[n - 3] == ':') {
+        const char *z = buf + n - 5;
+        for (int i = 0; i < 5; i++)
+            if (i == 2 ? z[i] != ':' : (z[i] < '0' || z[i] > '9'))
+                return 0;
+        int h = (z[0] - '0') * 10 + (z[1] - '0'), m = (z[3] - '0') * 10 + (z[4] - '0');
+        if (h > 23 || m > 59)
             return 0;
         offset = (h * 60L + m) * 60L * (buf[n - 6] == '+' ? 1 : -1);
         buf[n - 6] = '\0';
@@ -266,9 +271,40 @@ awsv2_status awsv2__credential_process_run(const char *command, long timeout_ms,
     }
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
+    int e = posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
+    /* Nothing but stdin, stdout and stderr reaches the process: not all of
+     * this program's descriptors are O_CLOEXEC (libcurl's connections, to
+     * the signing daemon among them, are not). */
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
+    if (!e)
+        e = posix_spawn_file_actions_addclosefrom_np(&fa, STDERR_FILENO + 1);
+#else
+    for (int fd = STDERR_FILENO + 1; !e && fd < 1024; fd++) {
+        int fl = fcntl(fd, F_GETFD);
+        if (fl >= 0 && !(fl & FD_CLOEXEC))
+            e = posix_spawn_file_actions_addclose(&fa, fd);
+    }
+#endif
+    /* Nor this program's signal mask and ignored signals (awsv2-hsmd blocks
+     * SIGTERM and SIGINT and ignores SIGPIPE): the process starts as from a
+     * shell. */
+    posix_spawnattr_t attr;
+    sigset_t none, all;
+    sigemptyset(&none);
+    sigfillset(&all);
+    sigdelset(&all, SIGKILL);
+    sigdelset(&all, SIGSTOP);
+    posix_spawnattr_init(&attr);
+    if (!e)
+        e = posix_spawnattr_setsigmask(&attr, &none);
+    if (!e)
+        e = posix_spawnattr_setsigdefault(&attr, &all);
+    if (!e)
+        e = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
     pid_t pid;
-    int e = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+    if (!e)
+        e = posix_spawnp(&pid, argv[0], &fa, &attr, argv, environ);
+    posix_spawnattr_destroy(&attr);
     posix_spawn_file_actions_destroy(&fa);
     close(fds[1]);
     if (e != 0) {

@@ -55,7 +55,7 @@ static int add(awsv2__profile *p, const char *key_prefix, const char *key, const
     s->value = strdup(value);
     if (!s->key || !s->value) {
         free(s->key);
-        free(s->value);
+        awsv2__free_secret(s->value);
         p->nomem = true;
         return 1;
     }

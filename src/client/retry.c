@@ -77,17 +77,18 @@ long awsv2__retry_delay_ms(long base_ms, long cap_ms, int attempt)
 {
     long ceiling = base_ms;
     for (int i = 1; i < attempt && ceiling < cap_ms; i++)
-        ceiling *= 2;
+        ceiling = ceiling > cap_ms / 2 ? cap_ms : ceiling * 2; /* never overflows */
     if (ceiling > cap_ms)
         ceiling = cap_ms;
     if (ceiling <= 0)
         return 0;
-    uint32_t r;
+    uint64_t r;
     /* Jitter needs no cryptographic quality, but RAND_bytes is at hand,
      * thread-safe and seeded; if it ever fails, wait the full ceiling. */
     if (RAND_bytes((unsigned char *)&r, sizeof r) != 1)
         return ceiling;
-    return (long)(r % ((uint32_t)ceiling + 1));
+    /* In 64 bits: (uint32_t)ceiling + 1 was 0 for a cap of 2^32 - 1. */
+    return (long)(r % ((uint64_t)ceiling + 1));
 }
 
 void awsv2__sleep_ms(long ms)

@@ -4,6 +4,7 @@
  * correction against a mock whose clock is off (--clock-offset), by
  * Signature Version 2 and 4. */
 #include <check.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -138,6 +139,23 @@ START_TEST(quota_arithmetic)
     q.tokens = 499;
     awsv2__retry_quota_success(&q, 5);
     ck_assert_int_eq(q.tokens, AWSV2__RETRY_QUOTA);
+}
+END_TEST
+
+/* The backoff stays within [0, cap] for any caps a caller may set: 2^32 - 1
+ * (about 50 days, "no cap" to some) once divided by zero. */
+START_TEST(delay_any_cap)
+{
+    const long caps[] = {4294967295L, 4294967296L, 8589934591L, LONG_MAX};
+    for (size_t i = 0; i < sizeof caps / sizeof caps[0]; i++)
+        for (int attempt = 1; attempt <= 100; attempt += 33) {
+            long d = awsv2__retry_delay_ms(100, caps[i], attempt);
+            ck_assert_int_ge(d, 0);
+            ck_assert_int_le(d, caps[i]);
+            d = awsv2__retry_delay_ms(caps[i] / 2 + 1, caps[i], attempt);
+            ck_assert_int_ge(d, 0);
+            ck_assert_int_le(d, caps[i]);
+        }
 }
 END_TEST
 
@@ -477,6 +495,7 @@ int main(void)
     Suite *s = suite_create("client retry");
     TCase *q = tcase_create("quota");
     tcase_add_test(q, quota_arithmetic);
+    tcase_add_test(q, delay_any_cap);
     suite_add_tcase(s, q);
     TCase *m = tcase_create("mock");
     tcase_add_checked_fixture(m, setup, teardown);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -98,6 +99,17 @@ START_TEST(parse_good)
                         &err) == AWSV2_OK,
                   "%s", err.message);
     ck_assert_int_eq(awsv2_credentials_expiration(creds), 4071006245);
+    /* An offset without fractions, as Python's datetime.isoformat() prints */
+    ck_assert_msg(parse("{\"Version\":1,\"AccessKeyId\":\"AKID\",\"SecretAccessKey\":\"s\","
+                        "\"Expiration\":\"2099-01-02T03:04:05+00:00\"}",
+                        &err) == AWSV2_OK,
+                  "%s", err.message);
+    ck_assert_int_eq(awsv2_credentials_expiration(creds), 4071006245);
+    ck_assert_msg(parse("{\"Version\":1,\"AccessKeyId\":\"AKID\",\"SecretAccessKey\":\"s\","
+                        "\"Expiration\":\"2099-01-01T22:34:05-04:30\"}",
+                        &err) == AWSV2_OK,
+                  "%s", err.message);
+    ck_assert_int_eq(awsv2_credentials_expiration(creds), 4071006245);
 }
 END_TEST
 
@@ -133,6 +145,13 @@ START_TEST(parse_refused)
                    "RFC 3339");
     check_bad_json("{\"Version\":1,\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"" TEST_SECRET
                    "\",\"Expiration\":\"2099-01-02T03:04:05\"}",
+                   "RFC 3339");
+    /* an offset is two digits, a colon and two digits */
+    check_bad_json("{\"Version\":1,\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"" TEST_SECRET
+                   "\",\"Expiration\":\"2099-01-02T03:04:05+-1:00\"}",
+                   "RFC 3339");
+    check_bad_json("{\"Version\":1,\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"" TEST_SECRET
+                   "\",\"Expiration\":\"2099-01-02T03:04:05+ 1:00\"}",
                    "RFC 3339");
     check_bad_json("{\"Version\":1,\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"" TEST_SECRET
                    "\",\"Expiration\":\"2001-01-02T03:04:05Z\"}",
@@ -203,6 +222,60 @@ START_TEST(process_arguments)
     fclose(f);
     ck_assert_str_eq(got, "two words|its|$HOME|~|a;b|*|");
     free(got);
+}
+END_TEST
+
+/* The process gets stdin, stdout and stderr, nothing more: a descriptor
+ * the program holds without FD_CLOEXEC (as libcurl holds its connections,
+ * to the signing daemon among them, while a client refreshes) stays here. */
+START_TEST(process_fds)
+{
+    awsv2_error err = AWSV2_ERROR_INIT;
+    int sv[2];
+    ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    char cmd[8192], body[4096];
+    snprintf(body, sizeof body,
+             "for fd in %d %d; do\n"
+             "    if [ -e /proc/$$/fd/$fd ]; then echo \"fd $fd leaked\" >&2; exit 7; fi\n"
+             "done\n%s",
+             sv[0], sv[1], good_json);
+    snprintf(cmd, sizeof cmd, "%s", script("fds", body));
+    config_with_process(cmd, NULL);
+    ck_assert_msg(awsv2_credentials_load(&creds, "p", 0, &err) == AWSV2_OK, "%s", err.message);
+    ck_assert_str_eq(awsv2_credentials_access_key_id(creds), TEST_KEY_ID);
+    /* still ours */
+    ck_assert_int_ne(fcntl(sv[0], F_GETFD), -1);
+    close(sv[0]);
+    close(sv[1]);
+}
+END_TEST
+
+/* The process starts with no signal blocked or ignored, whatever the
+ * program does with its own (awsv2-hsmd blocks SIGTERM and SIGINT, and
+ * ignores SIGPIPE, when it loads credentials). */
+START_TEST(process_signals)
+{
+    awsv2_error err = AWSV2_ERROR_INIT;
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGINT);
+    ck_assert_int_eq(sigprocmask(SIG_BLOCK, &block, &old), 0);
+    void (*was)(int) = signal(SIGPIPE, SIG_IGN);
+    char body[4096];
+    snprintf(body, sizeof body,
+             /* sed's own status: what a program the process runs inherits */
+             "blk=$(sed -n 's/^SigBlk:[[:space:]]*//p' /proc/self/status)\n"
+             "ign=$(sed -n 's/^SigIgn:[[:space:]]*//p' /proc/self/status)\n"
+             "[ $((0x$blk & 0x4002)) = 0 ] || exit 8 # SIGTERM, SIGINT\n"
+             "[ $((0x$ign & 0x1000)) = 0 ] || exit 9 # SIGPIPE\n%s",
+             good_json);
+    config_with_process(script("signals", body), NULL);
+    awsv2_status st = awsv2_credentials_load(&creds, "p", 0, &err);
+    signal(SIGPIPE, was);
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    ck_assert_msg(st == AWSV2_OK, "%s", err.message);
+    ck_assert_str_eq(awsv2_credentials_access_key_id(creds), TEST_KEY_ID);
 }
 END_TEST
 
@@ -347,6 +420,8 @@ int main(void)
     tcase_set_timeout(proc, 60);
     tcase_add_test(proc, process_credentials);
     tcase_add_test(proc, process_arguments);
+    tcase_add_test(proc, process_fds);
+    tcase_add_test(proc, process_signals);
     tcase_add_test(proc, process_failures);
     tcase_add_test(proc, process_timeout);
     tcase_add_test(proc, process_precedence);

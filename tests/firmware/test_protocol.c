@@ -10,6 +10,7 @@
 #include <openssl/hmac.h>
 
 #include "../common/check_run.h"
+#include "due_delta.h"
 #include "hsm_protocol.h"
 #include "memstore.h"
 
@@ -108,13 +109,15 @@ static void check_sign(const char *query, const EVP_MD *md, const char *error)
 
 /* ---- Compact frames (D) -------------------------------------------------- */
 
-/* Sends "D <tag> <base> <crc of req> <script>"; returns the reply. */
+/* Sends "D <tag> <base> <crc> <script>", crc covering "D <tag> <base> "
+ * and req; returns the reply. */
 static const char *dframe(unsigned tag, const char *base, const char *req, const char *script)
 {
 	static char f[2 * HSM_REQUEST_MAX];
-	int n = snprintf(f, sizeof f, "D %u %s %08lx %s", tag, base,
-			 (unsigned long)hsm_crc32(0, req, strlen(req)), script);
+	int n = snprintf(f, sizeof f, "D %u %s ", tag, base);
+	uint32_t crc = hsm_crc32(hsm_crc32(0, f, (size_t)n), req, strlen(req));
 
+	n += snprintf(f + n, sizeof f - (size_t)n, "%08lx %s", (unsigned long)crc, script);
 	return feed(f, (size_t)n + 1);
 }
 
@@ -245,6 +248,62 @@ START_TEST(test_delta_room)
 	snprintf(script, sizeof script, "PING %.4000s", big);
 	ck_assert_str_eq(feed(script, strlen(script) + 1), "ERROR invalid-command\n");
 	ck_assert_str_eq(dframe(4, "3", req, "5="), "D 4 ERROR delta-reference\n");
+}
+END_TEST
+
+/* The length of a frame's "D <tag> <base> ". */
+static size_t head_len(const char *frame)
+{
+	size_t k = 0;
+
+	for (int spaces = 0; spaces < 3; k++)
+		spaces += frame[k] == ' ';
+	return k;
+}
+
+/* Frames from the host's encoder (backends/due_delta.c). A link that loses
+ * the bytes from one frame's crc to the next one's leaves the first
+ * frame's tag and base on the second one's request: that request may well
+ * rebuild from the first one's reference (requests that differ in one
+ * counter), but it must never be signed under the first tag, whose
+ * request it is not. */
+START_TEST(test_delta_spliced)
+{
+	struct awsv2__due_delta dz;
+	awsv2_error e = AWSV2_ERROR_INIT;
+	char req[3][256], frame[3][512], spliced[1024], *z = NULL;
+	size_t cap = 0, len, n;
+	uint32_t tag;
+
+	memset(&dz, 0, sizeof dz);
+	put_example_key();
+	for (int i = 0; i < 3; i++) {
+		snprintf(req[i], sizeof req[i], "SIGN-AWS-V2 GET\nec2.amazonaws.com\n/\n"
+			 "AWSAccessKeyId=" ID "&Action=RunInstances&ClientToken=%d"
+			 "&SignatureMethod=HmacSHA256&Version=1", 14 + i);
+		ck_assert_int_eq(awsv2__due_delta_frame(&dz, req[i], strlen(req[i]), &z, &cap, &len,
+							&tag, &e), AWSV2_OK);
+		ck_assert_uint_eq(tag, (unsigned)i + 1);
+		ck_assert_uint_lt(len, sizeof frame[i]);
+		memcpy(frame[i], z, len);
+		frame[i][len] = '\0';
+	}
+	ck_assert_str_eq(feed(frame[0], strlen(frame[0]) + 1), tagged(1, req[0] + 12));
+	/* frame 2's "D 2 1 ", then frame 3 from its crc on */
+	n = head_len(frame[1]);
+	memcpy(spliced, frame[1], n);
+	strcpy(spliced + n, frame[2] + head_len(frame[2]));
+	ck_assert_str_eq(feed(spliced, strlen(spliced) + 1), "D 2 ERROR delta-checksum\n");
+	/* the frames as written still go through, from a fresh reference */
+	awsv2__due_delta_reset(&dz);
+	for (int i = 0; i < 3; i++) {
+		ck_assert_int_eq(awsv2__due_delta_frame(&dz, req[i], strlen(req[i]), &z, &cap, &len,
+							&tag, &e), AWSV2_OK);
+		z[len] = '\0';
+		ck_assert_str_eq(feed(z, len + 1), tagged(tag, req[i] + 12));
+	}
+	awsv2__due_delta_free(&dz);
+	free(z);
 }
 END_TEST
 
@@ -576,6 +635,7 @@ static Suite *protocol_suite(void)
 	tcase_add_test(tc, test_delta);
 	tcase_add_test(tc, test_delta_policy);
 	tcase_add_test(tc, test_delta_room);
+	tcase_add_test(tc, test_delta_spliced);
 	tcase_add_test(tc, test_delta_off);
 	suite_add_tcase(s, tc);
 	return s;

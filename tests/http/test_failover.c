@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <unistd.h>
@@ -243,6 +244,117 @@ START_TEST(test_threads_combined)
 }
 END_TEST
 
+/* A daemon that accepts and never answers (stopped): every call ends
+ * within timeout_ms of its start, those that queued behind another's
+ * request included, and those combined into a batch too long for one
+ * POST /sign/batch (sent one by one) included. */
+struct stalled {
+    awsv2_signer *s;
+    unsigned id;
+    awsv2_status st;
+    double seconds;
+};
+
+static double monotonic(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void *stalled_thread(void *arg)
+{
+    struct stalled *x = arg;
+    static const char head[] = "POST\n127.0.0.1\n/\nAWSAccessKeyId=" KEY_ID "&Filler=";
+    char sts[6200];
+    uint8_t mac[AWSV2_MAC_MAX];
+    size_t mac_len, n = strlen(head);
+    awsv2_error err = AWSV2_ERROR_INIT;
+
+    memcpy(sts, head, n);
+    memset(sts + n, 'a' + (char)(x->id % 26), sizeof sts - n); /* 6 KiB: 3 fill a batch */
+    double start = monotonic();
+    x->st = awsv2_signer_sign(x->s, AWSV2_HMAC_SHA256, sts, sizeof sts, mac, &mac_len, &err);
+    x->seconds = monotonic() - start;
+    return NULL;
+}
+
+START_TEST(test_stalled_daemon_bounded)
+{
+    enum { THREADS = 12 };
+    char spec[1200];
+    awsv2_signer *s = NULL;
+    awsv2_error err = AWSV2_ERROR_INIT;
+    pthread_t t[THREADS];
+    struct stalled x[THREADS];
+
+    ck_assert_int_eq(world_start_openssl(&w1, NULL), 0);
+    snprintf(spec, sizeof spec, "%s?timeout_ms=1000&inflight=1", w1.url);
+    ck_assert_int_eq(awsv2_signer_open(&s, spec, NULL, &err), AWSV2_OK);
+    ck_assert_int_eq(kill(w1.hsmd.pid, SIGSTOP), 0);
+    for (unsigned i = 0; i < THREADS; i++) {
+        x[i] = (struct stalled){.s = s, .id = i};
+        pthread_create(&t[i], NULL, stalled_thread, &x[i]);
+    }
+    for (unsigned i = 0; i < THREADS; i++)
+        pthread_join(t[i], NULL);
+    kill(w1.hsmd.pid, SIGCONT);
+    awsv2_signer_close(s);
+    for (unsigned i = 0; i < THREADS; i++) {
+        ck_assert_int_eq(x[i].st, AWSV2_E_TIMEOUT);
+        /* 1 s and scheduling; one by one after the first's request: 12 s */
+        ck_assert_msg(x[i].seconds < 4.0, "thread %u: %.3f s with timeout_ms=1000", i,
+                      x[i].seconds);
+    }
+}
+END_TEST
+
+/* A daemon listed by a URL that only signs (not ending in /sign/aws:
+ * here one the client's dot-segment removal turns into it), whose circuit
+ * opened, is probed by a signing call after the cool-down even when a
+ * ping or key list (routes it lacks) planned it meanwhile; and once it
+ * answers it leads again. */
+START_TEST(test_probe_of_signing_only_url)
+{
+    char spec[2000], listen[64], odd[600];
+    awsv2_signer *s = NULL;
+    awsv2_error err = AWSV2_ERROR_INIT;
+    struct world w3 = {0};
+
+    ck_assert_int_eq(world_start_openssl(&w1, NULL), 0);
+    ck_assert_int_eq(world_start_openssl(&w2, NULL), 0);
+    ck_assert_int_eq(world_start_openssl(&w3, NULL), 0);
+    snprintf(odd, sizeof odd, "%s/sign/x/../aws", w1.base);
+    snprintf(spec, sizeof spec, "%s?url=%s&url=%s&failures=1&cooldown_ms=200", w2.url, odd,
+             w3.url);
+    ck_assert_int_eq(awsv2_signer_open(&s, spec, NULL, &err), AWSV2_OK);
+    ck_assert_int_eq(load_sign_checked(s, KEY_ID, 1, &err), AWSV2_OK);
+    ck_assert_int_eq(signed_count(&w2, "200"), 1);
+
+    /* the first two gone: their circuits open, the third signs */
+    child_stop(&w1.hsmd, SIGKILL, CHILD_TIMEOUT_MS);
+    child_stop(&w2.hsmd, SIGKILL, CHILD_TIMEOUT_MS);
+    ck_assert_int_eq(load_sign_checked(s, KEY_ID, 2, &err), AWSV2_OK);
+    ck_assert_int_eq(signed_count(&w3, "200"), 1);
+
+    /* the second back; after the cool-down a ping passes it by */
+    snprintf(listen, sizeof listen, "%s", strrchr(w1.base, '/') + 1);
+    const char *args[] = {"--listen", listen, NULL};
+    ck_assert_int_eq(world_start_openssl(&w1, args), 0);
+    usleep(300 * 1000);
+    ck_assert_int_eq(awsv2_signer_ping(s, &err), AWSV2_OK);
+
+    /* and signing probes it: it answers and leads */
+    for (unsigned i = 0; i < 5; i++)
+        ck_assert_msg(load_sign_checked(s, KEY_ID, 10 + i, &err) == AWSV2_OK, "%s", err.message);
+    awsv2_signer_close(s);
+    long on_second = signed_count(&w1, "200"), on_third = signed_count(&w3, "200");
+    ck_assert_int_eq(world_stop(&w3), 0);
+    ck_assert_int_eq(on_second, 5);
+    ck_assert_int_eq(on_third, 1);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("http-failover");
@@ -253,6 +365,8 @@ int main(void)
     tcase_add_test(tc, test_first_never_started);
     tcase_add_test(tc, test_killed_mid_run);
     tcase_add_test(tc, test_threads_combined);
+    tcase_add_test(tc, test_stalled_daemon_bounded);
+    tcase_add_test(tc, test_probe_of_signing_only_url);
     if (awsv2_has_backend("due")) /* a daemon whose device is gone: awsv2-due-emu's */
         tcase_add_test(tc, test_first_answers_503);
     suite_add_tcase(s, tc);

@@ -73,6 +73,16 @@ done
 [ "$(holders $KEY1)" = "[0,1,2]" ] || fail "device 1 did not rejoin: $(curl -s "$BASE/keys")"
 [ "$(holders "$ID2")" = "[0,2]" ] || fail "device 1's key list: $(curl -s "$BASE/keys")"
 
+# Stored on device 1 only, with a policy that devices 0 and 2 do not have
+# for it: refused (it would sign what they refuse), nothing stored.
+printf '{"key_id": "%s", "secret": "%s", "policy": "action=DescribeInstances", "devices": [1]}' \
+    "$ID2" "$SECRET2" > "$T/put.json"
+code=$(curl -s -o "$T/put.out" -w '%{http_code}' --unix-socket "$T/admin.sock" \
+    --data-binary "@$T/put.json" http://localhost/admin/keys)
+[ "$code" = 409 ] && grep -q '"policy-mismatch"' "$T/put.out" ||
+    fail "a put with another policy than the other holders': HTTP $code $(cat "$T/put.out")"
+[ "$(holders "$ID2")" = "[0,2]" ] || fail "after a mismatched put: $(curl -s "$BASE/keys")"
+
 kill "$HSMD_PID"; wait "$HSMD_PID" || fail "awsv2-hsmd did not exit 0 on SIGTERM"
 ! grep -q "$SECRET2" "$T/hsmd.err" || fail "the secret is in the daemon's log"
 

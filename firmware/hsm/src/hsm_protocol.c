@@ -752,6 +752,10 @@ static void start_delta(hsm_protocol *p)
 		return;  /* untagged: invalid-command */
 	p->tag = tag;
 	p->crc = crc;
+	/* The CRC covers the tag and the base too: bytes lost from one frame's
+	 * crc to the next one's must not leave the first one's tag on the
+	 * second one's request. */
+	p->crc_head = hsm_crc32(0, p->buf, (size_t)(w[2] - p->buf));
 	if (base && base != p->ref_tag) {
 		p->delta_error = "delta-reference";
 		return;
@@ -779,7 +783,7 @@ static void end_delta(hsm_protocol *p)
 		send_error(p, "message-too-long");
 	} else if (st != HSM_DELTA_OK) {
 		send_error(p, "delta-invalid");
-	} else if (hsm_crc32(0, p->buf, p->len) != p->crc) {
+	} else if (hsm_crc32(p->crc_head, p->buf, p->len) != p->crc) {
 		send_error(p, "delta-checksum");
 	} else {
 		for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {

@@ -64,7 +64,8 @@ typedef struct hsm_protocol {
 	uint8_t no_delta;  /* refuse compact frames, as older firmware (the emulator) */
 	hsm_command cmd;   /* set before the reply callback is called */
 	uint32_t tag;      /* the compact frame being answered, 0 for none */
-	uint32_t crc;      /* its CRC-32 of the rebuilt request */
+	uint32_t crc;      /* its CRC-32 (of "D <tag> <base> ", then the request) */
+	uint32_t crc_head; /* the CRC-32 of its "D <tag> <base> " */
 	const char *delta_error;  /* why its request cannot be rebuilt */
 	uint32_t ref_tag;  /* the reference's tag, 0 for none */
 	size_t ref_len;    /* it is the last ref_len bytes of buf */
