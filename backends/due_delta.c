@@ -286,10 +286,14 @@ bool awsv2__due_delta_reply(const char *line, size_t len, uint32_t tag, const ch
 {
     char want[16];
     int n = snprintf(want, sizeof want, "D %lu ", (unsigned long)tag);
-    if (len < (size_t)n || memcmp(line, want, (size_t)n) != 0)
+    /* the tag closes the line too, after a space: "D 1 ... 1" */
+    size_t head = (size_t)n, tail = head - 2;
+    if (len < head + tail || memcmp(line, want, head) != 0)
         return false;
-    *rest = line + n;
-    *rest_len = len - (size_t)n;
+    if (memcmp(line + len - tail, want + 1, tail) != 0) /* " <tag>" */
+        return false;
+    *rest = line + head;
+    *rest_len = len - head - tail;
     return true;
 }
 

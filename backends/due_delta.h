@@ -51,7 +51,9 @@ void awsv2__due_delta_dropped(struct awsv2__due_delta *d, uint32_t tag);
  * and should go again as a whole frame. */
 bool awsv2__due_delta_code_drops(const char *code, bool *retry);
 
-/* A reply line to compact frame tag: "D <tag> " and the reply, in *rest. */
+/* A reply line to compact frame tag: "D <tag> ", the reply (in *rest) and
+ * " <tag>". False for any other tag at either end: a line spliced from two
+ * replies by lost bytes has the first one's head and the second one's tail. */
 bool awsv2__due_delta_reply(const char *line, size_t len, uint32_t tag, const char **rest,
                             size_t *rest_len);
 

@@ -107,7 +107,10 @@ static struct sizes compact_sizes(size_t n)
         if (awsv2__due_delta_frame(&d, req, k, &frame, &cap, &len, &tag, NULL))
             break;
         total_in += len + 1;
-        total_out += (size_t)snprintf(NULL, 0, "D %lu ", (unsigned long)tag) + MAC_REPLY_BYTES;
+        /* "D <tag> ", the reply, and " <tag>" before its newline */
+        total_out += (size_t)snprintf(NULL, 0, "D %lu  %lu", (unsigned long)tag,
+                                      (unsigned long)tag) +
+                     MAC_REPLY_BYTES;
     }
     awsv2__due_delta_free(&d);
     free(frame);

@@ -2,11 +2,17 @@
  * here from docs/serial-protocol.md: "SUCCESS " and exactly the hash's
  * length of hex digits; "ERROR " and a code of a-z 0-9 '-'; "KEYS" alone or
  * "KEYS " and key ids ([A-Z0-9], 1..128) separated by single commas;
- * "PONG <nonce>" alone or followed by a space and the version. The input is
- * "nonce\x01line". */
+ * "PONG <nonce>" alone or followed by a space and the version; a compact
+ * frame's reply (backends/due_delta.c) is "D <tag> ", the reply and
+ * " <tag>", the same tag at both ends. The input is "nonce\x01line"; the
+ * nonce, when it is a tag (decimal, 1..4294967295, no leading zero), is also
+ * the tag the reply must carry (1 otherwise). */
 #include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "due_delta.h"
 #include "due_reply.h"
 #include "fuzz.h"
 
@@ -57,6 +63,41 @@ static bool ref_keys(const char *s, size_t n)
     return true;
 }
 
+static uint32_t ref_tag(const uint8_t *s, size_t n)
+{
+    uint64_t v = 0;
+    if (n < 1 || n > 10 || s[0] == '0')
+        return 1;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return 1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v <= UINT32_MAX ? (uint32_t)v : 1;
+}
+
+/* The reply in "D <tag> <reply> <tag>": the first word after "D " and the
+ * last word are both the tag, and the reply sits between their spaces. */
+static bool ref_tagged(const char *s, size_t n, uint32_t tag, size_t *at, size_t *rn)
+{
+    char dec[16];
+    size_t d = (size_t)snprintf(dec, sizeof dec, "%lu", (unsigned long)tag), first, last;
+    if (n < 2 || memcmp(s, "D ", 2) != 0)
+        return false;
+    for (first = 2; first < n && s[first] != ' '; first++)
+        ;
+    for (last = n; last > 0 && s[last - 1] != ' '; last--)
+        ;
+    if (first == n || last == 0 || last - 1 <= first)
+        return false; /* "D <tag>" alone, or one space for both ends */
+    if (first - 2 != d || memcmp(s + 2, dec, d) != 0 || n - last != d ||
+        memcmp(s + last, dec, d) != 0)
+        return false;
+    *at = first + 1;
+    *rn = last - 1 - *at;
+    return true;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     fuzz_in in = {data, size};
@@ -101,6 +142,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_ASSERT(awsv2__due_parse_keys(line, len, &ids, &ids_len) == keys);
     if (keys)
         FUZZ_ASSERT(ids == line + (len > 4 ? 5 : 4) && ids_len == len - (len > 4 ? 5 : 4));
+
+    uint32_t tag = ref_tag(nonce_bytes, nonce_len);
+    size_t at = 0, rn = 0, got_n = 0;
+    const char *got = NULL;
+    bool tagged = ref_tagged(line, len, tag, &at, &rn);
+    FUZZ_ASSERT(awsv2__due_delta_reply(line, len, tag, &got, &got_n) == tagged);
+    if (tagged)
+        FUZZ_ASSERT(got == line + at && got_n == rn);
 
     if (!memchr(nonce_bytes, 0, nonce_len)) {
         char *nonce = fuzz_strndup(nonce_bytes, nonce_len);

@@ -256,6 +256,13 @@ for label, line in [
     ("garbled", "SUCC\x00ESS ERROR Bad"),
 ]:
     seed("due_reply", label, "n0nce-1\x01" + line)
+# compact frames' replies, the nonce being the tag: whole, and spliced (the
+# head of reply 5 on the tail of reply 6)
+for label, line in [
+    ("tagged", "D 5 SUCCESS %s 5" % sig), ("tagged-error", "D 5 ERROR delta-reference 5"),
+    ("tagged-spliced", "D 5 SUCCESS %s 6" % sig),
+]:
+    seed("due_reply", label, "5\x01" + line)
 
 # ---- delta: mode, reference \x01 script (even mode) or new request (odd)
 ref = "SIGN-AWS-V2 " + V2[0]["string_to_sign"]

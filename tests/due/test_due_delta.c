@@ -12,6 +12,7 @@
 #include "../common/check_run.h"
 #include "delta_model.h"
 #include "due_delta.h"
+#include "due_reply.h"
 #include "hsm_delta.h"
 
 #define ROOM 8192
@@ -195,12 +196,21 @@ START_TEST(test_replies)
     const char *rest = NULL;
     size_t n = 0;
     bool retry;
-    ck_assert(awsv2__due_delta_reply("D 12 SUCCESS ab", 15, 12, &rest, &n));
+    ck_assert(awsv2__due_delta_reply("D 12 SUCCESS ab 12", 18, 12, &rest, &n));
     ck_assert_uint_eq(n, 10);
     ck_assert_int_eq(strncmp(rest, "SUCCESS ab", n), 0);
-    ck_assert(!awsv2__due_delta_reply("D 12 SUCCESS ab", 15, 1, &rest, &n));
-    ck_assert(!awsv2__due_delta_reply("D 1 SUCCESS ab", 14, 12, &rest, &n));
+    ck_assert(awsv2__due_delta_reply("D 12 ERROR delta-reference 12", 29, 12, &rest, &n));
+    ck_assert_uint_eq(n, 21);
+    ck_assert_int_eq(strncmp(rest, "ERROR delta-reference", n), 0);
+    ck_assert(!awsv2__due_delta_reply("D 12 SUCCESS ab 12", 18, 1, &rest, &n));
+    ck_assert(!awsv2__due_delta_reply("D 1 SUCCESS ab 1", 16, 12, &rest, &n));
     ck_assert(!awsv2__due_delta_reply("SUCCESS ab", 10, 1, &rest, &n));
+    /* the tag at the end is required, whole, after a space */
+    ck_assert(!awsv2__due_delta_reply("D 12 SUCCESS ab", 15, 12, &rest, &n));
+    ck_assert(!awsv2__due_delta_reply("D 12 SUCCESS ab12", 17, 12, &rest, &n));
+    ck_assert(!awsv2__due_delta_reply("D 2 SUCCESS ab 12", 17, 2, &rest, &n));
+    ck_assert(!awsv2__due_delta_reply("D 12 12", 7, 12, &rest, &n));
+    ck_assert(!awsv2__due_delta_reply("D 12 ", 5, 12, &rest, &n));
     ck_assert(awsv2__due_delta_code_drops("delta-reference", &retry) && retry);
     ck_assert(awsv2__due_delta_code_drops("delta-checksum", &retry) && retry);
     ck_assert(awsv2__due_delta_code_drops("message-too-long", &retry) && !retry);
@@ -216,6 +226,49 @@ START_TEST(test_replies)
 }
 END_TEST
 
+/* Bytes lost from the middle of reply 5 to the middle of reply 6 leave a
+ * well-formed line with 5's head and 6's tail: "D 5 SUCCESS <6's MAC> 6".
+ * Read for request 5, it must be refused, never taken for 5's signature;
+ * so must every other splice of the two but reply 5 itself. (A cut reply 5
+ * may still end in " 5", from its MAC's digits: what is left is then no
+ * reply, which the reply parser refuses.) */
+START_TEST(test_reply_spliced)
+{
+    static const char mac5[] = "5555555555555555555555555555555555555555555555555555555555555555";
+    static const char mac6[] = "6666666666666666666666666666666666666666666666666666666666666666";
+    static const unsigned tags[][2] = {{5, 6}, {9, 10}, {1, 11}};
+    char r5[128], r6[128], line[256], want[128], code[32];
+    uint8_t mac[32];
+    size_t mac_len = 0;
+    const char *rest = NULL;
+    size_t n = 0;
+
+    int k = snprintf(line, sizeof line, "D 5 SUCCESS %s 6", mac6);
+    ck_assert(!awsv2__due_delta_reply(line, (size_t)k, 5, &rest, &n));
+    for (size_t t = 0; t < sizeof tags / sizeof tags[0]; t++) {
+        unsigned a = tags[t][0], b = tags[t][1];
+        size_t l5 = (size_t)snprintf(r5, sizeof r5, "D %u SUCCESS %s %u", a, mac5, a);
+        size_t l6 = (size_t)snprintf(r6, sizeof r6, "D %u SUCCESS %s %u", b, mac6, b);
+        size_t wl = (size_t)snprintf(want, sizeof want, "SUCCESS %s", mac5);
+        for (size_t i = 0; i <= l5; i++)
+            for (size_t j = 0; j <= l6; j++) {
+                memcpy(line, r5, i);
+                memcpy(line + i, r6 + j, l6 - j);
+                size_t len = i + l6 - j;
+                bool whole5 = len == l5 && memcmp(line, r5, l5) == 0;
+                bool ok = awsv2__due_delta_reply(line, len, a, &rest, &n);
+                ck_assert_msg(ok || !whole5, "%.*s", (int)len, line);
+                if (ok && !whole5)
+                    ck_assert_msg(awsv2__due_parse_sign(rest, n, AWSV2_HMAC_SHA256, mac, &mac_len,
+                                                        code, sizeof code) == AWSV2_E_PROTOCOL,
+                                  "%.*s", (int)len, line);
+                if (whole5)
+                    ck_assert(n == wl && memcmp(rest, want, wl) == 0);
+            }
+    }
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("due_delta");
@@ -227,6 +280,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_encoder_small);
     tcase_add_test(tc, test_frames);
     tcase_add_test(tc, test_replies);
+    tcase_add_test(tc, test_reply_spliced);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -130,13 +130,15 @@ static const char *whole(const char *req)
 	return script;
 }
 
-/* "D <tag> " and what OpenSSL says the reply to SIGN-AWS-V2 of sts is. */
+/* "D <tag> ", what OpenSSL says the reply to SIGN-AWS-V2 of sts is, and
+ * " <tag>" again before its newline. */
 static const char *tagged(unsigned tag, const char *sts)
 {
 	static char want[256];
 	int n = sprintf(want, "D %u ", tag);
 
 	expected(want + n, sts, EVP_sha256());
+	sprintf(want + strlen(want) - 1, " %u\n", tag);
 	return want;
 }
 
@@ -168,26 +170,26 @@ START_TEST(test_delta)
 	ck_assert_str_eq(dframe(2, "1", b, script), tagged(2, sts_b));
 	/* the reference is now 2's: "1" names one the device does not have,
 	 * and that drops it */
-	ck_assert_str_eq(dframe(3, "1", b, script), "D 3 ERROR delta-reference\n");
-	ck_assert_str_eq(dframe(4, "2", b, script), "D 4 ERROR delta-reference\n");
+	ck_assert_str_eq(dframe(3, "1", b, script), "D 3 ERROR delta-reference 3\n");
+	ck_assert_str_eq(dframe(4, "2", b, script), "D 4 ERROR delta-reference 4\n");
 	/* a damaged frame: the request rebuilt is not the one named */
 	ck_assert_str_eq(dframe(5, "-", a, whole(a)), tagged(5, STS_A));
-	ck_assert_str_eq(dframe(6, "5", a, script), "D 6 ERROR delta-checksum\n");
-	ck_assert_str_eq(dframe(7, "5", b, script), "D 7 ERROR delta-reference\n");
+	ck_assert_str_eq(dframe(6, "5", a, script), "D 6 ERROR delta-checksum 6\n");
+	ck_assert_str_eq(dframe(7, "5", b, script), "D 7 ERROR delta-reference 7\n");
 	/* a PING between frames keeps the reference; a lone NUL drops it */
 	ck_assert_str_eq(dframe(8, "-", a, whole(a)), tagged(8, STS_A));
 	ck_assert_str_eq(REQ("PING 1\0"), PONG);
 	ck_assert_str_eq(dframe(9, "8", b, script), tagged(9, sts_b));
 	ck_assert_str_eq(REQ("\0"), "");
-	ck_assert_str_eq(dframe(10, "9", b, "80="), "D 10 ERROR delta-reference\n");
+	ck_assert_str_eq(dframe(10, "9", b, "80="), "D 10 ERROR delta-reference 10\n");
 	/* scripts that are no script, or read past the reference */
 	ck_assert_str_eq(dframe(11, "-", a, whole(a)), tagged(11, STS_A));
-	ck_assert_str_eq(dframe(12, "11", a, "5=x"), "D 12 ERROR delta-invalid\n");
+	ck_assert_str_eq(dframe(12, "11", a, "5=x"), "D 12 ERROR delta-invalid 12\n");
 	ck_assert_str_eq(dframe(13, "-", a, whole(a)), tagged(13, STS_A));
-	ck_assert_str_eq(dframe(14, "13", a, "9999="), "D 14 ERROR delta-invalid\n");
-	ck_assert_str_eq(dframe(15, "-", a, "05+abcde"), "D 15 ERROR delta-invalid\n");
-	ck_assert_str_eq(dframe(16, "-", a, "5+abc"), "D 16 ERROR delta-invalid\n");
-	ck_assert_str_eq(dframe(17, "-", a, "=1"), "D 17 ERROR delta-invalid\n");
+	ck_assert_str_eq(dframe(14, "13", a, "9999="), "D 14 ERROR delta-invalid 14\n");
+	ck_assert_str_eq(dframe(15, "-", a, "05+abcde"), "D 15 ERROR delta-invalid 15\n");
+	ck_assert_str_eq(dframe(16, "-", a, "5+abc"), "D 16 ERROR delta-invalid 16\n");
+	ck_assert_str_eq(dframe(17, "-", a, "=1"), "D 17 ERROR delta-invalid 17\n");
 	/* a header that cannot be read gets an untagged refusal */
 	ck_assert_str_eq(REQ("D 01 - 00000000 1+x\0"), "ERROR invalid-command\n");
 	ck_assert_str_eq(REQ("D 1 - 0000000 1+x\0"), "ERROR invalid-command\n");
@@ -197,9 +199,9 @@ START_TEST(test_delta)
 	ck_assert_str_eq(REQ("D 1\0"), "ERROR invalid-command\n");
 	ck_assert_str_eq(REQ("D\0"), "ERROR invalid-command\n");
 	/* only a signing request may be rebuilt */
-	ck_assert_str_eq(dframe(18, "-", "PING 1", whole("PING 1")), "D 18 ERROR invalid-command\n");
+	ck_assert_str_eq(dframe(18, "-", "PING 1", whole("PING 1")), "D 18 ERROR invalid-command 18\n");
 	ck_assert_str_eq(dframe(19, "-", "PUT-KEY AKIA2 s", whole("PUT-KEY AKIA2 s")),
-			 "D 19 ERROR invalid-command\n");
+			 "D 19 ERROR invalid-command 19\n");
 	ck_assert_str_eq(REQ("KEYS\0"), "KEYS " ID "\n");
 	ck_assert_str_eq(dframe(4294967295u, "-", a, whole(a)), tagged(4294967295u, STS_A));
 }
@@ -215,15 +217,15 @@ START_TEST(test_delta_policy)
 	ck_assert_str_eq(REQ("PUT-KEY " ID " " SECRET " action=DescribeInstances\0"), "OK\n");
 	ck_assert_str_eq(dframe(1, "-", a, whole(a)), tagged(1, STS_A));
 	edit(a, "DescribeInstances", "TerminateInstances", b, script);
-	ck_assert_str_eq(dframe(2, "1", b, script), "D 2 ERROR policy-denied\n");
+	ck_assert_str_eq(dframe(2, "1", b, script), "D 2 ERROR policy-denied 2\n");
 	/* it was rebuilt all the same, and is the reference now */
 	edit(b, "TerminateInstances", "DescribeInstances", back, script2);
 	ck_assert_str_eq(back, a);
 	ck_assert_str_eq(dframe(3, "2", back, script2), tagged(3, STS_A));
 	/* a shape refusal keeps the reference too: it was rebuilt intact */
 	snprintf(script, sizeof script, "12=%zu-1+x", strlen(a) - 12);
-	ck_assert_str_eq(dframe(4, "3", "SIGN-AWS-V2 x", script), "D 4 ERROR invalid-command\n");
-	ck_assert_str_eq(dframe(5, "4", "SIGN-AWS-V2 xy", "13=1+y"), "D 5 ERROR invalid-command\n");
+	ck_assert_str_eq(dframe(4, "3", "SIGN-AWS-V2 x", script), "D 4 ERROR invalid-command 4\n");
+	ck_assert_str_eq(dframe(5, "4", "SIGN-AWS-V2 xy", "13=1+y"), "D 5 ERROR invalid-command 5\n");
 }
 END_TEST
 
@@ -243,11 +245,11 @@ START_TEST(test_delta_room)
 	/* 4000 bytes inserted before the reference (5000+ bytes at the end of
 	 * 8192) is read: they would land on it */
 	snprintf(script, sizeof script, "4000+%.4000s", big);
-	ck_assert_str_eq(dframe(2, "1", req, script), "D 2 ERROR message-too-long\n");
+	ck_assert_str_eq(dframe(2, "1", req, script), "D 2 ERROR message-too-long 2\n");
 	ck_assert_str_eq(dframe(3, "-", req, whole(req)), tagged(3, sts));
 	snprintf(script, sizeof script, "PING %.4000s", big);
 	ck_assert_str_eq(feed(script, strlen(script) + 1), "ERROR invalid-command\n");
-	ck_assert_str_eq(dframe(4, "3", req, "5="), "D 4 ERROR delta-reference\n");
+	ck_assert_str_eq(dframe(4, "3", req, "5="), "D 4 ERROR delta-reference 4\n");
 }
 END_TEST
 
@@ -293,7 +295,7 @@ START_TEST(test_delta_spliced)
 	n = head_len(frame[1]);
 	memcpy(spliced, frame[1], n);
 	strcpy(spliced + n, frame[2] + head_len(frame[2]));
-	ck_assert_str_eq(feed(spliced, strlen(spliced) + 1), "D 2 ERROR delta-checksum\n");
+	ck_assert_str_eq(feed(spliced, strlen(spliced) + 1), "D 2 ERROR delta-checksum 2\n");
 	/* the frames as written still go through, from a fresh reference */
 	awsv2__due_delta_reset(&dz);
 	for (int i = 0; i < 3; i++) {

@@ -8,7 +8,7 @@
 
 _Static_assert(HSM_REPLY_MAX > HSM_AUDIT_REPLY_MAX + 1, "an AUDIT reply must fit");
 _Static_assert(HSM_REPLY_MAX > sizeof "POLICY \n" + AWSV2__POLICY_MAX, "a POLICY reply must fit");
-_Static_assert(HSM_REPLY_MAX > sizeof "D 4294967295 SUCCESS \n" + 2 * HSM_HMAC_MAX,
+_Static_assert(HSM_REPLY_MAX > sizeof "D 4294967295 SUCCESS  4294967295\n" + 2 * HSM_HMAC_MAX,
 	       "a compact frame's reply must fit");
 
 /* What the bytes of the current request are. */
@@ -45,8 +45,10 @@ static size_t tag_prefix(uint32_t tag, char pre[2 + 10 + 1])
 	return k;
 }
 
-/* Replies with the n bytes of p->out already composed plus '\n' (after the
- * tag of the compact frame being answered, if any). */
+/* Replies with the n bytes of p->out already composed plus '\n' (between
+ * two copies of the tag of the compact frame being answered, if any: bytes
+ * lost from the middle of one reply to the middle of the next leave the
+ * first one's head on the second one's tail, and the two tags then differ). */
 static void send_out(hsm_protocol *p, size_t n)
 {
 	if (p->tag) {
@@ -56,6 +58,9 @@ static void send_out(hsm_protocol *p, size_t n)
 		memmove(p->out + k, p->out, n);
 		memcpy(p->out, pre, k);
 		n += k;
+		p->out[n++] = ' ';
+		memcpy(p->out + n, pre + 2, k - 3);
+		n += k - 3;
 	}
 	p->out[n++] = '\n';
 	p->reply(p->reply_ctx, p->out, n);

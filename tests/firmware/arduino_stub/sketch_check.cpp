@@ -60,9 +60,9 @@ int main()
 	/* a compact frame: the whole request, then one timestamp digit changed
 	 * (each CRC is Python's zlib.crc32 of "D <tag> <base> " and the request) */
 	expect(SerialUSB, REQ("D 1 - 1334362d 195+SIGN-AWS-V2 " STS "\0"),
-	       "D 1 SUCCESS 32b4c4ac0e8001e790ef2615f59a299b41f18bdb89592b3c81c7bbb53cc3d622\n");
+	       "D 1 SUCCESS 32b4c4ac0e8001e790ef2615f59a299b41f18bdb89592b3c81c7bbb53cc3d622 1\n");
 	expect(SerialUSB, REQ("D 2 1 d7cfda80 175=1-1+1\0"),
-	       "D 2 SUCCESS a5a88dc9f5ce88faffb344941afa422905a156b59afaaabebf8c937018104c54\n");
+	       "D 2 SUCCESS a5a88dc9f5ce88faffb344941afa422905a156b59afaaabebf8c937018104c54 2\n");
 	/* A request split across loop() calls and ports served independently. */
 	SerialUSB.input += "PIN";
 	Serial.output.clear();
